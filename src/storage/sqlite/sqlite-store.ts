@@ -1,0 +1,295 @@
+import Database from 'better-sqlite3';
+import {
+  CompactedError,
+  ConflictError,
+  FutureRevisionError,
+  KeyExistsError,
+  KeyNotFoundError,
+  prefixEnd,
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  type Store,
+  type StoreEvent,
+  type Watch,
+  type WatchHandlers,
+} from '../store.js';
+import { WatchHub } from '../watch-hub.js';
+
+/** Where each live key stands, kept in memory so preconditions never touch the disk. */
+interface KeyState {
+  revision: number;
+  createRevision: number;
+}
+
+interface PendingWrite {
+  event: StoreEvent;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface LogRow {
+  key: string;
+  rev: number;
+  create_rev: number;
+  prev_rev: number;
+  deleted: number;
+  value: string;
+}
+
+export interface SqliteStoreOptions {
+  /** fsync every commit (default). Off trades power-loss durability for speed; kill -9 stays safe. */
+  durable?: boolean;
+}
+
+/**
+ * A Store on SQLite, shaped like kine: an append-only log keyed by revision, with the current revision
+ * of each key held in memory. Writes arriving in one turn of the event loop share one transaction (group
+ * commit) and are acknowledged together once it is durable.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly keys = new Map<string, KeyState>();
+  private readonly hub = new WatchHub();
+  private revision = 0;
+  private compacted = 0;
+  private pending: PendingWrite[] = [];
+  private flushScheduled = false;
+  private flushed: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private readonly insertLog: Database.Statement;
+  private readonly selectByRev: Database.Statement<[number], LogRow>;
+  private readonly selectHistory: Database.Statement<[number, string, string], LogRow>;
+
+  constructor(path: string, opts: SqliteStoreOptions = {}) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.durable === false ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('cache_size = -65536');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS log (
+        rev INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,
+        create_rev INTEGER NOT NULL,
+        prev_rev INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        value TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS log_key_rev ON log (key, rev);
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    `);
+    this.insertLog = this.db.prepare(
+      'INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectByRev = this.db.prepare('SELECT * FROM log WHERE rev = ?');
+    this.selectHistory = this.db.prepare('SELECT * FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev');
+    this.load();
+  }
+
+  private load(): void {
+    const meta = this.db.prepare("SELECT value FROM meta WHERE name = 'compacted'").get() as { value: number } | undefined;
+    this.compacted = meta?.value ?? 0;
+    const top = this.db.prepare('SELECT max(rev) AS rev FROM log').get() as { rev: number | null };
+    this.revision = Math.max(top.rev ?? 0, this.compacted);
+    const rows = this.db
+      .prepare(
+        `SELECT l.key, l.rev, l.create_rev, l.deleted FROM log l
+         JOIN (SELECT key, max(rev) AS rev FROM log GROUP BY key) latest ON l.rev = latest.rev`,
+      )
+      .iterate() as IterableIterator<Pick<LogRow, 'key' | 'rev' | 'create_rev' | 'deleted'>>;
+    for (const r of rows) {
+      if (!r.deleted) this.keys.set(r.key, { revision: r.rev, createRevision: r.create_rev });
+    }
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.revision;
+  }
+
+  compactedRevision(): number {
+    return this.compacted;
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    await this.settled();
+    const state = this.keys.get(key);
+    if (!state) return undefined;
+    const row = this.selectByRev.get(state.revision);
+    return row ? toKeyValue(row) : undefined;
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    await this.settled();
+    const at = opts.revision && opts.revision > 0 ? opts.revision : this.revision;
+    if (at > this.revision) throw new FutureRevisionError(at, this.revision);
+    if (at < this.compacted) throw new CompactedError(at, this.compacted);
+    const start = opts.after !== undefined && opts.after >= prefix ? opts.after : undefined;
+    const end = prefixEnd(prefix);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
+    const range = start === undefined ? 'l.key >= ? AND l.key < ?' : 'l.key > ? AND l.key < ?';
+    const latestAt = `l.rev = (SELECT max(rev) FROM log m WHERE m.key = l.key AND m.rev <= ?) AND l.deleted = 0`;
+    const rows = this.db
+      .prepare(`SELECT l.* FROM log l WHERE ${range} AND ${latestAt} ORDER BY l.key LIMIT ?`)
+      .all(start ?? prefix, end, at, limit === -1 ? -1 : limit + 1) as LogRow[];
+    const more = limit !== -1 && rows.length > limit;
+    const kvs = (more ? rows.slice(0, limit) : rows).map(toKeyValue);
+    let remaining = 0;
+    if (more) {
+      const last = kvs[kvs.length - 1].key;
+      const counted = this.db
+        .prepare(`SELECT count(*) AS n FROM log l WHERE l.key > ? AND l.key < ? AND ${latestAt}`)
+        .get(last, end, at) as { n: number };
+      remaining = counted.n;
+    }
+    return { kvs, revision: at, more, remaining };
+  }
+
+  async count(prefix: string): Promise<number> {
+    let n = 0;
+    for (const k of this.keys.keys()) if (k.startsWith(prefix)) n++;
+    return n;
+  }
+
+  async create(key: string, value: string): Promise<KeyValue> {
+    this.assertOpen();
+    if (this.keys.has(key)) throw new KeyExistsError(key);
+    const rev = ++this.revision;
+    const kv: KeyValue = { key, value, revision: rev, createRevision: rev };
+    this.keys.set(key, { revision: rev, createRevision: rev });
+    await this.enqueue({ type: 'put', kv });
+    return kv;
+  }
+
+  async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
+    this.assertOpen();
+    const state = this.keys.get(key);
+    if (!state) throw new KeyNotFoundError(key);
+    if (state.revision !== expectedRevision) throw new ConflictError(key, await this.currentValue(key));
+    const kv: KeyValue = { key, value, revision: ++this.revision, createRevision: state.createRevision };
+    const prevKv: KeyValue = { key, value: '', revision: state.revision, createRevision: state.createRevision };
+    this.keys.set(key, { revision: kv.revision, createRevision: kv.createRevision });
+    await this.enqueue({ type: 'put', kv, prevKv });
+    return kv;
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<StoreEvent> {
+    this.assertOpen();
+    const state = this.keys.get(key);
+    if (!state) throw new KeyNotFoundError(key);
+    if (expectedRevision !== undefined && state.revision !== expectedRevision) {
+      throw new ConflictError(key, await this.currentValue(key));
+    }
+    // The deleted value is read before the delete is queued, so no later write can intervene.
+    const row = this.readPendingOrStored(state.revision);
+    const prevKv: KeyValue = { key, value: row, revision: state.revision, createRevision: state.createRevision };
+    this.keys.delete(key);
+    const event: StoreEvent = { type: 'delete', kv: { ...prevKv, revision: ++this.revision }, prevKv };
+    await this.enqueue(event);
+    return event;
+  }
+
+  /** The value written at `rev`, whether still queued or already committed. */
+  private readPendingOrStored(rev: number): string {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const e = this.pending[i].event;
+      if (e.kv.revision === rev) return e.kv.value;
+    }
+    return this.selectByRev.get(rev)?.value ?? '';
+  }
+
+  private async currentValue(key: string): Promise<KeyValue> {
+    const state = this.keys.get(key)!;
+    return { key, value: this.readPendingOrStored(state.revision), revision: state.revision, createRevision: state.createRevision };
+  }
+
+  private enqueue(event: StoreEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        this.flushed = new Promise<void>((done) => setImmediate(() => { this.flush(); done(); }));
+      }
+    });
+  }
+
+  /** Commits every queued write in one transaction, then publishes and acknowledges them in order. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      this.db.transaction(() => {
+        for (const { event } of batch) {
+          const { kv, prevKv } = event;
+          this.insertLog.run(kv.revision, kv.key, kv.createRevision, prevKv?.revision ?? 0, event.type === 'delete' ? 1 : 0, kv.value);
+        }
+      })();
+    } catch (err) {
+      // Nothing in the batch is durable: forget it and rebuild the key index from disk.
+      this.keys.clear();
+      this.load();
+      const failure = err instanceof Error ? err : new Error(String(err));
+      for (const w of batch) w.reject(failure);
+      return;
+    }
+    this.hub.publish(batch.map((w) => w.event));
+    for (const w of batch) w.resolve();
+  }
+
+  /** Resolves when every write queued so far is committed. */
+  private async settled(): Promise<void> {
+    while (this.flushScheduled) await this.flushed;
+  }
+
+  watch(prefix: string, afterRevision: number, handlers: WatchHandlers): Watch {
+    this.assertOpen();
+    if (afterRevision < this.compacted) throw new CompactedError(afterRevision, this.compacted);
+    if (afterRevision > this.revision) throw new FutureRevisionError(afterRevision, this.revision);
+    // Queued writes are published when they commit, so history covers only committed revisions.
+    const rows = afterRevision < this.committedRevision() ? this.selectHistory.all(afterRevision, prefix, prefixEnd(prefix)) : [];
+    const history: StoreEvent[] = rows.map((r) => {
+      const kv = toKeyValue(r);
+      if (r.deleted) return { type: 'delete', kv, prevKv: { ...kv, revision: r.prev_rev } };
+      return { type: 'put', kv, prevKv: r.prev_rev ? { key: r.key, value: '', revision: r.prev_rev, createRevision: r.create_rev } : undefined };
+    });
+    return this.hub.add(prefix, history, handlers);
+  }
+
+  private committedRevision(): number {
+    return this.pending.length > 0 ? this.pending[0].event.kv.revision - 1 : this.revision;
+  }
+
+  async compact(revision: number): Promise<void> {
+    await this.settled();
+    if (revision <= this.compacted) return;
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    this.db.transaction(() => {
+      // Keep, for each key, its latest row at or below `revision` unless that row is a delete.
+      this.db
+        .prepare(
+          `DELETE FROM log WHERE rev <= ? AND (deleted = 1 OR rev < (SELECT max(rev) FROM log m WHERE m.key = log.key AND m.rev <= ?))`,
+        )
+        .run(revision, revision);
+      this.db.prepare("INSERT INTO meta (name, value) VALUES ('compacted', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(revision);
+    })();
+    this.compacted = revision;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.settled();
+    this.closed = true;
+    this.hub.closeAll(new Error('store closed'));
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('store closed');
+  }
+}
+
+function toKeyValue(r: LogRow): KeyValue {
+  return { key: r.key, value: r.value, revision: r.rev, createRevision: r.create_rev };
+}
