@@ -13,3 +13,4 @@ function run(args) {
 }
 
 run([tsc, '-p', '.']);
+run([path.join(root, 'scripts', 'gen-openapi.js')]);
