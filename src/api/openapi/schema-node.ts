@@ -1,0 +1,68 @@
+import type { SchemaNode } from '../schema.js';
+import { definitions } from './definitions.js';
+import { refName, type Definitions, type JsonSchema } from './json-schema.js';
+
+/** The SchemaNode of a definition (`io.k8s.api.core.v1.Pod`), or undefined when there is none. */
+export function schemaNodeFor(definitionName: string): SchemaNode | undefined {
+  const defs = definitions();
+  const schema = defs[definitionName];
+  return schema ? nodeOf(schema, defs) : undefined;
+}
+
+const nodes = new WeakMap<JsonSchema, SchemaNode>();
+
+/** Follows `$ref`s (and a single-element `allOf`, the OpenAPI 3 form of a described ref). */
+function resolve(schema: JsonSchema, defs: Definitions): JsonSchema {
+  let s = schema;
+  for (let hops = 0; hops < 32; hops++) {
+    const ref = s.$ref ?? (s.allOf?.length === 1 ? s.allOf[0]?.$ref : undefined);
+    const name = ref === undefined ? undefined : refName(ref);
+    const target = name === undefined ? undefined : defs[name];
+    if (!target) return s;
+    s = target;
+  }
+  return s;
+}
+
+const listTypes = new Set(['atomic', 'set', 'map']);
+const mapTypes = new Set(['atomic', 'granular']);
+
+function nodeOf(schema: JsonSchema, defs: Definitions): SchemaNode {
+  const cached = nodes.get(schema);
+  if (cached) return cached;
+  const target = resolve(schema, defs);
+  // Extensions on the field win over those on the referenced definition (a struct's own
+  // `x-kubernetes-map-type`, say, applies wherever it is used).
+  const ext = (key: `x-${string}`): unknown => schema[key] ?? target[key];
+  const opaque =
+    ext('x-kubernetes-int-or-string') === true ||
+    ext('x-kubernetes-preserve-unknown-fields') === true ||
+    target.format === 'int-or-string';
+  const listType = ext('x-kubernetes-list-type');
+  const mapType = ext('x-kubernetes-map-type');
+  const mapKeys = ext('x-kubernetes-list-map-keys');
+  const strategy = ext('x-kubernetes-patch-strategy');
+  const mergeKey = ext('x-kubernetes-patch-merge-key');
+  const node: SchemaNode = {
+    type: opaque ? undefined : target.type,
+    field(name) {
+      const p = target.properties?.[name];
+      return p ? nodeOf(p, defs) : undefined;
+    },
+    items() {
+      return target.items ? nodeOf(target.items, defs) : undefined;
+    },
+    values() {
+      const v = target.additionalProperties;
+      return v && typeof v === 'object' ? nodeOf(v, defs) : undefined;
+    },
+  };
+  if (opaque) node.opaque = true;
+  if (typeof strategy === 'string') node.patchStrategy = strategy;
+  if (typeof mergeKey === 'string') node.patchMergeKey = mergeKey;
+  if (typeof listType === 'string' && listTypes.has(listType)) node.listType = listType as SchemaNode['listType'];
+  if (Array.isArray(mapKeys)) node.listMapKeys = mapKeys.filter((k): k is string => typeof k === 'string');
+  if (typeof mapType === 'string' && mapTypes.has(mapType)) node.mapType = mapType as SchemaNode['mapType'];
+  nodes.set(schema, node);
+  return node;
+}
