@@ -1,6 +1,15 @@
-import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as ReadonlyObjectMeta, OwnerReference, ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Object metadata as the server writes it (kubernetes-types declares it read-only). */
+export type ObjectMeta = Mutable<Omit<ReadonlyObjectMeta, 'labels' | 'annotations' | 'finalizers' | 'ownerReferences' | 'managedFields'>> & {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: Mutable<OwnerReference>[];
+  managedFields?: Mutable<ManagedFieldsEntry>[];
+};
 
 /** Any Kubernetes object as stored and served: typed metadata, the rest as JSON. */
 export interface KubeObject {

@@ -13,6 +13,11 @@ export interface SchemaNode {
   items(): SchemaNode | undefined;
   /** For maps (objects with additionalProperties): the schema of each value. */
   values(): SchemaNode | undefined;
+  /**
+   * For structs: the declared property names. Undefined for maps, free-form objects and non-objects, so
+   * strict field validation flags unknown fields only where the schema lists the known ones.
+   */
+  properties?(): readonly string[] | undefined;
   /** `x-kubernetes-patch-strategy`: `merge`, `retainKeys`, `merge,retainKeys`, `replace`. */
   patchStrategy?: string;
   /** `x-kubernetes-patch-merge-key`. */

@@ -51,6 +51,8 @@ export interface Watch {
 export interface WatchHandlers {
   /** Events in revision order, never skipping one that matches the prefix. */
   onEvents(events: StoreEvent[]): void;
+  /** The store has committed everything up to `revision` (even if nothing under the prefix changed). */
+  onProgress?(revision: number): void;
   /** The watch ended because the store closed or the watcher fell too far behind. */
   onError?(err: Error): void;
 }

@@ -45,6 +45,11 @@ export class WatchHub {
     }
   }
 
+  /** Tells every watcher the store has committed up to `revision`. */
+  progress(revision: number): void {
+    for (const w of this.watchers) w.handlers.onProgress?.(revision);
+  }
+
   closeAll(err: Error): void {
     for (const w of this.watchers) w.handlers.onError?.(err);
     this.watchers.clear();

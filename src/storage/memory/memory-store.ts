@@ -117,6 +117,7 @@ export class MemoryStore implements Store {
   private commit(event: StoreEvent): void {
     this.history.push(event);
     this.hub.publish([event]);
+    this.hub.progress(event.kv.revision);
   }
 
   watch(prefix: string, afterRevision: number, handlers: WatchHandlers): Watch {

@@ -235,6 +235,7 @@ export class SqliteStore implements Store {
       return;
     }
     this.hub.publish(batch.map((w) => w.event));
+    this.hub.progress(batch[batch.length - 1].event.kv.revision);
     for (const w of batch) w.resolve();
   }
 

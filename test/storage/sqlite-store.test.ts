@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SqliteStore, type Store } from '../../src/storage/index.js';
+import { storeConformance } from './conformance.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'wharf-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const files = new WeakMap<Store, string>();
+
+storeConformance(
+  'sqlite',
+  async () => {
+    const file = path.join(dir, `s${n++}.db`);
+    const s = new SqliteStore(file);
+    files.set(s, file);
+    return s;
+  },
+  async (closed) => new SqliteStore(files.get(closed)!),
+);
+
+test('an acknowledged SQLite write survives kill -9 of the writing process', async () => {
+  const file = path.join(dir, 'killed.db');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const moduleUrl = new URL(`file://${path.resolve(here, '../../src/storage/index.js')}`).href;
+  // The child acknowledges each write on stdout, then is killed without any chance to clean up.
+  const script = `
+    const { SqliteStore } = await import(${JSON.stringify(moduleUrl)});
+    const s = new SqliteStore(${JSON.stringify(file)});
+    for (let i = 0; ; i++) {
+      await s.create('/k/' + String(i).padStart(6, '0'), 'v' + i);
+      process.stdout.write(i + '\\n');
+    }`;
+  const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let acked = -1;
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const lines = d.toString().trim().split('\n');
+      acked = Number(lines[lines.length - 1]);
+      if (acked >= 200 && !child.killed) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => child.once('exit', r));
+  const s = new SqliteStore(file);
+  const listed = await s.list('/k/');
+  assert.ok(listed.kvs.length >= acked + 1, `every acknowledged write is there (${listed.kvs.length} >= ${acked + 1})`);
+  await s.close();
+});
