@@ -1,0 +1,268 @@
+import type { KubeObject } from '../api/index.js';
+import { CompactedError, type KeyValue, type Store, type StoreEvent, type Watch } from '../storage/index.js';
+import { encodeStored } from './serialization.js';
+
+/** One object as the cache holds it: parsed (never mutated once cached) and serialized with its resourceVersion. */
+export interface CachedObject {
+  key: string;
+  obj: KubeObject;
+  json: string;
+  revision: number;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface CachedEvent {
+  type: WatchEventType;
+  revision: number;
+  object: CachedObject;
+  prev?: CachedObject;
+}
+
+export interface CacheWatcher {
+  /** Only events for objects in this namespace (undefined: all). */
+  namespace?: string;
+  deliver(events: readonly CachedEvent[]): void;
+  /** The cache advanced to `revision` without an event for this watcher (for bookmarks). */
+  progress?(revision: number): void;
+  /** The cache cannot serve the watcher any more (store closed). */
+  close(reason: Error): void;
+}
+
+/** How many recent events each resource keeps so watchers can resume without touching storage. */
+const defaultRingSize = 100_000;
+
+/**
+ * Keeps every object of one resource in memory, fed by one storage watch. LISTs and WATCHes are served from
+ * here, so a thousand watchers cost one storage watch. Writers may leave the parsed object they wrote as a
+ * hint so the cache need not parse its own writes again.
+ */
+export class WatchCache {
+  private readonly objects = new Map<string, CachedObject>();
+  private sortedKeys: string[] | undefined;
+  private ring: CachedEvent[] = [];
+  private ringStart = 0;
+  private revision = 0;
+  private oldestRevision = 0;
+  private readonly watchers = new Set<CacheWatcher>();
+  private readonly byNamespace = new Map<string, Set<CacheWatcher>>();
+  private readonly waiters: { revision: number; resolve: () => void }[] = [];
+  private readonly hints = new Map<string, KubeObject>();
+  private storeWatch: Watch | undefined;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    readonly prefix: string,
+    private readonly ringSize = defaultRingSize,
+  ) {}
+
+  /** Loads the current objects and starts the storage watch (once). */
+  start(): Promise<void> {
+    this.ready ??= this.load();
+    return this.ready;
+  }
+
+  private async load(): Promise<void> {
+    const listed = await this.store.list(this.prefix);
+    for (const kv of listed.kvs) this.objects.set(kv.key, this.decode(kv));
+    this.revision = listed.revision;
+    this.oldestRevision = listed.revision;
+    this.storeWatch = this.store.watch(this.prefix, listed.revision, {
+      onEvents: (events) => this.apply(events),
+      onProgress: (rev) => this.advance(rev),
+      onError: (err) => {
+        for (const w of this.watchers) w.close(err);
+        this.watchers.clear();
+        this.byNamespace.clear();
+      },
+    });
+  }
+
+  /** Hands the cache the parsed form of a value about to be written, so it is not parsed again. */
+  hint(key: string, obj: KubeObject): void {
+    this.hints.set(key, obj);
+  }
+
+  dropHint(key: string): void {
+    this.hints.delete(key);
+  }
+
+  private decode(kv: KeyValue): CachedObject {
+    const hinted = this.hints.get(kv.key);
+    let obj: KubeObject;
+    if (hinted) {
+      this.hints.delete(kv.key);
+      obj = hinted;
+    } else {
+      obj = JSON.parse(kv.value) as KubeObject;
+    }
+    obj.metadata.resourceVersion = String(kv.revision);
+    return { key: kv.key, obj, json: encodeStored(kv.value, kv.revision), revision: kv.revision };
+  }
+
+  private apply(events: StoreEvent[]): void {
+    const out: CachedEvent[] = [];
+    for (const e of events) {
+      const prev = this.objects.get(e.kv.key);
+      if (e.type === 'put') {
+        const object = this.decode(e.kv);
+        if (!prev) this.sortedKeys = undefined;
+        this.objects.set(e.kv.key, object);
+        out.push({ type: prev ? 'MODIFIED' : 'ADDED', revision: e.kv.revision, object, prev });
+      } else {
+        this.hints.delete(e.kv.key);
+        const base = prev ?? this.decode({ ...e.kv, revision: e.prevKv?.revision ?? e.kv.revision });
+        // A deleted object is reported with the delete's revision, as Kubernetes does.
+        const obj = { ...base.obj, metadata: { ...base.obj.metadata, resourceVersion: String(e.kv.revision) } };
+        const object: CachedObject = { key: e.kv.key, obj, json: JSON.stringify(obj), revision: e.kv.revision };
+        this.objects.delete(e.kv.key);
+        this.sortedKeys = undefined;
+        out.push({ type: 'DELETED', revision: e.kv.revision, object, prev });
+      }
+    }
+    for (const ev of out) this.remember(ev);
+    this.revision = out[out.length - 1].revision;
+    this.fanOut(out);
+    this.wake();
+  }
+
+  private remember(ev: CachedEvent): void {
+    this.ring.push(ev);
+    if (this.ring.length - this.ringStart > this.ringSize) {
+      this.oldestRevision = this.ring[this.ringStart].revision;
+      this.ringStart++;
+      // Compact the array now and then rather than shifting on every event.
+      if (this.ringStart > this.ringSize) {
+        this.ring = this.ring.slice(this.ringStart);
+        this.ringStart = 0;
+      }
+    }
+  }
+
+  private fanOut(events: CachedEvent[]): void {
+    if (this.watchers.size === 0) return;
+    const all = this.byNamespace.get('');
+    if (all) for (const w of all) w.deliver(events);
+    if (this.byNamespace.size <= (all ? 1 : 0)) return;
+    // Group by namespace so a namespaced watcher sees only its own events, found by lookup.
+    const grouped = new Map<string, CachedEvent[]>();
+    for (const ev of events) {
+      const ns = ev.object.obj.metadata.namespace ?? '';
+      if (!this.byNamespace.has(ns) || ns === '') continue;
+      const list = grouped.get(ns);
+      if (list) list.push(ev);
+      else grouped.set(ns, [ev]);
+    }
+    for (const [ns, evs] of grouped) for (const w of this.byNamespace.get(ns)!) w.deliver(evs);
+  }
+
+  private advance(revision: number): void {
+    if (revision <= this.revision) return;
+    this.revision = revision;
+    for (const w of this.watchers) w.progress?.(revision);
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].revision <= this.revision) {
+        this.waiters[i].resolve();
+        this.waiters.splice(i, 1);
+      }
+    }
+  }
+
+  /** Resolves once the cache has seen every write up to `revision` (or rejects after `timeoutMs`). */
+  async waitFor(revision: number, timeoutMs = 3000): Promise<void> {
+    await this.start();
+    if (this.revision >= revision) return;
+    await new Promise<void>((resolve, reject) => {
+      const waiter = { revision, resolve };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          reject(new Error(`cache did not reach revision ${revision} in time`));
+        }
+      }, timeoutMs).unref();
+    });
+  }
+
+  /** Waits until the cache holds every write the store has acknowledged: a consistent read. */
+  async sync(): Promise<void> {
+    await this.start();
+    await this.waitFor(await this.store.currentRevision());
+  }
+
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  get(key: string): CachedObject | undefined {
+    return this.objects.get(key);
+  }
+
+  size(): number {
+    return this.objects.size;
+  }
+
+  /** Objects whose key starts with `prefix`, in key order, after `afterKey` when given. */
+  list(prefix: string, afterKey?: string): CachedObject[] {
+    this.sortedKeys ??= [...this.objects.keys()].sort();
+    const keys = this.sortedKeys;
+    let lo = lowerBound(keys, afterKey !== undefined && afterKey >= prefix ? afterKey : prefix);
+    if (afterKey !== undefined && keys[lo] === afterKey) lo++;
+    const out: CachedObject[] = [];
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(this.objects.get(keys[i])!);
+    return out;
+  }
+
+  /**
+   * Registers a watcher to get every event after `afterRevision`; the events it missed are replayed from
+   * the ring first. Throws CompactedError when they are no longer in the ring.
+   */
+  watch(watcher: CacheWatcher, afterRevision: number): () => void {
+    if (afterRevision < this.oldestRevision) throw new CompactedError(afterRevision, this.oldestRevision);
+    const missed: CachedEvent[] = [];
+    for (let i = this.ring.length - 1; i >= this.ringStart && this.ring[i].revision > afterRevision; i--) {
+      const ev = this.ring[i];
+      if (watcher.namespace === undefined || ev.object.obj.metadata.namespace === watcher.namespace) missed.push(ev);
+    }
+    if (missed.length > 0) watcher.deliver(missed.reverse());
+    this.watchers.add(watcher);
+    const ns = watcher.namespace ?? '';
+    let set = this.byNamespace.get(ns);
+    if (!set) this.byNamespace.set(ns, (set = new Set()));
+    set.add(watcher);
+    return () => {
+      this.watchers.delete(watcher);
+      set!.delete(watcher);
+      if (set!.size === 0) this.byNamespace.delete(ns);
+    };
+  }
+
+  watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  stop(): void {
+    this.storeWatch?.stop();
+    for (const w of this.watchers) w.close(new Error('watch cache stopped'));
+    this.watchers.clear();
+    this.byNamespace.clear();
+  }
+}
+
+function lowerBound(keys: string[], target: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

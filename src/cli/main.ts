@@ -1,0 +1,37 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { up } from './up.js';
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+const program = new Command('wharf').description('A Kubernetes-compatible control plane for bare-metal clusters');
+
+program
+  .command('up')
+  .description('start an all-in-one cluster and write an admin kubeconfig')
+  .option('--data-dir <dir>', 'where the cluster keeps its state', './.wharf')
+  .option('--port <port>', 'API server port (0 picks a free one)', portNumber, 6443)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .action(async (opts: { dataDir: string; port: number; host: string }) => {
+    const cluster = await up(opts);
+    console.log(`Wharf API server listening on http://${opts.host}:${cluster.port}`);
+    console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get namespaces\n`);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: shutting down`);
+      await cluster.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`wharf: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
