@@ -1,0 +1,135 @@
+import type { FieldPath, PathElement } from './path-element.js';
+import { comparePathElements, serializePathElement } from './path-element.js';
+
+/**
+ * A set of field paths stored as a trie, the shape of structured-merge-diff's fieldpath.Set: at each
+ * level, the elements that are themselves members and the elements that lead to deeper members. An
+ * element can be both (a list item that is owned and whose fields are owned too).
+ */
+export class FieldSet {
+  private readonly members = new Map<string, PathElement>();
+  private readonly children = new Map<string, { pe: PathElement; set: FieldSet }>();
+
+  static of(...paths: FieldPath[]): FieldSet {
+    const s = new FieldSet();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+
+  insert(path: FieldPath): void {
+    if (path.length === 0) return;
+    const id = serializePathElement(path[0]);
+    if (path.length === 1) {
+      this.members.set(id, path[0]);
+      return;
+    }
+    let child = this.children.get(id);
+    if (!child) {
+      child = { pe: path[0], set: new FieldSet() };
+      this.children.set(id, child);
+    }
+    child.set.insert(path.slice(1));
+  }
+
+  /** Marks `pe` itself as a member of this level. */
+  insertMember(pe: PathElement): void {
+    this.members.set(serializePathElement(pe), pe);
+  }
+
+  has(path: FieldPath): boolean {
+    if (path.length === 0) return false;
+    const id = serializePathElement(path[0]);
+    if (path.length === 1) return this.members.has(id);
+    return this.children.get(id)?.set.has(path.slice(1)) ?? false;
+  }
+
+  hasMember(pe: PathElement): boolean {
+    return this.members.has(serializePathElement(pe));
+  }
+
+  /** The paths below `pe`, relative to it; undefined when there are none. */
+  withPrefix(pe: PathElement): FieldSet | undefined {
+    const c = this.children.get(serializePathElement(pe));
+    return c && !c.set.isEmpty() ? c.set : undefined;
+  }
+
+  isEmpty(): boolean {
+    if (this.members.size > 0) return false;
+    for (const c of this.children.values()) if (!c.set.isEmpty()) return false;
+    return true;
+  }
+
+  /** Members sorted as upstream sorts them. */
+  sortedMembers(): PathElement[] {
+    return [...this.members.values()].sort(comparePathElements);
+  }
+
+  sortedChildren(): Array<{ pe: PathElement; set: FieldSet }> {
+    return [...this.children.values()].filter((c) => !c.set.isEmpty()).sort((a, b) => comparePathElements(a.pe, b.pe));
+  }
+
+  clone(): FieldSet {
+    return this.union(new FieldSet());
+  }
+
+  union(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const s of [this, other]) {
+      for (const [id, pe] of s.members) out.members.set(id, pe);
+    }
+    const ids = new Set([...this.children.keys(), ...other.children.keys()]);
+    for (const id of ids) {
+      const a = this.children.get(id);
+      const b = other.children.get(id);
+      const set = (a?.set ?? new FieldSet()).union(b?.set ?? new FieldSet());
+      if (!set.isEmpty()) out.children.set(id, { pe: (a ?? b)!.pe, set });
+    }
+    return out;
+  }
+
+  /** Paths in this set and not in `other`; a member of `other` does not remove the paths below it. */
+  difference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [id, pe] of this.members) if (!other.members.has(id)) out.members.set(id, pe);
+    for (const [id, c] of this.children) {
+      const o = other.children.get(id);
+      const set = o ? c.set.difference(o.set) : c.set.clone();
+      if (!set.isEmpty()) out.children.set(id, { pe: c.pe, set });
+    }
+    return out;
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [id, pe] of this.members) if (other.members.has(id)) out.members.set(id, pe);
+    for (const [id, c] of this.children) {
+      const o = other.children.get(id);
+      if (!o) continue;
+      const set = c.set.intersection(o.set);
+      if (!set.isEmpty()) out.children.set(id, { pe: c.pe, set });
+    }
+    return out;
+  }
+
+  /** Every member path: this level's members first, then each child's, in sorted order. */
+  paths(prefix: PathElement[] = []): PathElement[][] {
+    const out: PathElement[][] = this.sortedMembers().map((pe) => [...prefix, pe]);
+    for (const c of this.sortedChildren()) out.push(...c.set.paths([...prefix, c.pe]));
+    return out;
+  }
+
+  /** Visits the direct children with their element, for schema-aware walks. */
+  forEachChild(fn: (pe: PathElement, set: FieldSet) => void): void {
+    for (const c of this.children.values()) if (!c.set.isEmpty()) fn(c.pe, c.set);
+  }
+
+  /** Rebuilds a level from parts; used by schema-aware transforms. */
+  static from(members: Iterable<PathElement>, children: Iterable<[PathElement, FieldSet]>): FieldSet {
+    const out = new FieldSet();
+    for (const pe of members) out.insertMember(pe);
+    for (const [pe, set] of children) {
+      if (!set.isEmpty()) out.children.set(serializePathElement(pe), { pe, set });
+    }
+    return out;
+  }
+}
