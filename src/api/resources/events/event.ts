@@ -1,4 +1,104 @@
+import { field, type FieldError } from '../../errors.js';
+import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
+import { dns1123Subdomain, qualifiedName } from '../../validation/names.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { timestampSince } from '../../validation/workload-columns.js';
+import { asRecord, intOf, stringOf } from '../../validation/workload-fields.js';
+import { validateImmutable } from '../../validation/workload-validation.js';
+
+/**
+ * events.k8s.io/v1 Event. Kubernetes stores these as core Events and validates the core shape, so
+ * error paths name the core fields (`message` for `note`, `involvedObject` for `regarding`, `source`
+ * for `deprecatedSource`...), which this file reproduces.
+ */
+
+const reportingInstanceLimit = 128;
+const actionLimit = 128;
+const reasonLimit = 128;
+const noteLimit = 1024;
+
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+function validateEvent(obj: KubeObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const namespace = obj.metadata.namespace ?? '';
+  const regarding = asRecord(obj.regarding) ?? {};
+  const controller = stringOf(obj.reportingController);
+  const instance = stringOf(obj.reportingInstance);
+  const action = stringOf(obj.action);
+  const reason = stringOf(obj.reason);
+  const note = stringOf(obj.note);
+  if (isSet(obj.eventTime)) {
+    if (!isSet(regarding.namespace) && namespace !== 'default' && namespace !== 'kube-system') {
+      errs.push(field.invalid('involvedObject.namespace', regarding.namespace ?? '', 'does not match event.namespace'));
+    }
+    if (controller === '') errs.push(field.required('reportingController'));
+    for (const m of qualifiedName(controller)) errs.push(field.invalid('reportingController', controller, m));
+    if (instance === '') errs.push(field.required('reportingInstance'));
+    if (instance.length > reportingInstanceLimit) errs.push(field.invalid('reportingInstance', '', `can have at most ${reportingInstanceLimit} characters`));
+    if (action === '') errs.push(field.required('action'));
+    if (action.length > actionLimit) errs.push(field.invalid('action', '', `can have at most ${actionLimit} characters`));
+    if (reason === '') errs.push(field.required('reason'));
+    if (reason.length > reasonLimit) errs.push(field.invalid('reason', '', `can have at most ${reasonLimit} characters`));
+    if (note.length > noteLimit) errs.push(field.invalid('message', '', `can have at most ${noteLimit} characters`));
+  }
+  for (const m of dns1123Subdomain(namespace)) errs.push(field.invalid('namespace', namespace, m));
+
+  // events.k8s.io adds strict rules on top of the core ones.
+  errs.push(...validateObjectMeta(obj, true));
+  const series = asRecord(obj.series);
+  if (series) {
+    if (intOf(series.count) < 2) errs.push(field.invalid('series.count', '', 'should be at least 2'));
+    if (!isSet(series.lastObservedTime)) errs.push(field.required('series.lastObservedTime'));
+  }
+  if (!isSet(obj.eventTime)) errs.push(field.required('eventTime'));
+  if (obj.type !== 'Normal' && obj.type !== 'Warning') errs.push(field.invalid('type', '', `has invalid value: ${stringOf(obj.type)}`));
+  if (isSet(obj.deprecatedFirstTimestamp)) errs.push(field.invalid('firstTimestamp', '', 'needs to be unset'));
+  if (isSet(obj.deprecatedLastTimestamp)) errs.push(field.invalid('lastTimestamp', '', 'needs to be unset'));
+  if (intOf(obj.deprecatedCount) !== 0) errs.push(field.invalid('count', '', 'needs to be unset'));
+  const source = asRecord(obj.deprecatedSource) ?? {};
+  if (isSet(source.component) || isSet(source.host)) errs.push(field.invalid('source', '', 'needs to be unset'));
+  return errs;
+}
+
+/** The events.k8s.io field behind each core field an update may not change. */
+const immutable: [string, string][] = [
+  ['regarding', 'involvedObject'],
+  ['reason', 'reason'],
+  ['note', 'message'],
+  ['deprecatedSource', 'source'],
+  ['deprecatedFirstTimestamp', 'firstTimestamp'],
+  ['deprecatedLastTimestamp', 'lastTimestamp'],
+  ['deprecatedCount', 'count'],
+  ['type', 'type'],
+  ['eventTime', 'eventTime'],
+  ['action', 'action'],
+  ['related', 'related'],
+  ['reportingController', 'reportingController'],
+  ['reportingInstance', 'reportingInstance'],
+];
+
+function validateEventUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const errs = validateObjectMetaUpdate(obj, old);
+  for (const [v1, core] of immutable) errs.push(...validateImmutable(obj[v1], old[v1], core));
+  return errs;
+}
+
+/** The table's timestamps and count, computed as for core Events (series first, then singletons). */
+function seen(obj: KubeObject, now: number): { first: string; last: string; count: number } {
+  const first = isSet(obj.deprecatedFirstTimestamp)
+    ? timestampSince(obj.deprecatedFirstTimestamp, now)
+    : timestampSince(obj.eventTime, now);
+  let last = isSet(obj.deprecatedLastTimestamp) ? timestampSince(obj.deprecatedLastTimestamp, now) : first;
+  let count = intOf(obj.deprecatedCount);
+  const series = asRecord(obj.series);
+  if (series) {
+    last = timestampSince(series.lastObservedTime, now);
+    count = intOf(series.count);
+  } else if (count === 0) count = 1;
+  return { first, last, count };
+}
 
 export const eventV1 = defineResource({
   group: 'events.k8s.io',
@@ -8,4 +108,96 @@ export const eventV1 = defineResource({
   namespaced: true,
   schema: 'io.k8s.api.events.v1.Event',
   shortNames: ['ev'],
+  generation: false,
+  strategy: { validate: validateEvent, validateUpdate: validateEventUpdate },
+  printerColumns: [
+    {
+      name: 'Last Seen',
+      type: 'string',
+      description: 'The time at which the most recent occurrence of this event was recorded.',
+      priority: 0,
+      cell: (obj, now) => seen(obj, now).last,
+    },
+    {
+      name: 'Type',
+      type: 'string',
+      description: 'Type of this event (Normal, Warning), new types could be added in the future',
+      priority: 0,
+      cell: (obj) => stringOf(obj.type),
+    },
+    {
+      name: 'Reason',
+      type: 'string',
+      description: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+      priority: 0,
+      cell: (obj) => stringOf(obj.reason),
+    },
+    {
+      name: 'Object',
+      type: 'string',
+      description: 'The object that this event is about.',
+      priority: 0,
+      cell: (obj) => {
+        const regarding = asRecord(obj.regarding) ?? {};
+        const kind = stringOf(regarding.kind).toLowerCase();
+        const name = stringOf(regarding.name);
+        return name ? `${kind}/${name}` : kind;
+      },
+    },
+    {
+      name: 'Subobject',
+      type: 'string',
+      description:
+        'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.',
+      priority: 1,
+      cell: (obj) => stringOf(asRecord(obj.regarding)?.fieldPath),
+    },
+    {
+      name: 'Source',
+      type: 'string',
+      description: 'The component reporting this event. Should be a short machine understandable string.',
+      priority: 1,
+      cell: (obj) => {
+        const source = asRecord(obj.deprecatedSource) ?? {};
+        const component = stringOf(source.component) || stringOf(obj.reportingController);
+        const instance = stringOf(source.host) || stringOf(obj.reportingInstance);
+        return instance ? `${component}, ${instance}` : component;
+      },
+    },
+    {
+      name: 'Message',
+      type: 'string',
+      description: 'A human-readable description of the status of this operation.',
+      priority: 0,
+      cell: (obj) => stringOf(obj.note).trim(),
+    },
+    {
+      name: 'First Seen',
+      type: 'string',
+      description: 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)',
+      priority: 1,
+      cell: (obj, now) => seen(obj, now).first,
+    },
+    {
+      name: 'Count',
+      type: 'string',
+      description: 'The number of times this event has occurred.',
+      priority: 1,
+      cell: (obj, now) => seen(obj, now).count,
+    },
+  ],
+  selectableFields: {
+    'regarding.kind': (obj) => stringOf(asRecord(obj.regarding)?.kind),
+    'regarding.namespace': (obj) => stringOf(asRecord(obj.regarding)?.namespace),
+    'regarding.name': (obj) => stringOf(asRecord(obj.regarding)?.name),
+    'regarding.uid': (obj) => stringOf(asRecord(obj.regarding)?.uid),
+    'regarding.apiVersion': (obj) => stringOf(asRecord(obj.regarding)?.apiVersion),
+    'regarding.resourceVersion': (obj) => stringOf(asRecord(obj.regarding)?.resourceVersion),
+    'regarding.fieldPath': (obj) => stringOf(asRecord(obj.regarding)?.fieldPath),
+    reason: (obj) => stringOf(obj.reason),
+    reportingController: (obj) => stringOf(obj.reportingController),
+    source: (obj) => stringOf(asRecord(obj.deprecatedSource)?.component) || stringOf(obj.reportingController),
+    type: (obj) => stringOf(obj.type),
+  },
 });
+
