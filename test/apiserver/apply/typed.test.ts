@@ -16,7 +16,7 @@ test('listShape() follows list-type first, then a merge patch strategy, else ato
 
 test('indexList() rejects duplicates unless allowed, and items without keys', () => {
   const keyed = { kind: 'keyed' as const, keys: ['name'] };
-  assert.throws(() => indexList([{ name: 'a' }, { name: 'a' }], keyed, undefined, [{ kind: 'field', name: 'c' }], false), /^\.c: duplicate entries for key \[name="a"\]$/);
+  assert.throws(() => indexList([{ name: 'a' }, { name: 'a' }], keyed, undefined, [{ kind: 'field', name: 'c' }], false), (e: unknown) => e instanceof TypedErrors && e.message === '.c: duplicate entries for key [name="a"]');
   assert.equal(indexList([{ name: 'a' }, { name: 'a' }], keyed, undefined, [], true).elements.length, 2);
   assert.throws(() => indexList([{ other: 1 }], keyed, undefined, [], false), (e: unknown) => e instanceof TypedErrors && /omits all key fields \["name"\]/.test(e.message));
   assert.throws(() => indexList([{ a: 1 }], { kind: 'set' }, undefined, [], false), /map type/);
