@@ -100,7 +100,8 @@ export async function readObject(scope: RequestScope, expect: { group: string; v
 export function checkObject(scope: RequestScope, value: unknown, expect: { group: string; version: string; kind: string }): { obj: KubeObject; warnings: string[] } {
   if (!isPlainObject(value)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(value)?.slice(0, 200)}'`);
   const wantVersion = apiVersionOf(expect);
-  if (value.kind === undefined || value.kind === '') throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(value).slice(0, 200)}'`);
+  // Like kube-apiserver's decoder, a body without apiVersion or kind takes them from the URL.
+  if (value.kind === undefined || value.kind === '') value.kind = expect.kind;
   if (typeof value.kind !== 'string' || typeof (value.apiVersion ?? '') !== 'string') throw badRequest('apiVersion and kind must be strings');
   if (value.apiVersion !== undefined && value.apiVersion !== '' && value.apiVersion !== wantVersion) {
     throw badRequest(`the API version in the data (${String(value.apiVersion)}) does not match the expected API version (${wantVersion})`);

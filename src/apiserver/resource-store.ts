@@ -50,6 +50,18 @@ function nowRfc3339(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * Timestamps are kept to the second, as Kubernetes' metav1.Time is: a client that sends the stored time
+ * back with milliseconds (client-node does) has not changed it.
+ */
+function sameSecond(a: string | Date | undefined, b: string | Date | undefined): boolean {
+  if (a === undefined) return true;
+  if (b === undefined) return false;
+  const ta = Date.parse(String(a instanceof Date ? a.toISOString() : a));
+  const tb = Date.parse(String(b instanceof Date ? b.toISOString() : b));
+  return !Number.isNaN(ta) && Math.floor(ta / 1000) === Math.floor(tb / 1000);
+}
+
 /** Everything but metadata and status: what a change to bumps `metadata.generation`. */
 function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
@@ -241,7 +253,9 @@ export class ResourceStore {
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
     const meta = obj.metadata;
     meta.uid ??= old.metadata.uid;
-    meta.creationTimestamp ??= old.metadata.creationTimestamp;
+    meta.creationTimestamp = sameSecond(meta.creationTimestamp, old.metadata.creationTimestamp)
+      ? old.metadata.creationTimestamp
+      : meta.creationTimestamp;
     if (!this.def.namespaced) delete meta.namespace;
     else meta.namespace ??= old.metadata.namespace;
     meta.name ??= old.metadata.name;

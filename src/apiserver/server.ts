@@ -2,13 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   isAlreadyExists,
-  notAcceptable,
   pathNotFound,
   ResourceRegistry,
   type KubeObject,
   type ResourceDefinition,
 } from '../api/index.js';
-import { openApiV2, openApiV2Protobuf, openApiV3GroupVersion, openApiV3Index } from '../api/openapi/index.js';
+import { openApiResponse } from '../api/openapi/index.js';
 import type { Store } from '../storage/index.js';
 import { Admission } from './admission.js';
 import {
@@ -42,7 +41,6 @@ export const serverVersion = {
   platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };
 
-const protobufOpenApiV2 = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 
 /** The Kubernetes API over HTTP: discovery, OpenAPI, and every resource of the registry. */
 export class ApiServer implements HandlerContext {
@@ -133,14 +131,7 @@ export class ApiServer implements HandlerContext {
         return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
       }
       if (path === '/version' || path === '/version/') return sendJson(res, 200, serverVersion);
-      if (path === '/openapi/v2' || path === '/swagger.json') return this.serveOpenApiV2(req, res);
-      if (path === '/openapi/v3' || path === '/openapi/v3/') return sendJson(res, 200, openApiV3Index(this.registry.all()));
-      if (path.startsWith('/openapi/v3/')) {
-        const doc = openApiV3GroupVersion(this.registry.all(), path.slice('/openapi/v3/'.length));
-        if (!doc) throw pathNotFound();
-        res.setHeader('Cache-Control', url.searchParams.has('hash') ? 'public, immutable' : 'no-cache, private');
-        return sendJson(res, 200, doc);
-      }
+      if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(req, res, url);
       if (this.serveDiscovery(req, res, path)) return;
       const info = resolveRequest(req.method ?? 'GET', path, url.searchParams);
       if (info.kind !== 'resource') throw pathNotFound();
@@ -157,15 +148,16 @@ export class ApiServer implements HandlerContext {
     }
   }
 
-  private serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
-    const accept = req.headers.accept ?? '';
-    const doc = openApiV2(this.registry.all());
-    if (accept.includes(protobufOpenApiV2)) {
-      sendRaw(res, 200, openApiV2Protobuf(doc), protobufOpenApiV2);
+  private serveOpenApi(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const doc = openApiResponse(this.registry.all(), url.pathname, req.headers.accept ?? '', url.searchParams);
+    if (!doc) throw pathNotFound();
+    res.setHeader('ETag', doc.etag);
+    res.setHeader('Cache-Control', doc.cacheControl);
+    if (req.headers['if-none-match'] === doc.etag) {
+      res.writeHead(304).end();
       return;
     }
-    if (accept && !accept.includes('json') && !accept.includes('*/*')) throw notAcceptable(`only the following media types are accepted: application/json, ${protobufOpenApiV2}`);
-    sendJson(res, 200, doc);
+    sendRaw(res, 200, doc.body, doc.contentType);
   }
 
   /** Answers discovery paths; false when `path` is not one. */

@@ -49,6 +49,10 @@ function nodeOf(schema: JsonSchema, defs: Definitions): SchemaNode {
       const p = target.properties?.[name];
       return p ? nodeOf(p, defs) : undefined;
     },
+    properties() {
+      // Only a struct with declared properties can have unknown fields; maps and free-form objects cannot.
+      return target.properties && !target.additionalProperties ? Object.keys(target.properties) : undefined;
+    },
     items() {
       return target.items ? nodeOf(target.items, defs) : undefined;
     },
