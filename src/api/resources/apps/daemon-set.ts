@@ -1,7 +1,7 @@
 import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { formatLabels } from '../../validation/selector-format.js';
 import { ageColumn, containersColumn, imagesColumn, selectorColumn } from '../../validation/workload-columns.js';
@@ -72,7 +72,7 @@ function validateDaemonSet(obj: KubeObject): FieldError[] {
 }
 
 function validateDaemonSetUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  return [...validateObjectMetaUpdate(obj, old), ...validateImmutable(specOf(obj).selector, specOf(old).selector, 'spec.selector')];
+  return [...validateImmutable(specOf(obj).selector, specOf(old).selector, 'spec.selector')];
 }
 
 const status = (obj: KubeObject, key: string) => intOf(statusOf(obj)[key]);

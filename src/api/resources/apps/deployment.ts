@@ -1,7 +1,7 @@
 import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { labelSelectorString } from '../../validation/selector-format.js';
 import { ageColumn, containersColumn, imagesColumn } from '../../validation/workload-columns.js';
@@ -78,8 +78,7 @@ function validateDeployment(obj: KubeObject): FieldError[] {
 
 function validateDeploymentUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   return [
-    ...validateObjectMetaUpdate(obj, old),
-    // apps/v1 made the selector immutable: changing it would orphan the existing ReplicaSets.
+        // apps/v1 made the selector immutable: changing it would orphan the existing ReplicaSets.
     ...validateImmutable(specOf(obj).selector, specOf(old).selector, 'spec.selector'),
   ];
 }

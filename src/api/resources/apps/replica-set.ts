@@ -1,7 +1,7 @@
 import type { FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { ageColumn, containersColumn, imagesColumn, selectorColumn } from '../../validation/workload-columns.js';
 import { asRecord, childRecord, defaultField, intOf, specOf, statusOf } from '../../validation/workload-fields.js';
@@ -32,7 +32,7 @@ function validateReplicaSet(obj: KubeObject): FieldError[] {
 }
 
 function validateReplicaSetUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  return [...validateObjectMetaUpdate(obj, old), ...validateImmutable(specOf(obj).selector, specOf(old).selector, 'spec.selector')];
+  return [...validateImmutable(specOf(obj).selector, specOf(old).selector, 'spec.selector')];
 }
 
 export const replicaSet = defineResource({

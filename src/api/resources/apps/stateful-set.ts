@@ -2,7 +2,7 @@ import { field, type FieldError } from '../../errors.js';
 import { deepEqual, type KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { dns1123Label } from '../../validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { ageColumn, containersColumn, imagesColumn } from '../../validation/workload-columns.js';
 import { arrayOf, asRecord, childRecord, defaultField, defaultString, intOf, specOf, statusOf } from '../../validation/workload-fields.js';
@@ -106,7 +106,7 @@ function validateStatefulSet(obj: KubeObject): FieldError[] {
 const mutableSpecFields = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 function validateStatefulSetUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateObjectMetaUpdate(obj, old);
+  const errs: FieldError[] = [];
   const rest = (o: KubeObject) => {
     const copy = { ...specOf(o) };
     for (const f of mutableSpecFields) delete copy[f];

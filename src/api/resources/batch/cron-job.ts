@@ -1,7 +1,7 @@
 import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { ageColumn, containersColumn, imagesColumn, printBool, selectorColumn, timestampSince } from '../../validation/workload-columns.js';
 import { arrayOf, asRecord, childRecord, defaultField, defaultString, specOf, statusOf } from '../../validation/workload-fields.js';
@@ -64,10 +64,7 @@ function validateCronJob(obj: KubeObject): FieldError[] {
   return errs;
 }
 
-/** Every CronJob spec field may change; validate() has already checked the new spec. */
-function validateCronJobUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  return validateObjectMetaUpdate(obj, old);
-}
+// Every CronJob spec field may change, so there is no validateUpdate beyond the generic metadata rules.
 
 const jobTemplateOf = (obj: KubeObject) => asRecord(asRecord(specOf(obj).jobTemplate)?.spec);
 
@@ -81,7 +78,7 @@ export const cronJob = defineResource({
   shortNames: ['cj'],
   categories: ['all'],
   subresources: { status: true },
-  strategy: { default: defaultCronJob, validate: validateCronJob, validateUpdate: validateCronJobUpdate },
+  strategy: { default: defaultCronJob, validate: validateCronJob },
   printerColumns: [
     {
       name: 'Schedule',

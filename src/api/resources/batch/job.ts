@@ -2,7 +2,7 @@ import { field, type FieldError } from '../../errors.js';
 import type { KubeObject, ObjectMeta } from '../../object.js';
 import { defineResource, type WriteContext } from '../../resource.js';
 import { dns1123Label } from '../../validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from '../../validation/pod-spec.js';
 import { labelSelectorMatches } from '../../validation/selector-match.js';
 import { validateLabelSelector } from '../../validation/selector-validation.js';
@@ -159,7 +159,7 @@ function validateJob(obj: KubeObject): FieldError[] {
 function validateJobUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const spec = specOf(obj);
   const oldSpec = specOf(old);
-  const errs = validateObjectMetaUpdate(obj, old);
+  const errs: FieldError[] = [];
   errs.push(...validateImmutable(spec.completions, oldSpec.completions, 'spec.completions'));
   errs.push(...validateImmutable(spec.selector, oldSpec.selector, 'spec.selector'));
   errs.push(...validateImmutable(templateForComparison(spec, old), oldSpec.template, 'spec.template'));

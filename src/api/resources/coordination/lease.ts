@@ -1,7 +1,7 @@
 import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { ageColumn } from '../../validation/workload-columns.js';
 import { specOf } from '../../validation/workload-fields.js';
 
@@ -33,7 +33,7 @@ export const lease = defineResource({
   schema: 'io.k8s.api.coordination.v1.Lease',
   // Leases are renewed constantly; Kubernetes keeps no generation for them.
   generation: false,
-  strategy: { validate: validateLease, validateUpdate: validateObjectMetaUpdate },
+  strategy: { validate: validateLease },
   printerColumns: [
     {
       name: 'Holder',

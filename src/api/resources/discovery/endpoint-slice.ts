@@ -3,7 +3,7 @@ import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { dns1123Label, dns1123Subdomain, qualifiedName } from '../../validation/names.js';
-import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateLabels, validateObjectMeta } from '../../validation/object-meta.js';
 import { ageColumn } from '../../validation/workload-columns.js';
 import { arrayOf, asRecord } from '../../validation/workload-fields.js';
 import { validateImmutable } from '../../validation/workload-validation.js';
@@ -119,7 +119,7 @@ function validateEndpointSlice(obj: KubeObject): FieldError[] {
 }
 
 function validateEndpointSliceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  return [...validateObjectMetaUpdate(obj, old), ...validateImmutable(obj.addressType, old.addressType, 'addressType')];
+  return [...validateImmutable(obj.addressType, old.addressType, 'addressType')];
 }
 
 /** Up to `max` items joined by commas, then ` + N more...`; `<unset>` when empty. */

@@ -2,7 +2,7 @@ import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { dns1123Subdomain, qualifiedName } from '../../validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { timestampSince } from '../../validation/workload-columns.js';
 import { asRecord, intOf, stringOf } from '../../validation/workload-fields.js';
 import { validateImmutable } from '../../validation/workload-validation.js';
@@ -80,7 +80,7 @@ const immutable: [string, string][] = [
 ];
 
 function validateEventUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateObjectMetaUpdate(obj, old);
+  const errs: FieldError[] = [];
   for (const [v1, core] of immutable) errs.push(...validateImmutable(obj[v1], old[v1], core));
   return errs;
 }

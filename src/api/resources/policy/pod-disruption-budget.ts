@@ -1,7 +1,7 @@
 import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { validateLabelSelector } from '../../validation/selector-validation.js';
 import { ageColumn } from '../../validation/workload-columns.js';
 import { intOf, specOf, statusOf } from '../../validation/workload-fields.js';
@@ -43,7 +43,7 @@ export const podDisruptionBudget = defineResource({
   schema: 'io.k8s.api.policy.v1.PodDisruptionBudget',
   shortNames: ['pdb'],
   subresources: { status: true },
-  strategy: { validate: validatePodDisruptionBudget, validateUpdate: validateObjectMetaUpdate },
+  strategy: { validate: validatePodDisruptionBudget },
   printerColumns: [
     {
       name: 'Min Available',

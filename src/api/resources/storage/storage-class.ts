@@ -2,7 +2,7 @@ import { field, type FieldError } from '../../errors.js';
 import { deepEqual, isPlainObject, type KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { qualifiedName } from '../../validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../validation/object-meta.js';
+import { validateObjectMeta } from '../../validation/object-meta.js';
 import { ageColumn } from '../../validation/workload-columns.js';
 import { validateImmutable } from '../../validation/workload-validation.js';
 
@@ -62,7 +62,7 @@ function validateStorageClass(obj: KubeObject): FieldError[] {
 
 /** Provisioned volumes already carry the class's settings, so those settings are fixed once created. */
 function validateStorageClassUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateObjectMetaUpdate(obj, old);
+  const errs: FieldError[] = [];
   if (!deepEqual(obj.parameters ?? null, old.parameters ?? null)) errs.push(field.forbidden('parameters', 'updates to parameters are forbidden.'));
   if (obj.provisioner !== old.provisioner) errs.push(field.forbidden('provisioner', 'updates to provisioner are forbidden.'));
   if (obj.reclaimPolicy !== old.reclaimPolicy) errs.push(field.forbidden('reclaimPolicy', 'updates to reclaimPolicy are forbidden.'));
