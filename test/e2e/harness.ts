@@ -73,15 +73,20 @@ export interface CommandResult {
 }
 
 /** Runs kubectl against a cluster; never throws for a non-zero exit (the result says it). */
-export function kubectl(cluster: { kubeconfig: string }, args: string[], input?: string, binary = 'kubectl'): Promise<CommandResult> {
+export function kubectl(cluster: { kubeconfig: string; dataDir: string }, args: string[], input?: string, binary = 'kubectl'): Promise<CommandResult> {
+  // A cache of the cluster's own, so discovery and OpenAPI answers never leak between test clusters.
+  const cacheDir = path.join(cluster.dataDir, `kubectl-cache-${path.basename(path.dirname(binary)) || 'default'}`);
   return new Promise((resolve) => {
-    const child = execFile(binary, ['--kubeconfig', cluster.kubeconfig, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(binary, ['--kubeconfig', cluster.kubeconfig, '--cache-dir', cacheDir, ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
     if (input !== undefined) child.stdin!.end(input);
   });
 }
+
+/** Debian's kubectl 1.20 unpacked beside the current one (see .ci/run), when present. */
+export const oldKubectl = process.env.WHARF_KUBECTL_OLD ?? '/opt/kubectl-1.20/usr/bin/kubectl';
 
 /** Calls the API directly and returns status and parsed JSON (or text). */
 export async function api(cluster: { url: string }, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any; headers: Headers }> {

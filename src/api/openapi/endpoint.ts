@@ -29,7 +29,8 @@ export function openApiResponse(
   if (p === '/openapi/v2') {
     if (accept.includes(openApiV2ProtobufMediaType)) {
       const body = v2ProtobufBytes(resources);
-      return { body, contentType: openApiV2ProtobufMediaType, etag: `"${contentHash(body)}"`, cacheControl: 'no-cache, private' };
+      // kube-apiserver answers the protobuf form as octet-stream: Go cannot parse the '@' of the requested media type.
+      return { body, contentType: 'application/octet-stream', etag: `"${contentHash(body)}"`, cacheControl: 'no-cache, private' };
     }
     const d = renderedV2(resources);
     return { body: d.json, contentType: 'application/json', etag: `"${d.hash}"`, cacheControl: 'no-cache, private' };
