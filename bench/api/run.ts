@@ -1,0 +1,447 @@
+/**
+ * The API server benchmark: Wharf's pod creates against a real etcd's puts, LIST, watch fan-out, memory and
+ * restart time, on fresh temp data dirs. Usage (from the repository root):
+ *
+ *   node --import tsx bench/api/run.ts [--pods 20000] [--concurrency 32]
+ *
+ * Progress goes to stderr; the results table to stdout. Every process started here is stopped by its pid.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Etcd3 } from 'etcd3';
+import { ChildProcesses } from '../lib/child-processes.js';
+import { summarizeCpuProfile } from '../lib/cpu-profile-summary.js';
+import { etcdVersion, startEtcd } from '../lib/etcd-server.js';
+import { httpGetBytes, httpRequest, keepAliveAgent } from '../lib/http-client.js';
+import { podManifest } from '../lib/pod-manifest.js';
+import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
+import { Progress } from '../lib/progress.js';
+import { renderMarkdownTable, renderTable } from '../lib/report-table.js';
+import { runPool, type PoolResult } from '../lib/run-pool.js';
+import { median, summarize, type LatencySummary } from '../lib/stats.js';
+import { storageWatchSites } from '../lib/storage-watch-sites.js';
+import { openWatch } from '../lib/watch-stream.js';
+import { startWharf, type WharfServer } from '../lib/wharf-server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MiB = 1024 * 1024;
+const namespace = 'bench';
+
+const { values: opts } = parseArgs({
+  options: {
+    pods: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '32' },
+    'list-pods': { type: 'string', default: '10000' },
+    watchers: { type: 'string', default: '100' },
+    'watch-pods': { type: 'string', default: '2000' },
+    'list-runs': { type: 'string', default: '5' },
+    'skip-build': { type: 'boolean', default: false },
+    'skip-etcd': { type: 'boolean', default: false },
+    'server-cpu-prof': { type: 'string' },
+    json: { type: 'string' },
+    markdown: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const podCount = positive('pods');
+const concurrency = positive('concurrency');
+const listPods = Math.min(positive('list-pods'), podCount);
+const watcherCount = positive('watchers');
+const watchPods = positive('watch-pods');
+const listRuns = positive('list-runs');
+
+function positive(name: keyof typeof opts): number {
+  const n = Number(opts[name]);
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`--${name} must be a positive integer`);
+    process.exit(2);
+  }
+  return n;
+}
+
+interface Results {
+  machine: Record<string, string>;
+  params: Record<string, number>;
+  podJsonBytes: number;
+  etcd?: { version: string; putsPerSec: number; latency: LatencySummary; errors: number };
+  creates?: { perSec: number; latency: LatencySummary; errors: number; firstErrors: string[] };
+  list?: { items: number; bytes: number; medianMs: number; runsMs: number[]; pagedMedianMs: number; pagedRunsMs: number[]; pages: number };
+  watch?: {
+    watchers: number;
+    events: number;
+    complete: number;
+    missing: number;
+    duplicates: number;
+    otherEvents: number;
+    failures: string[];
+    lagAfterAck: LatencySummary;
+    lagAfterSend: LatencySummary;
+    /** Per event: from the first watcher receiving it to the last. */
+    spread: LatencySummary;
+    createLatency: LatencySummary;
+    beforeAck: number;
+    createsPerSec: number;
+    serverCpuMs: number;
+  };
+  memory?: { idleRss: number; rssAfterList: number; listPods: number; finalRss: number; finalPods: number; peak: number };
+  restart?: { readyMs: number; firstListMs: number; pods: number };
+  serverErrors?: string;
+  profile?: string;
+}
+
+const procs = new ChildProcesses();
+const progress = new Progress();
+const results: Results = {
+  machine: machineInfo(),
+  params: { pods: podCount, concurrency, listPods, watchers: watcherCount, watchPods },
+  podJsonBytes: Buffer.byteLength(podManifest('pod-000000', namespace, 'create')),
+};
+
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (interrupted) return;
+    interrupted = true;
+    progress.note(`${sig}: stopping the server and etcd`);
+    void procs.stopAll().finally(() => process.exit(130));
+  });
+}
+
+await main();
+
+async function main(): Promise<void> {
+  if (!opts['skip-build']) {
+    progress.note('building Wharf (npm run build) ...');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error('build failed; fix it or pass --skip-build to use the existing dist/');
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-'));
+  progress.note(`temp dir ${tmp}`);
+  try {
+    if (!opts['skip-etcd']) await etcdPhase(path.join(tmp, 'etcd'));
+    await wharfPhases(path.join(tmp, 'wharf'));
+  } catch (e) {
+    progress.stop();
+    console.error(`benchmark failed: ${e instanceof Error ? e.stack : String(e)}`);
+    process.exitCode = 1;
+  } finally {
+    progress.stop();
+    await procs.stopAll();
+    if (!opts.keep) rmSync(tmp, { recursive: true, force: true });
+  }
+  report();
+}
+
+async function etcdPhase(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  progress.note('starting etcd ...');
+  const etcd = await startEtcd(procs, dir);
+  const client = new Etcd3({ hosts: etcd.clientUrl });
+  try {
+    progress.start(`etcd puts (${concurrency} clients)`, podCount);
+    const r = await runPool(0, podCount, concurrency, async (i) => {
+      await client.put(`/registry/pods/${namespace}/${podName(i)}`).value(podManifest(podName(i), namespace, 'create'));
+      return undefined;
+    }, (n) => progress.update(n));
+    progress.stop();
+    results.etcd = { version: etcd.version, putsPerSec: (podCount * 1000) / r.elapsedMs, latency: summarize(r.latencies), errors: r.errors.length };
+    if (r.errors.length) progress.note(`etcd: ${r.errors.length} failed puts, first: ${r.errors[0]!.message}`);
+  } finally {
+    client.close();
+    await etcd.stop();
+  }
+}
+
+async function wharfPhases(dataDir: string): Promise<void> {
+  const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
+  progress.note(`starting Wharf${cpuProfDir ? ' under --cpu-prof' : ''} ...`);
+  let server: WharfServer = await startWharf(procs, { root, dataDir, cpuProfDir });
+  const agent = keepAliveAgent(concurrency);
+  try {
+    await sleep(1000);
+    const idle = memoryStatus(server.pid);
+
+    const ns = await httpRequest(agent, 'POST', `${server.baseUrl}/api/v1/namespaces`, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
+    if (ns.status !== 201) throw new Error(`creating namespace ${namespace}: ${ns.status} ${ns.body}`);
+
+    // Creates, in two legs: the first leg stops at --list-pods so memory and LIST are measured at that size.
+    const podsUrl = `${server.baseUrl}/api/v1/namespaces/${namespace}/pods`;
+    const create = (name: (i: number) => string, group: string) => async (i: number) => {
+      const r = await httpRequest(agent, 'POST', podsUrl, podManifest(name(i), namespace, group));
+      return r.status === 201 ? undefined : `${r.status} ${r.body.slice(0, 300)}`;
+    };
+    progress.start(`Wharf creates (${concurrency} clients)`, podCount);
+    const legA = await runPool(0, listPods, concurrency, create(podName, 'create'), (n) => progress.update(n));
+    progress.stop();
+    await sleep(2000);
+    const afterList = memoryStatus(server.pid);
+
+    results.list = await measureList(agent, podsUrl, listPods);
+
+    let legB: PoolResult | undefined;
+    if (podCount > listPods) {
+      progress.start(`Wharf creates (${concurrency} clients)`, podCount);
+      progress.update(listPods);
+      legB = await runPool(listPods, podCount - listPods, concurrency, create(podName, 'create'), (n) => progress.update(listPods + n));
+      progress.stop();
+    }
+    const latencies = Float64Array.from([...legA.latencies, ...(legB?.latencies ?? [])]);
+    const errors = [...legA.errors, ...(legB?.errors ?? [])];
+    results.creates = {
+      perSec: (podCount * 1000) / (legA.elapsedMs + (legB?.elapsedMs ?? 0)),
+      latency: summarize(latencies),
+      errors: errors.length,
+      firstErrors: errors.slice(0, 5).map((e) => `${podName(e.index)}: ${e.message}`),
+    };
+    if (errors.length) progress.note(`Wharf: ${errors.length} failed creates, first: ${errors[0]!.message}`);
+
+    results.watch = await measureWatch(server, agent, podsUrl);
+
+    await sleep(2000);
+    const final = memoryStatus(server.pid);
+    results.memory = { idleRss: idle.rss, rssAfterList: afterList.rss, listPods, finalRss: final.rss, finalPods: podCount + watchPods, peak: final.hwm };
+
+    const logged = server.stderr().trim();
+    if (logged) results.serverErrors = logged.slice(0, 4000);
+
+    // Restart on the same data dir and port: time from spawn to the first /readyz 200.
+    agent.destroy();
+    progress.note('restarting Wharf on the same data dir ...');
+    const port = server.port;
+    await server.stop();
+    if (cpuProfDir) results.profile = profileReport(cpuProfDir);
+    server = await startWharf(procs, { root, dataDir, port });
+    const first = await httpGetBytes(undefined, podsUrl);
+    if (first.status !== 200) throw new Error(`LIST after restart: ${first.status}`);
+    const items = (JSON.parse(first.body.toString('utf8')) as { items: unknown[] }).items.length;
+    results.restart = { readyMs: server.readyMs, firstListMs: first.ms, pods: items };
+    await server.stop();
+  } finally {
+    agent.destroy();
+    await procs.stopAll();
+  }
+}
+
+async function measureList(agent: Agent, podsUrl: string, expected: number): Promise<NonNullable<Results['list']>> {
+  progress.start(`LIST ${expected} pods`, listRuns * 2);
+  const runsMs: number[] = [];
+  let bytes = 0;
+  for (let k = 0; k < listRuns; k++) {
+    const r = await httpGetBytes(agent, podsUrl);
+    if (r.status !== 200) throw new Error(`LIST answered ${r.status}: ${r.body.toString('utf8', 0, 300)}`);
+    runsMs.push(r.ms);
+    bytes = r.bytes;
+    if (k === 0) {
+      const n = (JSON.parse(r.body.toString('utf8')) as { items: unknown[] }).items.length;
+      if (n !== expected) throw new Error(`LIST returned ${n} pods, expected ${expected}`);
+    }
+    progress.update(k + 1);
+  }
+  const pagedRunsMs: number[] = [];
+  let pages = 0;
+  for (let k = 0; k < listRuns; k++) {
+    // The sum of the page requests' times: the benchmark's own JSON parsing of each page is left out.
+    let spent = 0;
+    let seen = 0;
+    pages = 0;
+    let token: string | undefined;
+    do {
+      const url = `${podsUrl}?limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+      const r = await httpRequest(agent, 'GET', url);
+      spent += r.ms;
+      if (r.status !== 200) throw new Error(`paged LIST answered ${r.status}: ${r.body.slice(0, 300)}`);
+      const page = JSON.parse(r.body) as { items: unknown[]; metadata: { continue?: string } };
+      seen += page.items.length;
+      pages++;
+      token = page.metadata.continue || undefined;
+    } while (token);
+    pagedRunsMs.push(spent);
+    if (seen !== expected) throw new Error(`paged LIST returned ${seen} pods, expected ${expected}`);
+    progress.update(listRuns + k + 1);
+  }
+  progress.stop();
+  return { items: expected, bytes, medianMs: median(runsMs), runsMs, pagedMedianMs: median(pagedRunsMs), pagedRunsMs, pages };
+}
+
+async function measureWatch(server: WharfServer, agent: Agent, podsUrl: string): Promise<NonNullable<Results['watch']>> {
+  const head = await httpRequest(agent, 'GET', `${podsUrl}?limit=1`);
+  const rv = (JSON.parse(head.body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  progress.note(`opening ${watcherCount} watchers from resourceVersion ${rv} ...`);
+  const watchers = Array.from({ length: watcherCount }, () =>
+    openWatch(`${podsUrl}?watch=true&resourceVersion=${rv}`, 'w-', watchPods),
+  );
+  try {
+    await Promise.all(watchers.map((w) => w.opened));
+    const sent = new Float64Array(watchPods);
+    const acked = new Float64Array(watchPods);
+    const cpuBefore = cpuTimeMs(server.pid);
+    progress.start(`creates with ${watcherCount} watchers`, watchPods);
+    const r = await runPool(0, watchPods, concurrency, async (i) => {
+      sent[i] = performance.now();
+      const res = await httpRequest(agent, 'POST', podsUrl, podManifest(`w-${i}`, namespace, 'watch'));
+      acked[i] = performance.now();
+      return res.status === 201 ? undefined : `${res.status} ${res.body.slice(0, 300)}`;
+    }, (n) => progress.update(n));
+    progress.stop();
+    if (r.errors.length) progress.note(`watch phase: ${r.errors.length} failed creates, first: ${r.errors[0]!.message}`);
+
+    // Wait until every watcher saw every event, or 30 s.
+    const expectedPerWatcher = watchPods - r.errors.length;
+    progress.start('watch delivery', watcherCount * expectedPerWatcher);
+    const deadline = performance.now() + 30_000;
+    for (;;) {
+      const got = watchers.reduce((s, w) => s + Math.min(w.added, expectedPerWatcher), 0);
+      progress.update(got);
+      if (got >= watcherCount * expectedPerWatcher || performance.now() > deadline || watchers.every((w) => w.failure)) break;
+      await sleep(20);
+    }
+    progress.stop();
+    const serverCpuMs = cpuTimeMs(server.pid) - cpuBefore;
+
+    const lagAck: number[] = [];
+    const lagSend: number[] = [];
+    const spread: number[] = [];
+    let beforeAck = 0;
+    let missing = 0;
+    const failed = new Set(r.errors.map((e) => e.index));
+    for (let i = 0; i < watchPods; i++) {
+      let first = Infinity;
+      let last = 0;
+      for (const w of watchers) {
+        const at = w.received[i]!;
+        if (at === 0) {
+          if (!failed.has(i)) missing++;
+          continue;
+        }
+        const lag = at - acked[i]!;
+        if (lag < 0) beforeAck++;
+        lagAck.push(Math.max(0, lag));
+        lagSend.push(at - sent[i]!);
+        first = Math.min(first, at);
+        last = Math.max(last, at);
+      }
+      if (last > 0) spread.push(last - first);
+    }
+    return {
+      watchers: watcherCount,
+      events: watchers.reduce((s, w) => s + w.added, 0),
+      complete: watchers.filter((w) => w.added - w.duplicates === expectedPerWatcher).length,
+      missing,
+      duplicates: watchers.reduce((s, w) => s + w.duplicates, 0),
+      otherEvents: watchers.reduce((s, w) => s + w.other.length, 0),
+      failures: [...new Set(watchers.flatMap((w) => (w.failure ? [w.failure] : [])))],
+      lagAfterAck: summarize(lagAck),
+      lagAfterSend: summarize(lagSend),
+      spread: summarize(spread),
+      createLatency: summarize(r.latencies),
+      beforeAck,
+      createsPerSec: (watchPods * 1000) / r.elapsedMs,
+      serverCpuMs,
+    };
+  } finally {
+    for (const w of watchers) w.close();
+  }
+}
+
+function profileReport(dir: string): string {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const latest = files[files.length - 1];
+  if (!latest) return `no .cpuprofile written in ${dir}`;
+  const file = path.join(dir, latest);
+  const s = summarizeCpuProfile(file, root);
+  const top = (list: { frame: string; selfPct: number; totalPct: number }[]) =>
+    list.slice(0, 25).map((f) => `  ${f.selfPct.toFixed(1).padStart(5)}% self ${f.totalPct.toFixed(1).padStart(5)}% total  ${f.frame}`).join('\n');
+  return [
+    `server CPU profile ${file} (${(s.totalMs / 1000).toFixed(1)} s sampled)`,
+    'top frames by self time:',
+    top(s.frames),
+    'top frames by inclusive time:',
+    top([...s.frames].sort((a, b) => b.totalPct - a.totalPct)),
+    'self time by file:',
+    s.byFile.slice(0, 15).map((f) => `  ${f.selfPct.toFixed(1).padStart(5)}%  ${f.file}`).join('\n'),
+  ].join('\n');
+}
+
+function report(): void {
+  const f = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
+  const mib = (n: number | undefined) => (n === undefined ? 'n/a' : `${(n / MiB).toFixed(1)} MiB`);
+  const ok = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'yes' : 'NO');
+  const { creates, etcd, list, watch, memory, restart } = results;
+  const rows: string[][] = [['Measure', 'Wharf', 'etcd', 'Target', 'Met']];
+  rows.push([`creates/s (${podCount} pods, ${concurrency} clients)`, f(creates?.perSec, 0), f(etcd?.putsPerSec, 0), '>= 5000', ok(creates && creates.perSec >= 5000)]);
+  rows.push(['create latency p50 (ms)', f(creates?.latency.p50, 2), f(etcd?.latency.p50, 2), '', '']);
+  rows.push(['create latency p99 (ms)', f(creates?.latency.p99, 2), f(etcd?.latency.p99, 2), '< 50', ok(creates && creates.latency.p99 < 50)]);
+  rows.push(['Wharf creates/s ÷ etcd puts/s', creates && etcd ? f(creates.perSec / etcd.putsPerSec, 2) : 'n/a', '', '> 1.0', ok(creates && etcd ? creates.perSec / etcd.putsPerSec > 1 : undefined)]);
+  rows.push(['failed creates / puts', String(creates?.errors ?? 'n/a'), String(etcd?.errors ?? 'n/a'), '0', ok(creates ? creates.errors === 0 : undefined)]);
+  rows.push([`LIST ${list?.items ?? listPods} pods, median of ${listRuns} (ms)`, f(list?.medianMs), '', '< 200', ok(list && list.medianMs < 200)]);
+  rows.push([`LIST ?limit=500, all ${list?.pages ?? '?'} pages, median (ms)`, f(list?.pagedMedianMs), '', '', '']);
+  rows.push([`watch: watchers with all ${watchPods} events`, watch ? `${watch.complete}/${watch.watchers}` : 'n/a', '', `${watcherCount}/${watcherCount}`, ok(watch ? watch.complete === watch.watchers && watch.missing === 0 : undefined)]);
+  rows.push(['watch lag, create sent -> event at watcher, p50 / p99 (ms)', watch ? `${f(watch.lagAfterSend.p50, 2)} / ${f(watch.lagAfterSend.p99, 2)}` : 'n/a', '', '', '']);
+  rows.push(['  same-phase create latency p50 / p99 (ms)', watch ? `${f(watch.createLatency.p50, 2)} / ${f(watch.createLatency.p99, 2)}` : 'n/a', '', '', '']);
+  rows.push(['  fan-out spread, first to last watcher, p99 (ms)', watch ? f(watch.spread.p99, 2) : 'n/a', '', '', '']);
+  rows.push(['idle RSS after start', mib(memory?.idleRss), '', '< 150 MiB', ok(memory && memory.idleRss < 150 * MiB)]);
+  rows.push([`RSS added by ${memory?.listPods ?? listPods} pods`, memory ? mib(memory.rssAfterList - memory.idleRss) : 'n/a', '', '< 200 MiB', ok(memory && memory.rssAfterList - memory.idleRss < 200 * MiB)]);
+  rows.push(['restart to /readyz 200 (ms)', f(restart?.readyMs), '', '< 1000', ok(restart && restart.readyMs < 1000)]);
+  rows.push([`first LIST after restart, ${restart?.pods ?? '?'} pods (ms)`, f(restart?.firstListMs), '', '', '']);
+
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`machine: ${Object.entries(results.machine).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`pod JSON sent: ${results.podJsonBytes} bytes (etcd values are the same bytes)`);
+  lines.push('');
+  lines.push(opts.markdown ? renderMarkdownTable(rows) : renderTable(rows));
+  if (watch) {
+    lines.push('');
+    lines.push(
+      `watch fan-out: ${watch.watchers} watchers, ${watch.events} ADDED events received (${watch.watchers} x ${watchPods} expected), ` +
+        `${watch.missing} missing, ${watch.duplicates} duplicates, ${watch.otherEvents} other events; ` +
+        `${watch.beforeAck} of them arrived before the create's own response; ` +
+        `lag after the create's response (0 when earlier) p50 ${f(watch.lagAfterAck.p50, 2)} ms / p99 ${f(watch.lagAfterAck.p99, 2)} ms; ` +
+        `creates during fan-out ${f(watch.createsPerSec, 0)}/s; server CPU during the phase ${f(watch.serverCpuMs, 0)} ms` +
+        (watch.failures.length ? `; stream failures: ${watch.failures.join('; ')}` : ''),
+    );
+    const sites = storageWatchSites(root);
+    lines.push(
+      `storage watches: no metrics endpoint to count them at run time; the built server opens storage watches only at ` +
+        `${sites.join(', ') || '(no call site found)'} (the watch cache, once per resource), so the ${watch.watchers} watchers share one`,
+    );
+  }
+  if (memory) {
+    lines.push(
+      `memory: idle ${mib(memory.idleRss)}, with ${memory.listPods} pods ${mib(memory.rssAfterList)}, with ${memory.finalPods} pods ${mib(memory.finalRss)}, peak (VmHWM) ${mib(memory.peak)}`,
+    );
+  }
+  if (list) lines.push(`LIST runs (ms): ${list.runsMs.map((v) => v.toFixed(1)).join(', ')} (${(list.bytes / MiB).toFixed(1)} MiB each); paged runs (ms): ${list.pagedRunsMs.map((v) => v.toFixed(1)).join(', ')}`);
+  if (creates?.firstErrors.length) lines.push(`first failed creates:\n  ${creates.firstErrors.join('\n  ')}`);
+  if (results.serverErrors) lines.push(`server stderr:\n${results.serverErrors}`);
+  if (results.profile) lines.push('', results.profile);
+  console.log(lines.join('\n'));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2));
+}
+
+function machineInfo(): Record<string, string> {
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  return {
+    nproc: String(os.availableParallelism()),
+    cpu,
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    kernel: os.release(),
+    node: process.version,
+    etcd: etcdVersion() ?? 'not installed',
+  };
+}
+
+function podName(i: number): string {
+  return `pod-${String(i).padStart(6, '0')}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,90 @@
+import { request, type ClientRequest } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+export interface WatchStream {
+  /** Resolves when the server answered the watch with its headers. */
+  opened: Promise<void>;
+  /** ADDED events seen for pods named `<prefix><index>`, by index: the receipt time (performance.now()), 0 if none. */
+  received: Float64Array;
+  /** How many ADDED events matched, duplicates included. */
+  added: number;
+  duplicates: number;
+  /** Events of other types (MODIFIED, DELETED, BOOKMARK, ERROR) and lines that could not be read. */
+  other: { type: string; line: string }[];
+  /** An error or an early end of the stream. */
+  failure?: string;
+  close(): void;
+}
+
+/**
+ * One watch (`?watch=true&resourceVersion=rv`) reading the newline-delimited JSON events. Only the event type
+ * and the object's name are picked out of each line: parsing 200,000 events fully would load the benchmark's
+ * own CPU (which shares the machine with the server) and inflate the measured lag.
+ */
+export function openWatch(url: string, namePrefix: string, expected: number): WatchStream {
+  const stream: WatchStream = {
+    opened: Promise.resolve(),
+    received: new Float64Array(expected),
+    added: 0,
+    duplicates: 0,
+    other: [],
+    close: () => undefined,
+  };
+  const needle = `"name":"${namePrefix}`;
+  let req: ClientRequest | undefined;
+  let closing = false;
+  stream.opened = new Promise<void>((resolve, reject) => {
+    req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json' } }, (res) => {
+      if (res.statusCode !== 200) {
+        stream.failure = `watch answered ${res.statusCode}`;
+        reject(new Error(stream.failure));
+        res.resume();
+        return;
+      }
+      resolve();
+      let pending = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        const now = performance.now();
+        pending += chunk;
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (line.length === 0) continue;
+          const type = line.startsWith('{"type":"') ? line.slice(9, line.indexOf('"', 9)) : '?';
+          const at = line.indexOf(needle);
+          if (type !== 'ADDED' || at < 0) {
+            if (stream.other.length < 20) stream.other.push({ type, line: line.slice(0, 300) });
+            continue;
+          }
+          const start = at + needle.length;
+          const index = Number(line.slice(start, line.indexOf('"', start)));
+          if (!Number.isInteger(index) || index < 0 || index >= expected) {
+            if (stream.other.length < 20) stream.other.push({ type, line: line.slice(0, 300) });
+            continue;
+          }
+          stream.added++;
+          if (stream.received[index]! > 0) stream.duplicates++;
+          else stream.received[index] = now;
+        }
+      });
+      res.on('end', () => {
+        if (!closing) stream.failure ??= 'watch stream ended early';
+      });
+      res.on('error', (e) => {
+        if (!closing) stream.failure ??= e.message;
+      });
+    });
+    req.on('error', (e) => {
+      if (!closing) stream.failure ??= e.message;
+      reject(e);
+    });
+    req.end();
+  });
+  stream.close = () => {
+    closing = true;
+    req?.destroy();
+  };
+  return stream;
+}
