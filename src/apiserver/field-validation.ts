@@ -20,8 +20,9 @@ function typeMatches(expected: string, got: string): boolean {
 }
 
 /**
- * Walks a decoded object against its schema, as kube-apiserver's strict decoding does: unknown fields
- * (reported, and rejected under fieldValidation=Strict) and values of the wrong type (always rejected).
+ * Walks a decoded object against its schema, as kube-apiserver's decoding does: unknown fields are
+ * reported (and rejected under fieldValidation=Strict) and removed, as decoding into the typed object
+ * drops them; values of the wrong type are reported (always rejected).
  */
 export function checkFields(value: unknown, schema: SchemaNode | undefined): FieldProblems {
   const problems: FieldProblems = { unknown: [], wrongType: [] };
@@ -52,7 +53,10 @@ function walk(value: unknown, node: SchemaNode | undefined, path: string, out: F
     const child = node.field(k);
     const childPath = path ? `${path}.${k}` : k;
     if (!child) {
-      if (known && !known.includes(k)) out.unknown.push(childPath);
+      if (known && !known.includes(k)) {
+        out.unknown.push(childPath);
+        delete value[k];
+      }
       continue;
     }
     walk(v, child, childPath, out);
