@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType, type Status, StatusError } from '../api/index.js';
+import { decodeKubernetesProtobuf, kubernetesProtobuf } from './protobuf/index.js';
 
 /** The largest request body accepted, as kube-apiserver's limit. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -32,6 +33,7 @@ export function mediaType(header: string | undefined): string {
 /** Decodes a JSON or YAML body into a value; anything else is 415, a malformed body 400. */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (type === kubernetesProtobuf) return decodeKubernetesProtobuf(body);
   const text = body.toString('utf8');
   if (type === '' || type === 'application/json' || type.endsWith('+json')) {
     try {
