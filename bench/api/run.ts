@@ -47,9 +47,12 @@ const { values: opts } = parseArgs({
     json: { type: 'string' },
     markdown: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'server-root': { type: 'string' },
   },
 });
 
+// The Wharf tree whose built server is measured: this checkout, or a snapshot of one commit (see bench/README.md).
+const serverRoot = opts['server-root'] ? path.resolve(opts['server-root']) : root;
 const podCount = positive('pods');
 const concurrency = positive('concurrency');
 const listPods = Math.min(positive('list-pods'), podCount);
@@ -118,8 +121,8 @@ await main();
 
 async function main(): Promise<void> {
   if (!opts['skip-build']) {
-    progress.note('building Wharf (npm run build) ...');
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    progress.note(`building Wharf in ${serverRoot} (npm run build) ...`);
+    const r = spawnSync(process.execPath, [path.join(serverRoot, 'scripts', 'build.js')], { cwd: serverRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.status !== 0) throw new Error('build failed; fix it or pass --skip-build to use the existing dist/');
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-'));
@@ -162,7 +165,7 @@ async function etcdPhase(dir: string): Promise<void> {
 async function wharfPhases(dataDir: string): Promise<void> {
   const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
   progress.note(`starting Wharf${cpuProfDir ? ' under --cpu-prof' : ''} ...`);
-  let server: WharfServer = await startWharf(procs, { root, dataDir, cpuProfDir });
+  let server: WharfServer = await startWharf(procs, { root: serverRoot, dataDir, cpuProfDir });
   const agent = keepAliveAgent(concurrency);
   try {
     await sleep(1000);
@@ -217,7 +220,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
     const port = server.port;
     await server.stop();
     if (cpuProfDir) results.profile = profileReport(cpuProfDir);
-    server = await startWharf(procs, { root, dataDir, port });
+    server = await startWharf(procs, { root: serverRoot, dataDir, port });
     const first = await httpGetBytes(undefined, podsUrl);
     if (first.status !== 200) throw new Error(`LIST after restart: ${first.status}`);
     const items = (JSON.parse(first.body.toString('utf8')) as { items: unknown[] }).items.length;
@@ -355,7 +358,7 @@ function profileReport(dir: string): string {
   const latest = files[files.length - 1];
   if (!latest) return `no .cpuprofile written in ${dir}`;
   const file = path.join(dir, latest);
-  const s = summarizeCpuProfile(file, root);
+  const s = summarizeCpuProfile(file, serverRoot);
   const top = (list: { frame: string; selfPct: number; totalPct: number }[]) =>
     list.slice(0, 25).map((f) => `  ${f.selfPct.toFixed(1).padStart(5)}% self ${f.totalPct.toFixed(1).padStart(5)}% total  ${f.frame}`).join('\n');
   return [
@@ -407,7 +410,7 @@ function report(): void {
         `creates during fan-out ${f(watch.createsPerSec, 0)}/s; server CPU during the phase ${f(watch.serverCpuMs, 0)} ms` +
         (watch.failures.length ? `; stream failures: ${watch.failures.join('; ')}` : ''),
     );
-    const sites = storageWatchSites(root);
+    const sites = storageWatchSites(serverRoot);
     lines.push(
       `storage watches: no metrics endpoint to count them at run time; the built server opens storage watches only at ` +
         `${sites.join(', ') || '(no call site found)'} (the watch cache, once per resource), so the ${watch.watchers} watchers share one`,
@@ -435,7 +438,16 @@ function machineInfo(): Record<string, string> {
     kernel: os.release(),
     node: process.version,
     etcd: etcdVersion() ?? 'not installed',
+    server: serverRoot === root ? `this checkout (${gitHead(root)})` : serverRoot,
   };
+}
+
+/** The commit of a checkout, marked dirty when its tree differs (other people's uncommitted work is measured too). */
+function gitHead(dir: string): string {
+  const head = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  if (head.status !== 0) return 'not a git checkout';
+  const dirty = spawnSync('git', ['-C', dir, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? ', src has uncommitted changes' : ''}`;
 }
 
 function podName(i: number): string {
