@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { kubectl, repoRoot, startCluster, tempDataDir, type RunningCluster } from './harness.js';
 
 const deployment = (replicas: number, image: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -142,6 +142,17 @@ describe('kubectl against wharf up', () => {
     assert.equal(await ok('get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'), '5');
   });
 
+  test('the example manifests apply cleanly and services get cluster IPs', async () => {
+    const out = await ok('apply', '-n', 'team-a', '-f', path.join(repoRoot, 'examples'));
+    assert.match(out, /deployment.apps\/web created/);
+    assert.match(out, /service\/web created/);
+    const ip = await ok('get', 'svc', 'web', '-n', 'team-a', '-o', 'jsonpath={.spec.clusterIP}');
+    assert.match(ip, /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
+    assert.notEqual(ip, '10.96.0.1', 'the first address belongs to the kubernetes service');
+    const svcTable = await ok('get', 'svc', '-n', 'team-a');
+    assert.match(svcTable, /^web\s+ClusterIP\s+10\.\S+\s+<none>\s+80\/TCP\s+\d+s/m);
+  });
+
   test('describe and explain', async () => {
     const described = await ok('describe', 'deploy', 'web');
     assert.match(described, /^Name:\s+web$/m);
@@ -151,14 +162,14 @@ describe('kubectl against wharf up', () => {
   });
 
   test('get -w streams changes', async () => {
-    const watcher = spawn('kubectl', ['--kubeconfig', cluster.kubeconfig, 'get', 'configmaps', '-w', '--output-watch-events', '-o', 'name'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const watcher = spawn('kubectl', ['--kubeconfig', cluster.kubeconfig, 'get', 'configmaps', '-w', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     watcher.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      await waitFor(() => out.includes('configmap/settings'), 'initial list');
+      await waitFor(() => /ADDED\s+settings\s/.test(out), 'initial list');
       await ok('create', 'configmap', 'watched', '--from-literal=x=y');
       await ok('delete', 'configmap', 'watched');
-      await waitFor(() => /ADDED\s+configmap\/watched/.test(out) && /DELETED\s+configmap\/watched/.test(out), `watch events, got:\n${out}`);
+      await waitFor(() => /ADDED\s+watched\s/.test(out) && /DELETED\s+watched\s/.test(out), `watch events, got:\n${out}`);
     } finally {
       watcher.kill();
     }
