@@ -82,7 +82,8 @@ function defaultEnv(env: unknown): void {
 export function defaultContainer(container: unknown, hostNetwork: boolean): void {
   const c = rec(container);
   if (!c) return;
-  if (typeof c.image === 'string') setDefault(c, 'imagePullPolicy', defaultPullPolicy(c.image));
+  // An image that does not parse (or is missing) has no tag, hence IfNotPresent; validation reports it.
+  setDefault(c, 'imagePullPolicy', typeof c.image === 'string' && c.image ? defaultPullPolicy(c.image) : 'IfNotPresent');
   setDefault(c, 'terminationMessagePath', '/dev/termination-log');
   setDefault(c, 'terminationMessagePolicy', 'File');
   for (const port of arr(c.ports)) {
