@@ -97,13 +97,18 @@ function decodeInto(bytes: Uint8Array, message: MessageSpec, target: JsonObject,
       const map = existingObject(target, name) ?? setOwn(target, name, {});
       readMapEntry(reader.bytes(), field, map, fieldPath);
     } else if (field.cardinality === 'repeated') {
-      const list = Array.isArray(target[name]) ? (target[name] as unknown[]) : setOwn(target, name, [] as unknown[]);
+      const values: unknown[] = [];
       if (tag.wire === wireBytes && isVarintKind(field)) {
         // Packed encoding: proto2 writers may use it for repeated numbers, and decoders accept both.
         const packed = new WireReader(reader.bytes());
-        while (!packed.done) list.push(readValue(packed, { field: tag.field, wire: wireVarint }, field, `${fieldPath}[${list.length}]`));
+        while (!packed.done) values.push(readValue(packed, { field: tag.field, wire: wireVarint }, field, fieldPath));
       } else {
-        list.push(readValue(reader, tag, field, `${fieldPath}[${list.length}]`));
+        values.push(readValue(reader, tag, field, fieldPath));
+      }
+      // Created on first element only: an empty repeated field stays absent, as Go's omitempty leaves it.
+      if (values.length > 0) {
+        const list = Array.isArray(target[name]) ? (target[name] as unknown[]) : setOwn(target, name, [] as unknown[]);
+        list.push(...values);
       }
     } else if (field.type.kind === 'message') {
       expectWire(tag, wireBytes, fieldPath);
