@@ -73,8 +73,9 @@ interface Results {
   machine: Record<string, string>;
   params: Record<string, number>;
   podJsonBytes: number;
-  etcd?: { version: string; putsPerSec: number; latency: LatencySummary; errors: number };
-  creates?: { perSec: number; latency: LatencySummary; errors: number; firstErrors: string[] };
+  /** serverCpuPct, clientCpuPct: CPU time of the server and of the benchmark process over the phase's wall time (200 % = both CPUs of a 2-CPU machine). */
+  etcd?: { version: string; putsPerSec: number; latency: LatencySummary; errors: number; serverCpuPct: number; clientCpuPct: number };
+  creates?: { perSec: number; latency: LatencySummary; errors: number; firstErrors: string[]; serverCpuPct: number; clientCpuPct: number; serverCpuPerCreateUs: number };
   list?: { items: number; bytes: number; medianMs: number; runsMs: number[]; pagedMedianMs: number; pagedRunsMs: number[]; pages: number };
   watch?: {
     watchers: number;
@@ -149,12 +150,21 @@ async function etcdPhase(dir: string): Promise<void> {
   const client = new Etcd3({ hosts: etcd.clientUrl });
   try {
     progress.start(`etcd puts (${concurrency} clients)`, podCount);
+    const etcdCpu0 = cpuTimeMs(etcd.pid);
+    const clientCpu0 = process.cpuUsage();
     const r = await runPool(0, podCount, concurrency, async (i) => {
       await client.put(`/registry/pods/${namespace}/${podName(i)}`).value(podManifest(podName(i), namespace, 'create'));
       return undefined;
     }, (n) => progress.update(n));
     progress.stop();
-    results.etcd = { version: etcd.version, putsPerSec: (podCount * 1000) / r.elapsedMs, latency: summarize(r.latencies), errors: r.errors.length };
+    results.etcd = {
+      version: etcd.version,
+      putsPerSec: (podCount * 1000) / r.elapsedMs,
+      latency: summarize(r.latencies),
+      errors: r.errors.length,
+      serverCpuPct: (100 * (cpuTimeMs(etcd.pid) - etcdCpu0)) / r.elapsedMs,
+      clientCpuPct: cpuPct(process.cpuUsage(clientCpu0), r.elapsedMs),
+    };
     if (r.errors.length) progress.note(`etcd: ${r.errors.length} failed puts, first: ${r.errors[0]!.message}`);
   } finally {
     client.close();
@@ -181,8 +191,12 @@ async function wharfPhases(dataDir: string): Promise<void> {
       return r.status === 201 ? undefined : `${r.status} ${r.body.slice(0, 300)}`;
     };
     progress.start(`Wharf creates (${concurrency} clients)`, podCount);
+    let serverCpu = cpuTimeMs(server.pid);
+    let clientCpu = process.cpuUsage();
     const legA = await runPool(0, listPods, concurrency, create(podName, 'create'), (n) => progress.update(n));
     progress.stop();
+    let serverCpuMs = cpuTimeMs(server.pid) - serverCpu;
+    let clientCpuUs = process.cpuUsage(clientCpu);
     await sleep(2000);
     const afterList = memoryStatus(server.pid);
 
@@ -192,13 +206,22 @@ async function wharfPhases(dataDir: string): Promise<void> {
     if (podCount > listPods) {
       progress.start(`Wharf creates (${concurrency} clients)`, podCount);
       progress.update(listPods);
+      serverCpu = cpuTimeMs(server.pid);
+      clientCpu = process.cpuUsage();
       legB = await runPool(listPods, podCount - listPods, concurrency, create(podName, 'create'), (n) => progress.update(listPods + n));
       progress.stop();
+      serverCpuMs += cpuTimeMs(server.pid) - serverCpu;
+      const b = process.cpuUsage(clientCpu);
+      clientCpuUs = { user: clientCpuUs.user + b.user, system: clientCpuUs.system + b.system };
     }
     const latencies = Float64Array.from([...legA.latencies, ...(legB?.latencies ?? [])]);
     const errors = [...legA.errors, ...(legB?.errors ?? [])];
+    const createMs = legA.elapsedMs + (legB?.elapsedMs ?? 0);
     results.creates = {
-      perSec: (podCount * 1000) / (legA.elapsedMs + (legB?.elapsedMs ?? 0)),
+      perSec: (podCount * 1000) / createMs,
+      serverCpuPct: (100 * serverCpuMs) / createMs,
+      clientCpuPct: cpuPct(clientCpuUs, createMs),
+      serverCpuPerCreateUs: (serverCpuMs * 1000) / podCount,
       latency: summarize(latencies),
       errors: errors.length,
       firstErrors: errors.slice(0, 5).map((e) => `${podName(e.index)}: ${e.message}`),
@@ -381,6 +404,9 @@ function report(): void {
   rows.push([`creates/s (${podCount} pods, ${concurrency} clients)`, f(creates?.perSec, 0), f(etcd?.putsPerSec, 0), '>= 5000', ok(creates && creates.perSec >= 5000)]);
   rows.push(['create latency p50 (ms)', f(creates?.latency.p50, 2), f(etcd?.latency.p50, 2), '', '']);
   rows.push(['create latency p99 (ms)', f(creates?.latency.p99, 2), f(etcd?.latency.p99, 2), '< 50', ok(creates && creates.latency.p99 < 50)]);
+  rows.push(['server CPU during creates/puts (% of one CPU)', f(creates?.serverCpuPct, 0), f(etcd?.serverCpuPct, 0), '', '']);
+  rows.push(['benchmark client CPU during creates/puts (%)', f(creates?.clientCpuPct, 0), f(etcd?.clientCpuPct, 0), '', '']);
+  rows.push(['server CPU per create / put (µs)', f(creates?.serverCpuPerCreateUs, 0), etcd ? f((etcd.serverCpuPct * 10_000) / etcd.putsPerSec, 0) : 'n/a', '', '']);
   rows.push(['Wharf creates/s ÷ etcd puts/s', creates && etcd ? f(creates.perSec / etcd.putsPerSec, 2) : 'n/a', '', '> 1.0', ok(creates && etcd ? creates.perSec / etcd.putsPerSec > 1 : undefined)]);
   rows.push(['failed creates / puts', String(creates?.errors ?? 'n/a'), String(etcd?.errors ?? 'n/a'), '0', ok(creates ? creates.errors === 0 : undefined)]);
   rows.push([`LIST ${list?.items ?? listPods} pods, median of ${listRuns} (ms)`, f(list?.medianMs), '', '< 200', ok(list && list.medianMs < 200)]);
@@ -452,6 +478,10 @@ function gitHead(dir: string): string {
 
 function podName(i: number): string {
   return `pod-${String(i).padStart(6, '0')}`;
+}
+
+function cpuPct(usage: NodeJS.CpuUsage, wallMs: number): number {
+  return (100 * (usage.user + usage.system)) / 1000 / wallMs;
 }
 
 function sleep(ms: number): Promise<void> {
