@@ -56,11 +56,11 @@ describe('kubectl create sends protobuf bodies that wharf up accepts', { skip: !
   test('a hand-built protobuf body is created, a malformed one is 400', async () => {
     const headers = { 'content-type': 'application/vnd.kubernetes.protobuf', accept: 'application/json' };
     const body = envelope('v1', 'ConfigMap', message(sub(1, str(1, 'raw')), sub(2, str(1, 'key'), str(2, 'value'))));
-    const created = await fetch(`${cluster.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers, body });
+    const created = await fetch(`${cluster.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers, body: body.slice() });
     assert.equal(created.status, 201, await created.clone().text());
     assert.deepEqual(((await created.json()) as { data: unknown }).data, { key: 'value' });
 
-    const broken = await fetch(`${cluster.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers, body: body.subarray(0, body.length - 6) });
+    const broken = await fetch(`${cluster.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers, body: body.slice(0, body.length - 6) });
     assert.equal(broken.status, 400);
     const status = (await broken.json()) as { kind: string; reason: string };
     assert.equal(status.kind, 'Status');
