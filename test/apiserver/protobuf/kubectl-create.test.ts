@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { kubectl, startCluster, tempDataDir, type RunningCluster } from '../../e2e/harness.js';
-import { envelope, message, str, sub } from './proto-builder.js';
+import { envelope, int, message, str, sub } from './proto-builder.js';
 
 // kubectl 1.32's typed clients send built-in kinds as protobuf; these run only where kubectl is installed.
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
@@ -65,5 +65,19 @@ describe('kubectl create sends protobuf bodies that wharf up accepts', { skip: !
     const status = (await broken.json()) as { kind: string; reason: string };
     assert.equal(status.kind, 'Status');
     assert.equal(status.reason, 'BadRequest');
+  });
+
+  test('an Eviction and a DeleteOptions body sent as protobuf are understood', async () => {
+    const headers = { 'content-type': 'application/vnd.kubernetes.protobuf', accept: 'application/json' };
+    await ok('create', 'configmap', 'doomed');
+    const options = envelope('meta.k8s.io/v1', 'DeleteOptions', message(int(1, 0), str(4, 'Background')));
+    const deleted = await fetch(`${cluster.url}/api/v1/namespaces/default/configmaps/doomed`, { method: 'DELETE', headers, body: options.slice() });
+    assert.equal(deleted.status, 200, await deleted.clone().text());
+    assert.equal((await kubectl(cluster, ['get', 'configmap', 'doomed'])).code, 1);
+
+    await ok('run', 'victim', '--image=nginx');
+    const eviction = envelope('policy/v1', 'Eviction', message(sub(1, str(1, 'victim'), str(3, 'default')), sub(2, int(1, 0))));
+    const evicted = await fetch(`${cluster.url}/api/v1/namespaces/default/pods/victim/eviction`, { method: 'POST', headers, body: eviction.slice() });
+    assert.equal(evicted.status, 201, await evicted.clone().text());
   });
 });
