@@ -18,17 +18,19 @@ export class FieldSet {
 
   insert(path: FieldPath): void {
     if (path.length === 0) return;
-    const id = serializePathElement(path[0]);
-    if (path.length === 1) {
-      this.members.set(id, path[0]);
-      return;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let level: FieldSet = this;
+    const last = path.length - 1;
+    for (let i = 0; i < last; i++) {
+      const id = serializePathElement(path[i]);
+      let child = level.children.get(id);
+      if (!child) {
+        child = { pe: path[i], set: new FieldSet() };
+        level.children.set(id, child);
+      }
+      level = child.set;
     }
-    let child = this.children.get(id);
-    if (!child) {
-      child = { pe: path[0], set: new FieldSet() };
-      this.children.set(id, child);
-    }
-    child.set.insert(path.slice(1));
+    level.members.set(serializePathElement(path[last]), path[last]);
   }
 
   /** Marks `pe` itself as a member of this level. */

@@ -93,12 +93,28 @@ export function goJson(v: JsonValue): string {
   return JSON.stringify(v);
 }
 
+const plainString = /^[A-Za-z0-9 ._\/:@=+,;-]*$/;
+
 function goString(s: string): string {
+  // Most keys and values need no escaping at all; skip the general path for them.
+  if (plainString.test(s)) return `"${s}"`;
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const serialized = new WeakMap<PathElement, string>();
+
 /** The fieldsV1 key of an element: `f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`. */
 export function serializePathElement(pe: PathElement): string {
+  // Elements are shared by every path through them, so each is serialized once.
+  let id = serialized.get(pe);
+  if (id === undefined) {
+    id = serializeUncached(pe);
+    serialized.set(pe, id);
+  }
+  return id;
+}
+
+function serializeUncached(pe: PathElement): string {
   switch (pe.kind) {
     case 'field':
       return `f:${pe.name}`;

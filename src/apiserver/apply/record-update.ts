@@ -17,7 +17,9 @@ export interface UpdateIdentity {
 export function recordUpdate(oldObj: unknown, newObj: unknown, schema: SchemaNode | undefined, managed: ManagedFields, who: UpdateIdentity, now: string): void {
   // No stored entry has this id, so the writer's own earlier entry is treated like any other.
   const cmp = updateManagers(oldObj, newObj, schema, managed, '', true);
-  const taken = cmp.modified.union(cmp.added).difference(strippedFields);
+  // A create only adds; skip copying the whole set through a union with nothing.
+  const changed = cmp.modified.isEmpty() ? cmp.added : cmp.added.isEmpty() ? cmp.modified : cmp.modified.union(cmp.added);
+  const taken = changed.difference(strippedFields);
   if (taken.isEmpty()) return;
   const entry = { manager: who.manager || 'unknown', operation: 'Update' as const, apiVersion: who.apiVersion, subresource: who.subresource };
   const id = managerId(entry);
