@@ -82,6 +82,12 @@ export interface ResourceDefinition {
   schema: string;
   /** `metadata.generation` advances only when something outside metadata and status changes. */
   generation?: boolean;
+  /** Create keeps the status the client sent (nodes report theirs on registration); others start without. */
+  keepsStatusOnCreate?: boolean;
+  /** The NAME cell, when it shows more than the name (the default StorageClass says so). */
+  displayName?: (obj: KubeObject) => string;
+  /** NAME goes last and only in `-o wide`, as Kubernetes prints events. */
+  nameColumnLast?: boolean;
   /** Verbs beyond the full set (get list watch create update patch delete deletecollection), if fewer. */
   verbs?: string[];
 }

@@ -113,12 +113,13 @@ export class ResourceStore {
     return invalid(this.def.kind, this.def.group, obj.metadata.name ?? '', errors);
   }
 
-  private validate(obj: KubeObject, old: KubeObject | undefined): void {
+  private validate(obj: KubeObject, old: KubeObject | undefined, subresource?: string): void {
     const s = this.def.strategy;
     const errors = s.validate ? s.validate(obj) : validateObjectMeta(obj, this.def.namespaced);
     if (old) {
       errors.push(...validateObjectMetaUpdate(obj, old));
-      if (s.validateUpdate) errors.push(...s.validateUpdate(obj, old));
+      // A binding sets what an update may not (spec.nodeName); it has its own checks.
+      if (s.validateUpdate && subresource !== 'binding') errors.push(...s.validateUpdate(obj, old));
     }
     if (errors.length > 0) throw this.validationFailure(obj, errors);
   }
@@ -126,7 +127,9 @@ export class ResourceStore {
   /** The status-subresource rules every kind with a status shares, then the kind's own `prepare`. */
   private prepare(obj: KubeObject, ctx: WriteContext): void {
     if (this.def.subresources.status) {
-      if (!ctx.old) delete obj.status;
+      if (!ctx.old) {
+        if (!this.def.keepsStatusOnCreate) delete obj.status;
+      }
       else if (ctx.subresource === 'status') {
         const status = obj.status;
         for (const k of Object.keys(obj)) if (k !== 'metadata' && k !== 'status') delete obj[k];
@@ -162,6 +165,7 @@ export class ResourceStore {
     this.validate(obj, undefined);
     opts.beforeWrite?.(obj, undefined);
     if (opts.dryRun) {
+      await this.cache.sync();
       if (this.cache.get(this.key(meta.namespace, meta.name!))) throw alreadyExists(this.qualified, meta.name!);
       const json = JSON.stringify(obj);
       return { key: this.key(meta.namespace, meta.name!), obj, json, revision: 0 };
@@ -280,7 +284,7 @@ export class ResourceStore {
       meta.generation = subresource !== 'status' && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
     }
     this.def.strategy.default?.(obj);
-    this.validate(obj, old);
+    this.validate(obj, old, subresource);
     opts.beforeWrite?.(obj, old);
     meta.resourceVersion = String(current.revision);
     if (deepEqual(obj, old)) return current;

@@ -89,6 +89,8 @@ export class ApiServer implements HandlerContext {
     const bound = (server.address() as AddressInfo).port;
     this.address = `${host}:${bound}`;
     await this.bootstrap();
+    // Serve at once; fill every watch cache in the background so the first LIST does not wait for it.
+    void this.warmCaches();
     return bound;
   }
 
@@ -108,6 +110,16 @@ export class ApiServer implements HandlerContext {
     if (!(await services.find('default', 'kubernetes'))) {
       await this.admit(services.def, svc, undefined, undefined);
       await ignoreExisting(services.create(svc));
+    }
+  }
+
+  private async warmCaches(): Promise<void> {
+    for (const def of this.registry.all()) {
+      try {
+        await this.storeFor(def).cache.start();
+      } catch (e) {
+        console.error(`wharf apiserver: loading ${def.plural} failed:`, e);
+      }
     }
   }
 

@@ -27,7 +27,8 @@ export function partialObjectMetadata(obj: KubeObject): object {
 }
 
 function row(def: ResourceDefinition, obj: KubeObject, include: IncludeObject, now: number): object {
-  const cells: unknown[] = [obj.metadata.name ?? ''];
+  const name = def.displayName ? def.displayName(obj) : (obj.metadata.name ?? '');
+  const cells: unknown[] = def.nameColumnLast ? [] : [name];
   for (const c of columnsOf(def)) {
     let v: unknown;
     try {
@@ -38,6 +39,7 @@ function row(def: ResourceDefinition, obj: KubeObject, include: IncludeObject, n
     }
     cells.push(v === undefined ? null : v);
   }
+  if (def.nameColumnLast) cells.push(name);
   const r: Record<string, unknown> = { cells };
   if (include === 'Object') r.object = obj;
   else if (include === 'Metadata') r.object = partialObjectMetadata(obj);
@@ -45,16 +47,14 @@ function row(def: ResourceDefinition, obj: KubeObject, include: IncludeObject, n
 }
 
 export function columnDefinitions(def: ResourceDefinition): object[] {
-  return [
-    nameColumn,
-    ...columnsOf(def).map((c) => ({
+  const columns = columnsOf(def).map((c) => ({
       name: c.name,
       type: c.type === 'date' ? 'string' : c.type,
       format: c.format ?? (c.type === 'date' ? 'date' : ''),
       description: c.description,
       priority: c.priority,
-    })),
-  ];
+    }));
+  return def.nameColumnLast ? [...columns, { ...nameColumn, priority: 1 }] : [nameColumn, ...columns];
 }
 
 /** A meta.k8s.io/v1 Table for `objects`; `withColumns` false leaves columnDefinitions out (watch events after the first). */

@@ -56,6 +56,25 @@ describe('@kubernetes/client-node against wharf up', () => {
     assert.deepEqual(empty.items, []);
   });
 
+  test('binding a pod sets its node once; pod status is written through the status subresource', async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'binding' } } });
+    await core.createNamespacedPod({ namespace: 'binding', body: { metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } });
+    await core.createNamespacedPodBinding({ name: 'web', namespace: 'binding', body: { metadata: { name: 'web' }, target: { kind: 'Node', name: 'node-1' } } });
+    const bound = await core.readNamespacedPod({ name: 'web', namespace: 'binding' });
+    assert.equal(bound.spec?.nodeName, 'node-1');
+    assert.equal(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status, 'True');
+    await assert.rejects(
+      core.createNamespacedPodBinding({ name: 'web', namespace: 'binding', body: { metadata: { name: 'web' }, target: { kind: 'Node', name: 'node-2' } } }),
+      (e: { code?: number; body?: string }) => e.code === 409 && /already assigned to node \\?"node-1/.test(String(e.body)),
+    );
+    bound.status = { ...bound.status, phase: 'Running', podIP: '10.244.0.5' };
+    const updated = await core.replaceNamespacedPodStatus({ name: 'web', namespace: 'binding', body: bound });
+    assert.equal(updated.status?.phase, 'Running');
+    const listed = await core.listNamespacedPod({ namespace: 'binding', fieldSelector: 'status.phase=Running,spec.nodeName=node-1' });
+    assert.deepEqual(listed.items.map((p) => p.metadata?.name), ['web']);
+  });
+
   test('an informer keeps up with 1,000 changes', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'informed' } } });

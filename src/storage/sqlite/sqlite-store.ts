@@ -125,6 +125,7 @@ export class SqliteStore implements Store {
     if (at > this.revision) throw new FutureRevisionError(at, this.revision);
     if (at < this.compacted) throw new CompactedError(at, this.compacted);
     const start = opts.after !== undefined && opts.after >= prefix ? opts.after : undefined;
+    if (at === this.revision) return this.listCurrent(prefix, start, opts.limit ?? 0);
     const end = prefixEnd(prefix);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
     const range = start === undefined ? 'l.key >= ? AND l.key < ?' : 'l.key > ? AND l.key < ?';
@@ -143,6 +144,22 @@ export class SqliteStore implements Store {
       remaining = counted.n;
     }
     return { kvs, revision: at, more, remaining };
+  }
+
+  /** The current values under a prefix: the key index says which rows, each read by its revision. */
+  private listCurrent(prefix: string, after: string | undefined, limit: number): ListResult {
+    const keys: string[] = [];
+    for (const k of this.keys.keys()) if (k.startsWith(prefix) && (after === undefined || k > after)) keys.push(k);
+    keys.sort();
+    const take = limit > 0 ? Math.min(limit, keys.length) : keys.length;
+    const kvs: KeyValue[] = [];
+    for (let i = 0; i < take; i++) {
+      const state = this.keys.get(keys[i])!;
+      const row = this.selectByRev.get(state.revision);
+      if (row) kvs.push(toKeyValue(row));
+    }
+    const remaining = keys.length - take;
+    return { kvs, revision: this.revision, more: remaining > 0, remaining };
   }
 
   async count(prefix: string): Promise<number> {

@@ -93,7 +93,7 @@ export const event = defineResource({
   strategy: {
     validate: validateEvent,
   },
-  // Upstream puts NAME last, as a wide column; Wharf's table shows it first like every other kind.
+  nameColumnLast: true,
   printerColumns: [
     {
       name: 'Last Seen',

@@ -106,6 +106,7 @@ export const node = defineResource({
   shortNames: ['no'],
   subresources: { status: true, connect: ['proxy'] },
   generation: false,
+  keepsStatusOnCreate: true,
   strategy: {
     default(obj) {
       const status = rec(obj.status);

@@ -110,6 +110,7 @@ export const eventV1 = defineResource({
   shortNames: ['ev'],
   generation: false,
   strategy: { validate: validateEvent, validateUpdate: validateEventUpdate },
+  nameColumnLast: true,
   printerColumns: [
     {
       name: 'Last Seen',

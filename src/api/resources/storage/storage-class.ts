@@ -80,6 +80,7 @@ export const storageClass = defineResource({
   shortNames: ['sc'],
   generation: false,
   strategy: { default: defaultStorageClass, validate: validateStorageClass, validateUpdate: validateStorageClassUpdate },
+  displayName: storageClassDisplayName,
   printerColumns: [
     {
       name: 'Provisioner',
