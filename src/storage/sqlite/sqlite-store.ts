@@ -15,6 +15,8 @@ import {
   type WatchHandlers,
 } from '../store.js';
 import { WatchHub } from '../watch-hub.js';
+import { createLogSchema, type LogRowTuple } from './log-schema.js';
+import { inlineLogWriter, type LogWriter } from './log-writer.js';
 
 /** Where each live key stands, kept in memory so preconditions never touch the disk. */
 interface KeyState {
@@ -55,33 +57,25 @@ export class SqliteStore implements Store {
   private compacted = 0;
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
-  private flushed: Promise<void> = Promise.resolve();
+  /** The commit under way, if any; writes arriving meanwhile wait and share the next one. */
+  private committing: Promise<void> | undefined;
+  /** The writes of the commit under way, readable before they are acknowledged. */
+  private committingEvents: StoreEvent[] = [];
+  private readonly writer: LogWriter;
   private closed = false;
 
-  private readonly insertLog: Database.Statement;
   private readonly selectByRev: Database.Statement<[number], LogRow>;
   private readonly selectHistory: Database.Statement<[number, string, string], LogRow>;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
+    // This connection reads; the log writer owns the one that writes.
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${opts.durable === false ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS log (
-        rev INTEGER PRIMARY KEY,
-        key TEXT NOT NULL,
-        create_rev INTEGER NOT NULL,
-        prev_rev INTEGER NOT NULL,
-        deleted INTEGER NOT NULL,
-        value TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS log_key_rev ON log (key, rev);
-      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    `);
-    this.insertLog = this.db.prepare(
-      'INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    createLogSchema(this.db);
+    const durable = opts.durable !== false;
+    this.writer = inlineLogWriter(path, durable);
     this.selectByRev = this.db.prepare('SELECT * FROM log WHERE rev = ?');
     this.selectHistory = this.db.prepare('SELECT * FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev');
     this.load();
@@ -212,6 +206,7 @@ export class SqliteStore implements Store {
       const e = this.pending[i].event;
       if (e.kv.revision === rev) return e.kv.value;
     }
+    for (const e of this.committingEvents) if (e.kv.revision === rev) return e.kv.value;
     return this.selectByRev.get(rev)?.value ?? '';
   }
 
@@ -223,26 +218,37 @@ export class SqliteStore implements Store {
   private enqueue(event: StoreEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ event, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        this.flushed = new Promise<void>((done) => setImmediate(() => { this.flush(); done(); }));
-      }
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.committing) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
     });
   }
 
   /** Commits every queued write in one transaction, then publishes and acknowledges them in order. */
-  private flush(): void {
-    this.flushScheduled = false;
+  private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const rows: LogRowTuple[] = batch.map(({ event: { type, kv, prevKv } }) => [
+      kv.revision,
+      kv.key,
+      kv.createRevision,
+      prevKv?.revision ?? 0,
+      type === 'delete' ? 1 : 0,
+      kv.value,
+    ]);
+    let release!: () => void;
+    this.committing = new Promise<void>((r) => (release = r));
+    this.committingEvents = batch.map((w) => w.event);
     try {
-      this.db.transaction(() => {
-        for (const { event } of batch) {
-          const { kv, prevKv } = event;
-          this.insertLog.run(kv.revision, kv.key, kv.createRevision, prevKv?.revision ?? 0, event.type === 'delete' ? 1 : 0, kv.value);
-        }
-      })();
+      await this.writer.commit(rows);
     } catch (err) {
       // Nothing in the batch is durable: forget it and rebuild the key index from disk.
       this.keys.clear();
@@ -250,6 +256,11 @@ export class SqliteStore implements Store {
       const failure = err instanceof Error ? err : new Error(String(err));
       for (const w of batch) w.reject(failure);
       return;
+    } finally {
+      this.committing = undefined;
+      this.committingEvents = [];
+      release();
+      if (this.pending.length > 0) this.scheduleFlush();
     }
     this.hub.publish(batch.map((w) => w.event));
     this.hub.progress(batch[batch.length - 1].event.kv.revision);
@@ -258,7 +269,10 @@ export class SqliteStore implements Store {
 
   /** Resolves when every write queued so far is committed. */
   private async settled(): Promise<void> {
-    while (this.flushScheduled) await this.flushed;
+    while (this.flushScheduled || this.committing || this.pending.length > 0) {
+      if (this.committing) await this.committing;
+      else await new Promise((r) => setImmediate(r));
+    }
   }
 
   watch(prefix: string, afterRevision: number, handlers: WatchHandlers): Watch {
@@ -275,23 +289,17 @@ export class SqliteStore implements Store {
     return this.hub.add(prefix, history, handlers);
   }
 
+  /** The newest revision whose commit is acknowledged, so its rows can be read back. */
   private committedRevision(): number {
-    return this.pending.length > 0 ? this.pending[0].event.kv.revision - 1 : this.revision;
+    const first = this.committingEvents[0] ?? this.pending[0]?.event;
+    return first ? first.kv.revision - 1 : this.revision;
   }
 
   async compact(revision: number): Promise<void> {
     await this.settled();
     if (revision <= this.compacted) return;
     if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
-    this.db.transaction(() => {
-      // Keep, for each key, its latest row at or below `revision` unless that row is a delete.
-      this.db
-        .prepare(
-          `DELETE FROM log WHERE rev <= ? AND (deleted = 1 OR rev < (SELECT max(rev) FROM log m WHERE m.key = log.key AND m.rev <= ?))`,
-        )
-        .run(revision, revision);
-      this.db.prepare("INSERT INTO meta (name, value) VALUES ('compacted', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(revision);
-    })();
+    await this.writer.compact(revision);
     this.compacted = revision;
   }
 
@@ -300,6 +308,7 @@ export class SqliteStore implements Store {
     await this.settled();
     this.closed = true;
     this.hub.closeAll(new Error('store closed'));
+    await this.writer.close();
     this.db.close();
   }
 
