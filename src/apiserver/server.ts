@@ -19,7 +19,8 @@ import {
   wantsAggregated,
 } from './discovery.js';
 import { sendError, sendJson, sendRaw } from './http-io.js';
-import { resolveRequest } from './request-info.js';
+import { ApiServerMetrics } from './metrics.js';
+import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
 
@@ -48,6 +49,7 @@ export class ApiServer implements HandlerContext {
   private readonly store: Store;
   private readonly stores = new Map<ResourceDefinition, ResourceStore>();
   private readonly admission: Admission;
+  readonly metrics = new ApiServerMetrics(() => this.stores.entries());
   private server: Server | undefined;
   private address = '127.0.0.1:6443';
 
@@ -136,16 +138,24 @@ export class ApiServer implements HandlerContext {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let url: URL;
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      url = new URL('http://localhost/');
+    }
+    const info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
+    res.once('finish', () => this.recordRequest(info, res.statusCode, started));
+    try {
       const path = url.pathname;
       if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) {
         return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
       }
       if (path === '/version' || path === '/version/') return sendJson(res, 200, serverVersion);
+      if (path === '/metrics') return sendRaw(res, 200, await this.metrics.text(), this.metrics.contentType);
       if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(req, res, url);
       if (this.serveDiscovery(req, res, path)) return;
-      const info = resolveRequest(req.method ?? 'GET', path, url.searchParams);
       if (info.kind !== 'resource') throw pathNotFound();
       const def = this.registry.lookup(info.group, info.version, info.resource);
       if (!def) throw pathNotFound();
@@ -158,6 +168,20 @@ export class ApiServer implements HandlerContext {
       }
       sendError(res, err);
     }
+  }
+
+  private recordRequest(info: RequestInfo, code: number, started: number): void {
+    const resource = info.kind === 'resource';
+    const verb = info.verb === 'watch' ? 'WATCH' : info.verb === 'list' ? 'LIST' : info.verb === 'deletecollection' ? 'DELETE' : info.verb === 'get' ? 'GET' : info.verb === 'create' ? 'POST' : info.verb === 'update' ? 'PUT' : info.verb.toUpperCase();
+    this.metrics.observe({
+      verb,
+      group: resource ? info.group : '',
+      version: resource ? info.version : '',
+      resource: resource ? info.resource : '',
+      subresource: resource ? (info.subresource ?? '') : '',
+      code,
+      seconds: (performance.now() - started) / 1000,
+    });
   }
 
   private serveOpenApi(req: IncomingMessage, res: ServerResponse, url: URL): void {

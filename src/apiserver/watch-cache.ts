@@ -244,12 +244,18 @@ export class WatchCache {
     };
   }
 
+  /** True while the cache holds its storage watch. */
+  watching(): boolean {
+    return this.storeWatch !== undefined;
+  }
+
   watcherCount(): number {
     return this.watchers.size;
   }
 
   stop(): void {
     this.storeWatch?.stop();
+    this.storeWatch = undefined;
     for (const w of this.watchers) w.close(new Error('watch cache stopped'));
     this.watchers.clear();
     this.byNamespace.clear();
