@@ -21,6 +21,14 @@ import { storageClass } from './storage/storage-class.js';
 import { eventV1 } from './events/event.js';
 import { endpointSlice } from './discovery/endpoint-slice.js';
 import { podDisruptionBudget } from './policy/pod-disruption-budget.js';
+import { role } from './rbac/role.js';
+import { clusterRole } from './rbac/cluster-role.js';
+import { roleBinding } from './rbac/role-binding.js';
+import { clusterRoleBinding } from './rbac/cluster-role-binding.js';
+import { subjectAccessReview } from './authorization/subject-access-review.js';
+import { selfSubjectAccessReview } from './authorization/self-subject-access-review.js';
+import { localSubjectAccessReview } from './authorization/local-subject-access-review.js';
+import { selfSubjectRulesReview } from './authorization/self-subject-rules-review.js';
 import type { ResourceDefinition } from '../resource.js';
 
 /** Every built-in resource, in the order discovery lists them. */
@@ -48,4 +56,12 @@ export const builtinResources: readonly ResourceDefinition[] = [
   eventV1,
   endpointSlice,
   podDisruptionBudget,
+  role,
+  clusterRole,
+  roleBinding,
+  clusterRoleBinding,
+  subjectAccessReview,
+  selfSubjectAccessReview,
+  localSubjectAccessReview,
+  selfSubjectRulesReview,
 ];
