@@ -1,0 +1,128 @@
+import { isNotFound, type KubeObject } from '../api/index.js';
+import type { ApiClient } from './api-client.js';
+import { defaultLogger, type Logger } from './informer.js';
+import type { ResourceDescriptor } from './resource-descriptor.js';
+
+const events: ResourceDescriptor = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorderOptions {
+  /** The reporting component, shown in `kubectl describe` as "From" (`deployment-controller`). */
+  component: string;
+  /** The reporting instance (host name), optional. */
+  host?: string;
+  /** Repeats of one event on one object within this window raise its count; 5 minutes by default. */
+  aggregateWindowMs?: number;
+  logger?: Logger;
+}
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  lastMs: number;
+}
+
+/** metav1.Time: RFC 3339 to the second. */
+function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Writes core/v1 Events about objects. The same type, reason and message on the same object within
+ * the aggregation window update one Event (count and lastTimestamp) instead of adding another, as
+ * Kubernetes' event correlator does. Recording never throws; failures are logged.
+ *
+ * @example
+ * recorder.event(deployment, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-7d9 to 3');
+ */
+export class EventRecorder {
+  private readonly seen = new Map<string, Seen>();
+  /** One write at a time per aggregation key, so quick repeats aggregate instead of racing. */
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly windowMs: number;
+  private readonly log: Logger;
+  private sequence = 0;
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly opts: EventRecorderOptions,
+  ) {
+    this.windowMs = opts.aggregateWindowMs ?? 5 * 60_000;
+    this.log = opts.logger ?? defaultLogger;
+  }
+
+  /** Records an event; returns at once (see `flush`). */
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    if (type !== 'Normal' && type !== 'Warning') throw new TypeError(`Event type must be "Normal" or "Warning", not "${String(type)}"`);
+    const m = obj.metadata;
+    const key = JSON.stringify([obj.apiVersion, obj.kind, m.namespace ?? '', m.name ?? '', m.uid ?? '', type, reason, message]);
+    const previous = this.pending.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.write(key, obj, type, reason, message))
+      .catch((e) => this.log(`recording event ${reason} for ${obj.kind} "${m.name}" failed`, e))
+      .finally(() => {
+        if (this.pending.get(key) === next) this.pending.delete(key);
+      });
+    this.pending.set(key, next);
+  }
+
+  /** Resolves once every event recorded so far has been written (or has failed). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending.values()]);
+  }
+
+  private async write(key: string, obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+    const now = Date.now();
+    const seen = this.seen.get(key);
+    if (seen && now - seen.lastMs < this.windowMs) {
+      try {
+        await this.client.patch(events, seen.name, { count: seen.count + 1, lastTimestamp: rfc3339(now) }, { type: 'merge', namespace: seen.namespace });
+        seen.count++;
+        seen.lastMs = now;
+        return;
+      } catch (e) {
+        // Someone deleted the event (or it expired): start a new one.
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    const created = await this.client.create(events, this.build(obj, type, reason, message, now));
+    this.seen.set(key, { name: created.metadata.name!, namespace: created.metadata.namespace!, count: 1, lastMs: now });
+    this.prune(now);
+  }
+
+  private build(obj: KubeObject, type: EventType, reason: string, message: string, now: number): KubeObject {
+    const m = obj.metadata;
+    // Events about cluster-scoped objects live in "default", as Kubernetes puts them.
+    const namespace = m.namespace || 'default';
+    const unique = (BigInt(now) * 1_000_000n + BigInt(this.sequence++ % 1_000_000)).toString(16);
+    const involved: Record<string, string> = { kind: obj.kind, name: m.name ?? '', apiVersion: obj.apiVersion };
+    if (m.namespace) involved.namespace = m.namespace;
+    if (m.uid) involved.uid = m.uid;
+    if (m.resourceVersion) involved.resourceVersion = m.resourceVersion;
+    const source: Record<string, string> = { component: this.opts.component };
+    if (this.opts.host) source.host = this.opts.host;
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${m.name ?? 'unknown'}.${unique}`, namespace },
+      involvedObject: involved,
+      reason,
+      message,
+      source,
+      firstTimestamp: rfc3339(now),
+      lastTimestamp: rfc3339(now),
+      count: 1,
+      type,
+      reportingComponent: this.opts.component,
+      reportingInstance: this.opts.host ?? '',
+    };
+  }
+
+  /** Forgets events older than the window so the cache does not grow without bound. */
+  private prune(now: number): void {
+    if (this.seen.size < 4096) return;
+    for (const [k, s] of this.seen) if (now - s.lastMs >= this.windowMs) this.seen.delete(k);
+  }
+}
