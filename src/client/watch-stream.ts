@@ -76,6 +76,8 @@ export class WatchStream<T extends KubeObject = KubeObject> implements AsyncIter
       for await (const ev of parseWatchEvents<T>(this.body)) {
         if (this.stopped) return;
         yield ev;
+        // The consumer may have stopped the stream while handling the event: read no further.
+        if (this.stopped) return;
       }
     } catch (e) {
       if (this.stopped) return;
