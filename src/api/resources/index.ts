@@ -10,6 +10,8 @@ import { event } from './core/event.js';
 import { persistentVolume } from './core/persistent-volume.js';
 import { persistentVolumeClaim } from './core/persistent-volume-claim.js';
 import { replicationController } from './core/replication-controller.js';
+import { limitRange } from './core/limit-range.js';
+import { resourceQuota } from './core/resource-quota.js';
 import { deployment } from './apps/deployment.js';
 import { replicaSet } from './apps/replica-set.js';
 import { statefulSet } from './apps/stateful-set.js';
@@ -45,6 +47,8 @@ export const builtinResources: readonly ResourceDefinition[] = [
   persistentVolume,
   persistentVolumeClaim,
   replicationController,
+  limitRange,
+  resourceQuota,
   deployment,
   replicaSet,
   statefulSet,
