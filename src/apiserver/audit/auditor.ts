@@ -76,7 +76,13 @@ export class Auditor {
     handle.emit('RequestReceived');
     // Kubernetes emits RequestReceived before the body is decoded; the body (and the name it gives a created
     // object) appears from the next stage on.
-    if (req.requestObject) handle.setRequestObject(req.requestObject());
+    if (req.requestObject) {
+      try {
+        handle.setRequestObject(req.requestObject());
+      } catch {
+        // A body that cannot be produced is left out of the event, never thrown into the request.
+      }
+    }
     return handle;
   }
 

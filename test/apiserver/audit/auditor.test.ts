@@ -285,6 +285,14 @@ describe('stages and annotations', () => {
     assert.equal(backend.events[0].userAgent, `${'x'.repeat(1024)}...TRUNCATED`);
   });
 
+  test('a requestObject callback that throws leaves the body out and does not fail begin()', () => {
+    const { auditor, backend } = setup([{ level: 'Request' }]);
+    const audit = auditor.begin(ctx(), info({ requestObject: () => { throw new Error('bad body'); } }));
+    assert.ok(audit);
+    audit.complete(400);
+    assert.equal(backend.events[1].requestObject, undefined);
+  });
+
   test('a backend that throws does not reach the request path', () => {
     const backend: AuditBackend = {
       processEvents() {
