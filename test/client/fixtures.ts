@@ -25,8 +25,8 @@ export interface TestApi {
   client: ApiClient;
   /** Stops the server only, keeping the store, so a new one can start on the same port. */
   stopServer(): Promise<void>;
-  /** Starts a new server on the same store and port. */
-  restartServer(): Promise<void>;
+  /** Starts a new server on the same store and port; `before` may write through it before it listens. */
+  restartServer(before?: (server: ApiServer) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,9 +43,10 @@ export async function startApi(component = 'test'): Promise<TestApi> {
     async stopServer() {
       await server.close();
     },
-    async restartServer() {
+    async restartServer(before) {
       server = new ApiServer({ store });
       api.server = server;
+      await before?.(server);
       await server.listen(port);
     },
     async close() {
