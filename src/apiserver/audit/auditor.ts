@@ -86,6 +86,21 @@ export class Auditor {
     return handle;
   }
 
+  /**
+   * Records a request that failed authentication (the server answers 401): as kube-apiserver, one ResponseStarted
+   * event with no user, selected by the policy as a request from nobody. `attempted` lists the credentials the
+   * request carried: `basic`, `bearer`, `access_token`, `x509`.
+   */
+  failedAuthentication(auditID: string, received: number, req: AuditRequestInfo, attempted: string[]): void {
+    const nobody: UserInfo = { username: '', groups: [] };
+    const ctx: RequestContext = { auditID, user: nobody, received };
+    const config = this.evaluate(attributesOf(ctx, req));
+    if (config.level === 'None') return;
+    const handle = new AuditRequest(ctx, req, attributesOf(ctx, req), config, this.clock, (e) => this.send(e));
+    const message = attempted.length > 0 ? `Authentication failed, attempted: ${attempted.join(', ')}` : 'Authentication failed, no credentials provided';
+    handle.failedAuthentication(message);
+  }
+
   /** Flushes and closes every backend. */
   async close(): Promise<void> {
     await Promise.all(this.backends.map((b) => b.close().catch(() => undefined)));
@@ -128,7 +143,8 @@ function objectRefOf(req: AuditRequestInfo, attrs: AuthorizationAttributes): Aud
 }
 
 function userOf(u: UserInfo): AuditUserInfo {
-  const out: AuditUserInfo = { username: u.username };
+  const out: AuditUserInfo = {};
+  if (u.username) out.username = u.username;
   if (u.uid) out.uid = u.uid;
   if (u.groups.length > 0) out.groups = [...u.groups];
   if (u.extra && Object.keys(u.extra).length > 0) out.extra = structuredClone(u.extra);
@@ -275,6 +291,13 @@ export class AuditRequest {
     } catch {
       // An object that cannot be copied is left out rather than failing the request.
     }
+  }
+
+  /** @internal See Auditor.failedAuthentication(). */
+  failedAuthentication(message: string): void {
+    this.state = 'done';
+    this.responseStatus = { metadata: {}, message, code: 401 };
+    this.emit('ResponseStarted');
   }
 
   /** The response headers went out on a long-running request (a watch): emits ResponseStarted. */

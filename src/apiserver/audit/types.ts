@@ -66,7 +66,8 @@ export interface AuditObjectReference {
 }
 
 export interface AuditUserInfo {
-  username: string;
+  /** Absent only in the event of a request that failed authentication. */
+  username?: string;
   uid?: string;
   groups?: string[];
   extra?: Record<string, string[]>;

@@ -172,6 +172,20 @@ describe('audit events, field by field', () => {
     );
   });
 
+  test('a request that fails authentication: one ResponseStarted event with 401 and no user', () => {
+    const { auditor, backend } = setup([{ level: 'None', users: ['system:anonymous'] }, { level: 'Metadata' }]);
+    auditor.failedAuthentication('a-401', received, info({}), ['bearer']);
+    auditor.failedAuthentication('a-401b', received, info({}), []);
+    const [first, second] = backend.events;
+    assert.equal(backend.events.length, 2);
+    assert.equal(first.stage, 'ResponseStarted');
+    assert.equal(first.auditID, 'a-401');
+    assert.deepEqual(first.user, {});
+    assert.deepEqual(first.responseStatus, { metadata: {}, message: 'Authentication failed, attempted: bearer', code: 401 });
+    assert.equal(first.annotations, undefined);
+    assert.equal(second.responseStatus?.message, 'Authentication failed, no credentials provided');
+  });
+
   test('a panic emits Panic with a 500 InternalError and ends the request', () => {
     const { auditor, backend } = setup([{ level: 'Metadata' }]);
     const audit = auditor.begin(ctx(), info({}))!;
