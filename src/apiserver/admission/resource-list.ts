@@ -19,9 +19,10 @@ export function quantity(n: number | bigint): Quantity {
   return { nanos: BigInt(n) * 1_000_000_000n, format: 'DecimalSI' };
 }
 
-/** a + b, keeping the first operand's format as Kubernetes' Quantity.Add does. */
+/** a + b, keeping the first operand's format unless it is zero, as Kubernetes' Quantity.Add does. */
 export function addQuantities(a: Quantity | undefined, b: Quantity): Quantity {
-  return a ? { nanos: a.nanos + b.nanos, format: a.format } : { ...b };
+  if (!a) return { ...b };
+  return { nanos: a.nanos + b.nanos, format: a.nanos === 0n ? b.format : a.format };
 }
 
 /** Adds every entry of `b` into `a` (in place). */
