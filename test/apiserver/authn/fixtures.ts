@@ -36,8 +36,8 @@ export async function startServer(pki: Pki, auth: Authenticator): Promise<TestSe
       auth.authenticate(req).then(
         (user) => {
           res.setHeader('content-type', 'application/json');
-          if (req.url === '/version') {
-            res.end(JSON.stringify({ major: '1', minor: '30', gitVersion: 'v1.30.0-wharf', user }));
+          if (new URL(req.url ?? '/', 'https://x').pathname === '/version') {
+            res.end(JSON.stringify({ major: '1', minor: '32', gitVersion: 'v1.32.0+wharf', gitCommit: '0', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23.0', compiler: 'gc', platform: 'linux/amd64' }));
           } else {
             res.end(JSON.stringify(user));
           }
