@@ -191,7 +191,10 @@ export class Informer<T extends KubeObject = KubeObject> {
           needList = false;
           this.backoff.reset();
         }
-        await this.watch(signal);
+        const started = Date.now();
+        const events = await this.watch(signal);
+        // A server that ends watches at once (shutting down, say) must not make us spin.
+        if (events === 0 && Date.now() - started < 1000) await sleep(this.backoff.next(), signal);
       } catch (e) {
         if (signal.aborted) break;
         if (isGone(e)) {
@@ -248,18 +251,22 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private async watch(signal: AbortSignal): Promise<void> {
+  /** Follows one watch until it ends; returns how many events it brought. */
+  private async watch(signal: AbortSignal): Promise<number> {
     const timeoutSeconds = this.opts.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300);
     const stream = await this.lw.watch({ resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds, signal });
+    let count = 0;
     try {
       for await (const ev of stream) {
-        if (signal.aborted) return;
+        if (signal.aborted) break;
         this.apply(ev);
+        count++;
         this.backoff.reset();
       }
     } finally {
       stream.stop();
     }
+    return count;
   }
 
   private apply(ev: WatchEvent<T>): void {

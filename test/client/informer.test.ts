@@ -171,3 +171,54 @@ test('Informer.waitForSync() resolves false when stopped before syncing', async 
   void informer.stop();
   assert.equal(await waiting, false);
 });
+
+test('Informer backs off when the server ends every watch at once', async () => {
+  let watches = 0;
+  const lw: ListerWatcher = {
+    list: async () => ({ apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '5' }, items: [] }),
+    watch: async () => {
+      watches++;
+      return { stop() {}, async *[Symbol.asyncIterator]() {} };
+    },
+  };
+  const informer = new Informer(lw, { logger: quiet, backoff: { initialMs: 50, maxMs: 100 } });
+  informer.start();
+  await informer.waitForSync();
+  await new Promise((r) => setTimeout(r, 300));
+  await informer.stop();
+  assert.ok(watches >= 2 && watches <= 8, `${watches} watches in 300 ms`);
+});
+
+test('Informer re-lists (after a backoff) when a watch stream breaks mid-way', async () => {
+  let lists = 0;
+  let watches = 0;
+  const cm = (name: string, rv: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', resourceVersion: rv } });
+  const lw: ListerWatcher = {
+    list: async () => {
+      lists++;
+      return { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '10' }, items: lists === 1 ? [cm('a', '1')] : [cm('b', '11')] };
+    },
+    watch: async () => {
+      const n = ++watches;
+      return {
+        stop() {},
+        async *[Symbol.asyncIterator]() {
+          if (n > 1) return new Promise<never>(() => {}) as never;
+          yield { type: 'ADDED' as const, object: cm('c', '10') };
+          throw new Error('socket hang up');
+        },
+      };
+    },
+  };
+  const { log, handler } = recorder();
+  const informer = new Informer(lw, { logger: quiet, backoff: { initialMs: 20, maxMs: 40 } });
+  informer.addEventHandler(handler);
+  informer.start();
+  try {
+    await eventually(() => lists === 2, 5000, 'a second list');
+    await eventually(() => informer.store.listKeys().join() === 'default/b', 5000, 'store replaced');
+    assert.deepEqual(log, ['add a (initial)', 'add c', 'add b', 'tombstone a', 'tombstone c']);
+  } finally {
+    void informer.stop();
+  }
+});
