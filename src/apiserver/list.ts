@@ -109,7 +109,7 @@ function pageFromCache(store: ResourceStore, req: ListRequest, prefix: string, a
   const limit = req.limit > 0 ? req.limit : Infinity;
   let i = 0;
   for (; i < candidates.length && items.length < limit; i++) {
-    if (req.selection.matches(candidates[i].obj)) items.push(candidates[i]);
+    if (req.selection.matchesCached(candidates[i])) items.push(candidates[i]);
   }
   const page: ListPage = { items, resourceVersion: String(revision) };
   if (items.length === limit && i < candidates.length) {

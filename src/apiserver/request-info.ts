@@ -1,3 +1,5 @@
+import { badRequest } from '../api/index.js';
+
 /**
  * What a request URL addresses, as Kubernetes' RequestInfo resolves it: the API path parts and the verb
  * (get, list, watch, create, update, patch, delete, deletecollection) that authorization and handlers use.
@@ -34,7 +36,7 @@ const methodVerbs: Record<string, string> = {
 
 export function resolveRequest(method: string, pathname: string, query: URLSearchParams): RequestInfo {
   const nonResource = (): NonResourceRequest => ({ kind: 'nonresource', path: pathname, verb: (method === 'GET' || method === 'HEAD' ? 'get' : methodVerbs[method] ?? method.toLowerCase()) });
-  const parts = pathname.split('/').filter((p, i, all) => p !== '' || i === all.length - 1).filter(Boolean).map(decodeURIComponent);
+  const parts = pathname.split('/').filter(Boolean).map(decodeSegment);
   if (parts[0] !== 'api' && parts[0] !== 'apis') return nonResource();
   const prefix = parts[0] as 'api' | 'apis';
   let rest: string[];
@@ -73,6 +75,14 @@ export function resolveRequest(method: string, pathname: string, query: URLSearc
   }
   if (prefix === 'api' && resource === 'namespaces' && name && namespace === undefined) namespace = name;
   return { kind: 'resource', prefix, group, version, namespace, resource, name, subresource, verb };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid URL escape in path segment "${segment}"`);
+  }
 }
 
 function isTrue(v: string | null): boolean {

@@ -228,15 +228,13 @@ async function handleWatch(scope: RequestScope): Promise<void> {
   if (timeoutSeconds !== undefined && (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 0)) {
     throw badRequest(`timeoutSeconds: Invalid value: "${timeoutText}": must be a non-negative integer`);
   }
-  const selection = selectionFrom(scope.def, query);
   // A watch on a single object's URL watches just that name.
-  if (info.name) selection.name = info.name;
-  const nameOnly = info.name ? { ...selection, matches: (o: KubeObject) => o.metadata.name === info.name && selection.matches(o) } : selection;
+  const selection = selectionFrom(scope.def, query, info.name);
   const { as } = negotiate(scope.req.headers.accept);
   const sendInitialText = query.get('sendInitialEvents');
   await serveWatch(scope.store, {
     namespace: info.namespace,
-    selection: nameOnly,
+    selection,
     resourceVersion: query.get('resourceVersion') ?? undefined,
     timeoutSeconds,
     allowBookmarks: query.get('allowWatchBookmarks') === 'true',

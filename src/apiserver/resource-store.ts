@@ -16,7 +16,8 @@ import {
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/object-meta.js';
 import { ConflictError, KeyExistsError, KeyNotFoundError, type Store } from '../storage/index.js';
 import { encodeForStorage } from './serialization.js';
-import { WatchCache, type CachedObject } from './watch-cache.js';
+import { CachedObject } from './cached-object.js';
+import { WatchCache } from './watch-cache.js';
 
 /** Who is writing and how, as the HTTP layer learned it from the request. */
 export interface WriteOptions {
@@ -168,7 +169,7 @@ export class ResourceStore {
       await this.cache.sync();
       if (this.cache.get(this.key(meta.namespace, meta.name!))) throw alreadyExists(this.qualified, meta.name!);
       const json = JSON.stringify(obj);
-      return { key: this.key(meta.namespace, meta.name!), obj, json, revision: 0 };
+      return new CachedObject(this.key(meta.namespace, meta.name!), json, 0, obj);
     }
     const key = this.key(meta.namespace, meta.name!);
     const value = encodeForStorage(obj);
@@ -288,7 +289,7 @@ export class ResourceStore {
     opts.beforeWrite?.(obj, old);
     meta.resourceVersion = String(current.revision);
     if (deepEqual(obj, old)) return current;
-    if (opts.dryRun) return { key: current.key, obj, json: JSON.stringify(obj), revision: current.revision };
+    if (opts.dryRun) return new CachedObject(current.key, JSON.stringify(obj), current.revision, obj);
     // Removing the last finalizer of an object marked for deletion completes the deletion.
     if (meta.deletionTimestamp && !this.hasFinalizers(obj) && !this.gracefulPending(obj)) {
       const ev = await this.deleteAt(current.key, current.revision, obj.metadata.name!);
@@ -331,7 +332,7 @@ export class ResourceStore {
       await this.cache.waitFor(ev.kv.revision);
       const obj = JSON.parse(ev.kv.value) as KubeObject;
       obj.metadata.resourceVersion = String(ev.kv.revision);
-      return { object: { key, obj, json: JSON.stringify(obj), revision: ev.kv.revision } };
+      return { object: new CachedObject(key, JSON.stringify(obj), ev.kv.revision, obj) };
     } catch (e) {
       if (e instanceof ConflictError) throw new RetryableConflict();
       if (e instanceof KeyNotFoundError) throw notFound(this.qualified, name);
@@ -382,7 +383,7 @@ export class ResourceStore {
       if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
       if (this.isNamespaces()) next.status = { ...(next.status as object), phase: 'Terminating' };
       if (deepEqual(next, current.obj)) return { object: current, deleted: false };
-      if (opts.dryRun) return { object: { ...current, obj: next, json: JSON.stringify(next) }, deleted: false };
+      if (opts.dryRun) return { object: new CachedObject(current.key, JSON.stringify(next), current.revision, next), deleted: false };
       this.def.strategy.prepare?.(next, { old: current.obj, subresource: 'delete' });
       const value = encodeForStorage(next);
       this.cache.hint(current.key, next);

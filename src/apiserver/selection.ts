@@ -1,3 +1,4 @@
+import type { CachedObject } from './cached-object.js';
 import {
   badRequest,
   parseFieldSelector,
@@ -13,11 +14,14 @@ export interface Selection {
   labels: LabelSelector;
   fields: FieldSelector;
   matches(obj: KubeObject): boolean;
+  /** The same test on a cached object, parsing it only when a field selector needs more than labels. */
+  matchesCached(c: CachedObject): boolean;
   /** The one name an equality field selector on `metadata.name` pins, if any. */
   name?: string;
 }
 
-export function selectionFrom(def: ResourceDefinition, query: URLSearchParams): Selection {
+/** The selection a request's query asks for; `pinnedName` narrows it to one object (a watch on its URL). */
+export function selectionFrom(def: ResourceDefinition, query: URLSearchParams, pinnedName?: string): Selection {
   const labels = parseLabelSelector(query.get('labelSelector') ?? '');
   const fields = parseFieldSelector(query.get('fieldSelector') ?? '');
   for (const r of fields.requirements) {
@@ -31,10 +35,19 @@ export function selectionFrom(def: ResourceDefinition, query: URLSearchParams): 
     return def.selectableFields[field]?.(obj);
   };
   const matchAll = labels.empty && fields.empty;
+  const pinned = pinnedName !== undefined;
+  const matches = (obj: KubeObject): boolean =>
+    (!pinned || obj.metadata.name === pinnedName) && (matchAll || (labels.matches(obj.metadata.labels) && fields.matches(getter(obj))));
   return {
     labels,
     fields,
-    name: fields.requiredValue('metadata.name'),
-    matches: matchAll ? () => true : (obj) => labels.matches(obj.metadata.labels) && fields.matches(getter(obj)),
+    name: pinnedName ?? fields.requiredValue('metadata.name'),
+    matches,
+    matchesCached: (c) => {
+      if (pinned && c.name !== pinnedName) return false;
+      if (matchAll) return true;
+      if (fields.empty) return labels.matches(c.labels);
+      return matches(c.obj);
+    },
   };
 }

@@ -145,9 +145,10 @@ export class ApiServer implements HandlerContext {
     } catch {
       url = new URL('http://localhost/');
     }
-    const info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
+    let info: RequestInfo = { kind: 'nonresource', path: url.pathname, verb: (req.method ?? 'GET').toLowerCase() };
     res.once('finish', () => this.recordRequest(info, res.statusCode, started));
     try {
+      info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
       const path = url.pathname;
       if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) {
         return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');

@@ -2,13 +2,9 @@ import type { KubeObject } from '../api/index.js';
 import { CompactedError, type KeyValue, type Store, type StoreEvent, type Watch } from '../storage/index.js';
 import { encodeStored } from './serialization.js';
 
-/** One object as the cache holds it: parsed (never mutated once cached) and serialized with its resourceVersion. */
-export interface CachedObject {
-  key: string;
-  obj: KubeObject;
-  json: string;
-  revision: number;
-}
+import { CachedObject } from './cached-object.js';
+
+export { CachedObject };
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -98,7 +94,7 @@ export class WatchCache {
       obj = JSON.parse(kv.value) as KubeObject;
     }
     obj.metadata.resourceVersion = String(kv.revision);
-    return { key: kv.key, obj, json: encodeStored(kv.value, kv.revision), revision: kv.revision };
+    return new CachedObject(kv.key, encodeStored(kv.value, kv.revision), kv.revision, obj);
   }
 
   private apply(events: StoreEvent[]): void {
@@ -115,7 +111,7 @@ export class WatchCache {
         const base = prev ?? this.decode({ ...e.kv, revision: e.prevKv?.revision ?? e.kv.revision });
         // A deleted object is reported with the delete's revision, as Kubernetes does.
         const obj = { ...base.obj, metadata: { ...base.obj.metadata, resourceVersion: String(e.kv.revision) } };
-        const object: CachedObject = { key: e.kv.key, obj, json: JSON.stringify(obj), revision: e.kv.revision };
+        const object = new CachedObject(e.kv.key, JSON.stringify(obj), e.kv.revision, obj);
         this.objects.delete(e.kv.key);
         this.sortedKeys = undefined;
         out.push({ type: 'DELETED', revision: e.kv.revision, object, prev });
@@ -148,7 +144,7 @@ export class WatchCache {
     // Group by namespace so a namespaced watcher sees only its own events, found by lookup.
     const grouped = new Map<string, CachedEvent[]>();
     for (const ev of events) {
-      const ns = ev.object.obj.metadata.namespace ?? '';
+      const ns = ev.object.namespace ?? '';
       if (!this.byNamespace.has(ns) || ns === '') continue;
       const list = grouped.get(ns);
       if (list) list.push(ev);
@@ -229,7 +225,7 @@ export class WatchCache {
     const missed: CachedEvent[] = [];
     for (let i = this.ring.length - 1; i >= this.ringStart && this.ring[i].revision > afterRevision; i--) {
       const ev = this.ring[i];
-      if (watcher.namespace === undefined || ev.object.obj.metadata.namespace === watcher.namespace) missed.push(ev);
+      if (watcher.namespace === undefined || ev.object.namespace === watcher.namespace) missed.push(ev);
     }
     if (missed.length > 0) watcher.deliver(missed.reverse());
     this.watchers.add(watcher);

@@ -68,14 +68,14 @@ export async function serveWatch(store: ResourceStore, req: WatchRequest, httpRe
     if (res.writableLength > maxBufferedBytes) finish();
   };
 
-  const inScope = (o: CachedObject) => o.key.startsWith(prefix) && (sel.name === undefined || o.obj.metadata.name === sel.name);
+  const inScope = (o: CachedObject) => o.key.startsWith(prefix) && (sel.name === undefined || o.name === sel.name);
 
   const onEvents = (events: readonly CachedEvent[]): void => {
     let out = '';
     for (const ev of events) {
       if (!inScope(ev.object)) continue;
-      const now = sel.matches(ev.object.obj);
-      const before = ev.type === 'MODIFIED' && ev.prev ? sel.matches(ev.prev.obj) : ev.type === 'DELETED' && ev.prev ? sel.matches(ev.prev.obj) : false;
+      const now = sel.matchesCached(ev.object);
+      const before = (ev.type === 'MODIFIED' || ev.type === 'DELETED') && ev.prev ? sel.matchesCached(ev.prev) : false;
       let type: WatchEventType | undefined;
       if (ev.type === 'ADDED') type = now ? 'ADDED' : undefined;
       else if (ev.type === 'DELETED') type = before || now ? 'DELETED' : undefined;
@@ -103,7 +103,7 @@ export async function serveWatch(store: ResourceStore, req: WatchRequest, httpRe
   if (sendInitial) {
     let out = '';
     for (const o of sel.name !== undefined && (!def.namespaced || req.namespace) ? [cache.get(store.key(req.namespace, sel.name))].filter((x): x is CachedObject => x !== undefined) : cache.list(prefix)) {
-      if (sel.matches(o.obj)) out += render('ADDED', o);
+      if (sel.matchesCached(o)) out += render('ADDED', o);
     }
     if (out) write(out);
     if (req.sendInitialEvents && req.allowBookmarks) {
