@@ -100,7 +100,7 @@ test('resolveRequest() decodes percent-escapes in path segments', () => {
   assert.equal(info.kind === 'resource' && info.name, 'a.b');
 });
 
-test('resolveRequest() answers a malformed percent-escape with a 400, not an exception', { todo: 'request-info.ts calls decodeURIComponent unguarded; the URIError becomes a 500 InternalError at the server' }, () => {
+test('resolveRequest() answers a malformed percent-escape with a 400, not an exception', () => {
   let info: RequestInfo | undefined;
   try {
     info = r('GET', '/api/v1/namespaces/%zz/pods');

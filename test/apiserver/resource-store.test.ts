@@ -73,7 +73,7 @@ test('create() with dryRun validates but stores nothing', async () => {
   await assert.rejects(cms.create(configMap('BAD!'), { dryRun: true }), statusOf(422, 'Invalid'));
 });
 
-test('create() with dryRun answers 409 for a name already stored, even before the cache has loaded', { todo: 'the dry-run existence check reads the cache without syncing it (resource-store.ts create)' }, async () => {
+test('create() with dryRun answers 409 for a name already stored, even before the cache has loaded', async () => {
   const store = new MemoryStore();
   await new ResourceStore(configMaps, store).create(configMap('exists'));
   // A fresh store over the same storage, as after a restart.
