@@ -137,8 +137,12 @@ export class ApiServer implements HandlerContext {
     });
   }
 
+  /** Requests received so far: a cheap measure of how busy the server has been. */
+  requestCount = 0;
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
+    this.requestCount++;
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');

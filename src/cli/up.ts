@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiServer } from '../apiserver/server.js';
 import { SqliteStore } from '../storage/index.js';
+import { collectGarbageWhenIdle } from './idle-gc.js';
 import { renderKubeconfig } from './kubeconfig.js';
 
 export interface UpOptions {
@@ -23,12 +24,14 @@ export async function up(opts: UpOptions): Promise<{ port: number; kubeconfig: s
     await store.close();
     throw e;
   }
+  const stopGc = collectGarbageWhenIdle(() => server.requestCount);
   const kubeconfig = path.join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfig, renderKubeconfig({ server: `http://${opts.host}:${port}` }), { mode: 0o600 });
   return {
     port,
     kubeconfig,
     stop: async () => {
+      stopGc();
       await server.close();
       await store.close();
     },
