@@ -40,6 +40,9 @@ export class SchedulingQueue {
   private readonly maxBackoffMs: number;
   private readonly maxInUnschedulableMs: number;
   private waiters: (() => void)[] = [];
+  /** Incremented on every cluster event; a pod remembers the value when popped. */
+  private eventSeq = 0;
+  private readonly poppedAt = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly opts: SchedulingQueueOptions) {
@@ -107,6 +110,7 @@ export class SchedulingQueue {
     if (!q) return undefined;
     q.attempts++;
     this.inFlight.set(q.info.key, q);
+    this.poppedAt.set(q.info.key, this.eventSeq);
     return q;
   }
 
@@ -130,6 +134,7 @@ export class SchedulingQueue {
   /** The pod's attempt is over (scheduled, or requeued with one of the methods below). */
   done(k: string): void {
     this.inFlight.delete(k);
+    this.poppedAt.delete(k);
   }
 
   backoffDuration(attempts: number): number {
@@ -147,11 +152,16 @@ export class SchedulingQueue {
    */
   addUnschedulable(q: QueuedPodInfo, opts: { error?: boolean; pod?: Pod } = {}): void {
     this.inFlight.delete(q.info.key);
+    // A cluster event during the attempt (a preemption victim leaving, a node added) may already have
+    // made room; such a pod waits out its backoff instead of waiting for another event (upstream's
+    // moveRequestCycle).
+    const missedEvent = (this.poppedAt.get(q.info.key) ?? this.eventSeq) < this.eventSeq;
+    this.poppedAt.delete(q.info.key);
     if (opts.pod) q.info = podInfo(opts.pod);
     const now = this.opts.now();
     q.timestamp = now;
     q.backoffExpiration = now + this.backoffDuration(q.attempts);
-    if (opts.error) this.backoff.push(q);
+    if (opts.error || missedEvent) this.backoff.push(q);
     else this.unschedulable.set(q.info.key, q);
   }
 
@@ -201,6 +211,7 @@ export class SchedulingQueue {
     this.unschedulable.delete(k);
     this.gated.delete(k);
     this.inFlight.delete(k);
+    this.poppedAt.delete(k);
     this.nominator.delete(k);
   }
 
@@ -218,6 +229,7 @@ export class SchedulingQueue {
    * whose hint, if any, says the change may help) move to activeQ or backoffQ. Returns how many moved.
    */
   onEvent(event: ClusterEvent, oldObj?: unknown, newObj?: unknown): number {
+    if (this.inFlight.size) this.eventSeq++;
     let moved = 0;
     for (const [k, q] of this.unschedulable) {
       if (!this.worthRequeuing(q, event, oldObj, newObj)) continue;
