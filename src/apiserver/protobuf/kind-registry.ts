@@ -12,6 +12,8 @@ const groupPackages: Readonly<Record<string, string>> = {
   policy: 'policy',
   autoscaling: 'autoscaling',
   'authentication.k8s.io': 'authentication',
+  'rbac.authorization.k8s.io': 'rbac',
+  'authorization.k8s.io': 'authorization',
   'meta.k8s.io': 'meta',
 };
 
@@ -19,7 +21,7 @@ const groupPackages: Readonly<Record<string, string>> = {
 const packageKinds: Readonly<Record<string, readonly string[]>> = {
   core: [
     'Namespace', 'Pod', 'Node', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'Event',
-    'PersistentVolume', 'PersistentVolumeClaim', 'ReplicationController', 'Binding',
+    'PersistentVolume', 'PersistentVolumeClaim', 'ReplicationController', 'Binding', 'LimitRange', 'ResourceQuota',
   ],
   apps: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'],
   batch: ['Job', 'CronJob'],
@@ -29,7 +31,9 @@ const packageKinds: Readonly<Record<string, readonly string[]>> = {
   discovery: ['EndpointSlice'],
   policy: ['PodDisruptionBudget', 'Eviction'],
   autoscaling: ['Scale'],
-  authentication: ['TokenRequest'],
+  authentication: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'],
+  rbac: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  authorization: ['SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'],
   meta: ['DeleteOptions', 'Status'],
 };
 

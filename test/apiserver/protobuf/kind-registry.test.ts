@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { messageForKind } from '../../../src/apiserver/protobuf/kind-registry.js';
+import { apiVersionOf } from '../../../src/api/resource.js';
+import { builtinResources } from '../../../src/api/resources/index.js';
 
 test('served kinds map to their messages, meta kinds to meta/v1 from any served group', () => {
   assert.equal(messageForKind('v1', 'ConfigMap'), 'core.ConfigMap');
@@ -18,4 +20,22 @@ test('unknown groups, versions and kinds, and nested messages, have none', () =>
   assert.equal(messageForKind('v1', 'PodSpec'), undefined);
   assert.equal(messageForKind('apps/v1', 'ConfigMap'), undefined);
   assert.equal(messageForKind('constructor/v1', 'Pod'), undefined);
+});
+
+test('every built-in kind Wharf serves, and the kinds of its subresources and reviews, has a message', () => {
+  for (const d of builtinResources) assert.ok(messageForKind(apiVersionOf(d), d.kind), `${apiVersionOf(d)} ${d.kind}`);
+  const more: [string, string][] = [
+    ['autoscaling/v1', 'Scale'],
+    ['v1', 'Binding'],
+    ['policy/v1', 'Eviction'],
+    ['authentication.k8s.io/v1', 'TokenRequest'],
+    ['authentication.k8s.io/v1', 'TokenReview'],
+    ['authentication.k8s.io/v1', 'SelfSubjectReview'],
+  ];
+  for (const [apiVersion, kind] of more) assert.ok(messageForKind(apiVersion, kind), `${apiVersion} ${kind}`);
+  assert.equal(messageForKind('rbac.authorization.k8s.io/v1', 'Role'), 'rbac.Role');
+  assert.equal(messageForKind('authorization.k8s.io/v1', 'SelfSubjectAccessReview'), 'authorization.SelfSubjectAccessReview');
+  assert.equal(messageForKind('rbac.authorization.k8s.io/v1', 'DeleteOptions'), 'meta.DeleteOptions');
+  assert.equal(messageForKind('rbac.authorization.k8s.io/v1', 'PolicyRule'), undefined);
+  assert.equal(messageForKind('authorization.k8s.io/v1', 'Role'), undefined);
 });

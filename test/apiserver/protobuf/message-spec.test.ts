@@ -33,4 +33,9 @@ test('spot checks against the upstream field numbers', () => {
   assert.equal(field('policy.Eviction', 2)?.name, 'deleteOptions');
   assert.equal(field('core.Volume', 2)?.name, undefined);
   assert.equal(field('authentication.BoundObjectReference', 4)?.name, 'uid');
+  assert.equal(field('rbac.PolicyRule', 5)?.name, 'nonResourceURLs');
+  assert.equal(field('rbac.Subject', 2)?.omitZero, true);
+  assert.equal(field('authorization.SubjectAccessReviewStatus', 4)?.name, 'denied');
+  assert.equal(field('authorization.ResourceAttributes', 9)?.name, 'labelSelector');
+  assert.equal(field('core.LimitRangeItem', 6)?.name, 'maxLimitRequestRatio');
 });
