@@ -168,9 +168,21 @@ export function selectHost(totals: Float64Array, random: () => number): number {
 }
 
 function topRecords(nodes: readonly NodeInfo[], totals: Float64Array, perPlugin: readonly PluginScores[], chosen: number, topN: number): NodeScoreRecord[] {
-  const order = Array.from(totals.keys()).sort((a, b) => totals[b]! - totals[a]! || (a === chosen ? -1 : b === chosen ? 1 : a - b));
-  // The chosen node first among equals, so the record shows the winner at the top.
-  const picked = [chosen, ...order.filter((i) => i !== chosen)].slice(0, topN);
+  // The chosen node first, then the best others: a partial selection, as only a few are kept.
+  const picked = [chosen];
+  for (let i = 0; i < totals.length && topN > 1; i++) {
+    if (i === chosen) continue;
+    if (picked.length < topN) {
+      picked.push(i);
+    } else if (totals[i]! > totals[picked[picked.length - 1]!]!) {
+      picked[picked.length - 1] = i;
+    } else continue;
+    for (let j = picked.length - 1; j > 1 && totals[picked[j]!]! > totals[picked[j - 1]!]!; j--) {
+      const t = picked[j]!;
+      picked[j] = picked[j - 1]!;
+      picked[j - 1] = t;
+    }
+  }
   return picked.map((i) => ({
     node: nodes[i]!.name,
     total: totals[i]!,

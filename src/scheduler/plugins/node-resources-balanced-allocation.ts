@@ -3,7 +3,7 @@ import { MAX_NODE_SCORE, type PreScorePlugin, type ScorePlugin } from '../framew
 import { skip, type Status } from '../framework/status.js';
 import type { NodeInfo } from '../snapshot/node-info.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
-import { allocatableAndRequested, defaultResourceSpecs, podRequest, type ResourceSpec } from '../util/resource-allocation.js';
+import { allocatableOf, defaultResourceSpecs, isNativeResource, podRequest, requestedOn, type ResourceSpec } from '../util/resource-allocation.js';
 
 export interface BalancedAllocationArgs {
   resources?: ResourceSpec[];
@@ -17,7 +17,6 @@ export interface BalancedAllocationArgs {
 export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlugin {
   readonly name = 'NodeResourcesBalancedAllocation';
   private readonly resources: readonly ResourceSpec[];
-  private readonly fractions: number[] = [];
 
   constructor(args: BalancedAllocationArgs = {}) {
     this.resources = args.resources?.length ? args.resources : defaultResourceSpecs;
@@ -32,25 +31,41 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
   }
 
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const fr = this.fractions;
-    fr.length = 0;
+    // Two passes instead of a fractions array: this runs for every scored node of every pod.
+    let n = 0;
     let total = 0;
-    for (const r of this.resources) {
-      const [alloc, req] = allocatableAndRequested(node, r.name, podRequest(pod, r.name, false), true);
-      if (alloc === 0) continue;
-      const f = Math.min(req / alloc, 1);
-      fr.push(f);
+    let first = 0;
+    let second = 0;
+    const res = this.resources;
+    for (let i = 0; i < res.length; i++) {
+      const f = this.fraction(pod, node, res[i]!.name);
+      if (f < 0) continue;
+      if (n === 0) first = f;
+      else if (n === 1) second = f;
       total += f;
+      n++;
     }
     let std = 0;
-    if (fr.length === 2) std = Math.abs((fr[0]! - fr[1]!) / 2);
-    else if (fr.length > 2) {
-      const mean = total / fr.length;
+    if (n === 2) std = Math.abs((first - second) / 2);
+    else if (n > 2) {
+      const mean = total / n;
       let sum = 0;
-      for (const f of fr) sum += (f - mean) * (f - mean);
-      std = Math.sqrt(sum / fr.length);
+      for (let i = 0; i < res.length; i++) {
+        const f = this.fraction(pod, node, res[i]!.name);
+        if (f >= 0) sum += (f - mean) * (f - mean);
+      }
+      std = Math.sqrt(sum / n);
     }
     return Math.trunc((1 - std) * MAX_NODE_SCORE);
+  }
+
+  /** requested / allocatable capped at 1, or -1 when the resource is left out. */
+  private fraction(pod: PodInfo, node: NodeInfo, name: string): number {
+    const want = podRequest(pod, name, false);
+    if (want === 0 && !isNativeResource(name)) return -1;
+    const alloc = allocatableOf(node, name);
+    if (alloc === 0) return -1;
+    return Math.min((requestedOn(node, name, true) + want) / alloc, 1);
   }
 }
 

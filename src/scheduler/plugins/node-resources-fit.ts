@@ -5,7 +5,7 @@ import { MAX_NODE_SCORE, type EnqueueExtensions, type FilterPlugin, type ScorePl
 import { Code, Status } from '../framework/status.js';
 import type { NodeInfo } from '../snapshot/node-info.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
-import { allocatableAndRequested, defaultResourceSpecs, podRequest, type ResourceSpec } from '../util/resource-allocation.js';
+import { allocatableOf, defaultResourceSpecs, isNativeResource, podRequest, requestedOn, type ResourceSpec } from '../util/resource-allocation.js';
 
 export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
 
@@ -196,9 +196,11 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
     const res = this.resources;
     for (let i = 0; i < res.length; i++) {
       const name = res[i]!.name;
-      const [a, q] = allocatableAndRequested(node, name, podRequest(pod, name, true), false);
+      const want = podRequest(pod, name, true);
+      // An extended resource the pod does not ask for is left out of the score.
+      const a = want === 0 && !isNativeResource(name) ? 0 : allocatableOf(node, name);
       this.alloc[i] = a;
-      this.req[i] = a === 0 ? 0 : q;
+      this.req[i] = a === 0 ? 0 : requestedOn(node, name, false) + want;
     }
     return this.scorer(this.req, this.alloc);
   }

@@ -26,21 +26,39 @@ export function podRequest(pod: PodInfo, name: string, nonZero: boolean): number
   }
 }
 
-/**
- * (allocatable, requested after adding the pod) for one resource on a node, as upstream's
- * calculateResourceAllocatableRequest: non-zero sums for CPU and memory unless `useRequested`; an
- * extended resource the pod does not request yields (0, 0) so it is left out of the score.
- */
-export function allocatableAndRequested(node: NodeInfo, name: string, podReq: number, useRequested: boolean): [number, number] {
+/** A node's allocatable amount of one resource (0 when it has none). */
+export function allocatableOf(node: NodeInfo, name: string): number {
   switch (name) {
     case 'cpu':
-      return [node.allocatable.milliCPU, (useRequested ? node.requested.milliCPU : node.nonZeroMilliCPU) + podReq];
+      return node.allocatable.milliCPU;
     case 'memory':
-      return [node.allocatable.memory, (useRequested ? node.requested.memory : node.nonZeroMemory) + podReq];
+      return node.allocatable.memory;
     case 'ephemeral-storage':
-      return [node.allocatable.ephemeralStorage, node.requested.ephemeralStorage + podReq];
+      return node.allocatable.ephemeralStorage;
     default:
-      if (podReq === 0) return [0, 0];
-      return [node.allocatable.scalar.get(name) ?? 0, (node.requested.scalar.get(name) ?? 0) + podReq];
+      return node.allocatable.scalar.get(name) ?? 0;
   }
+}
+
+/**
+ * What the node's pods request of one resource, as upstream's calculateResourceAllocatableRequest reads
+ * it: the non-zero sums for CPU and memory unless `useRequested`. (Callers add the pod's own request,
+ * and leave out an extended resource the pod does not request.)
+ */
+export function requestedOn(node: NodeInfo, name: string, useRequested: boolean): number {
+  switch (name) {
+    case 'cpu':
+      return useRequested ? node.requested.milliCPU : node.nonZeroMilliCPU;
+    case 'memory':
+      return useRequested ? node.requested.memory : node.nonZeroMemory;
+    case 'ephemeral-storage':
+      return node.requested.ephemeralStorage;
+    default:
+      return node.requested.scalar.get(name) ?? 0;
+  }
+}
+
+/** Whether a resource is CPU, memory or ephemeral storage (always scored), not an extended one. */
+export function isNativeResource(name: string): boolean {
+  return name === 'cpu' || name === 'memory' || name === 'ephemeral-storage';
 }
