@@ -27,6 +27,8 @@ export interface Subresources {
   log?: boolean;
   eviction?: boolean;
   finalize?: boolean;
+  /** `serviceaccounts/token`: TokenRequest. */
+  token?: boolean;
   /** Accepted and answered but served by a later component (exec, attach, portforward, proxy). */
   connect?: string[];
 }

@@ -19,6 +19,7 @@ export function subresourcesOf(d: ResourceDefinition): SubresourceInfo[] {
   if (s.eviction) out.push({ name: 'eviction', verbs: ['create'], kind: 'Eviction', group: 'policy', version: 'v1' });
   if (s.log) out.push({ name: 'log', verbs: ['get'], kind: 'Pod' });
   if (s.finalize) out.push({ name: 'finalize', verbs: ['update'], kind: d.kind });
+  if (s.token) out.push({ name: 'token', verbs: ['create'], kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1' });
   for (const c of s.connect ?? []) {
     const verbs = c === 'proxy' ? ['create', 'delete', 'get', 'patch', 'update'] : ['create', 'get'];
     out.push({ name: c, verbs, kind: c === 'proxy' ? `${d.kind}ProxyOptions` : c === 'exec' ? 'PodExecOptions' : c === 'attach' ? 'PodAttachOptions' : 'PodPortForwardOptions' });

@@ -19,6 +19,7 @@ import { checkFields } from './field-validation.js';
 import { decodeBody, mediaType, readBody, sendJson, sendRaw } from './http-io.js';
 import { listJson, listObjects, listTable } from './list.js';
 import { applyPatch, patchTypeFromContentType } from './patch/index.js';
+import type { UserInfo } from './request-context.js';
 import type { ResourceRequest } from './request-info.js';
 import type { ResourceStore, WriteOptions } from './resource-store.js';
 import { selectionFrom } from './selection.js';
@@ -31,8 +32,14 @@ import { serveWatch } from './watch.js';
 export interface HandlerContext {
   storeFor(def: ResourceDefinition): ResourceStore;
   lookup(group: string, version: string, plural: string): ResourceDefinition | undefined;
-  /** Checks and mutations run on every write before it is stored (namespace lifecycle, IP allocation). */
-  admit(def: ResourceDefinition, obj: KubeObject, old: KubeObject | undefined, subresource: string | undefined): Promise<void>;
+  /** Checks and mutations run on every write before it is stored; resolves with warnings for the client. */
+  admit(def: ResourceDefinition, obj: KubeObject, old: KubeObject | undefined, subresource: string | undefined, user?: UserInfo): Promise<{ warnings: string[] }>;
+  /** Checks run before a delete. */
+  admitDelete(def: ResourceDefinition, obj: KubeObject, user?: UserInfo): Promise<void>;
+  /** Answers a create of a review kind, which is evaluated rather than stored; undefined for other kinds. */
+  review(def: ResourceDefinition, body: KubeObject, user: UserInfo, namespace: string | undefined): KubeObject | undefined;
+  /** Issues a token for a ServiceAccount (TokenRequest). */
+  requestToken(sa: KubeObject, body: unknown): Promise<object>;
 }
 
 export interface RequestScope {
@@ -43,6 +50,9 @@ export interface RequestScope {
   def: ResourceDefinition;
   store: ResourceStore;
   ctx: HandlerContext;
+  user: UserInfo;
+  /** The request's audit record, told the decoded body (it names created objects, and Request levels log it). */
+  audit?: { level: string; setRequestObject(body: unknown): void };
 }
 
 const fieldValidationModes = new Set(['Strict', 'Warn', 'Ignore']);
@@ -94,6 +104,7 @@ function includeObject(query: URLSearchParams): IncludeObject {
 export async function readObject(scope: RequestScope, expect: { group: string; version: string; kind: string }): Promise<{ obj: KubeObject; warnings: string[] }> {
   const body = await readBody(scope.req);
   const value = decodeBody(body, scope.req.headers['content-type']);
+  scope.audit?.setRequestObject(value);
   return checkObject(scope, value, expect);
 }
 
@@ -247,10 +258,15 @@ async function handleWatch(scope: RequestScope): Promise<void> {
 async function handleCreate(scope: RequestScope): Promise<void> {
   const { def, store, ctx } = scope;
   const { obj, warnings } = await readObject(scope, def);
+  const reviewed = ctx.review(def, obj, scope.user, scope.info.namespace);
+  if (reviewed) {
+    sendJson(scope.res, 201, reviewed);
+    return;
+  }
   if (def.namespaced && !obj.metadata.namespace) throw badRequest('the namespace of the object is required on create');
   const manager = fieldManager(scope, false);
   const opts = writeOptions(scope, manager);
-  await ctx.admit(def, obj, undefined, undefined);
+  warnings.push(...(await ctx.admit(def, obj, undefined, undefined, scope.user)).warnings);
   const created = await store.create(obj, opts);
   setWarnings(scope.res, warnings);
   sendObject(scope, 201, created);
@@ -264,7 +280,7 @@ async function handleUpdate(scope: RequestScope, subresource: string | undefined
   }
   obj.metadata.name = info.name;
   const manager = fieldManager(scope, false);
-  await ctx.admit(def, obj, (await store.get(info.namespace, info.name!)).obj, subresource);
+  warnings.push(...(await ctx.admit(def, obj, (await store.get(info.namespace, info.name!)).obj, subresource, scope.user)).warnings);
   const updated = await store.update(info.namespace, info.name!, obj, subresource, writeOptions(scope, manager, subresource));
   setWarnings(scope.res, warnings);
   sendObject(scope, 200, updated);
@@ -276,6 +292,10 @@ async function handlePatch(scope: RequestScope, subresource: string | undefined)
   const { def, store, info, req, query, ctx } = scope;
   const type = mediaType(req.headers['content-type']);
   const body = await readBody(req);
+  // The URL names a patched object, so the patch is decoded for the audit log only when it is logged.
+  if (scope.audit?.level === 'Request' || scope.audit?.level === 'RequestResponse') {
+    scope.audit.setRequestObject(decodeBody(body, type === 'application/apply-patch+yaml' ? type : 'application/json'));
+  }
   const manager = fieldManager(scope, type === 'application/apply-patch+yaml');
   const schema = schemaOf(def);
   const apiVersion = apiVersionOf(def);
@@ -297,7 +317,7 @@ async function handlePatch(scope: RequestScope, subresource: string | undefined)
       if (subresource) throw notFound({ group: def.group, resource: def.plural }, info.name!);
       const created = serverSideApply(undefined, applied.obj, opts);
       if (def.namespaced) created.metadata.namespace = info.namespace;
-      await ctx.admit(def, created, undefined, undefined);
+      warnings.push(...(await ctx.admit(def, created, undefined, undefined, scope.user)).warnings);
       const result = await store.create(created, { dryRun: isDryRun(query) });
       setWarnings(scope.res, warnings);
       sendObject(scope, 201, result);
@@ -305,7 +325,7 @@ async function handlePatch(scope: RequestScope, subresource: string | undefined)
     }
     const result = await store.guaranteedUpdate(info.namespace, info.name!, subresource, async (current) => {
       const next = serverSideApply(current, applied.obj, opts);
-      await ctx.admit(def, next, current, subresource);
+      warnings.push(...(await ctx.admit(def, next, current, subresource, scope.user)).warnings);
       return next;
     }, { dryRun: isDryRun(query) });
     setWarnings(scope.res, warnings);
@@ -330,7 +350,7 @@ async function handlePatch(scope: RequestScope, subresource: string | undefined)
     if (checked.obj.metadata.name !== info.name) {
       throw badRequest(`the name of the object (${checked.obj.metadata.name}) does not match the name on the URL (${info.name})`);
     }
-    await ctx.admit(def, checked.obj, current, subresource);
+    warnings.push(...(await ctx.admit(def, checked.obj, current, subresource, scope.user)).warnings);
     return checked.obj;
   }, opts);
   setWarnings(scope.res, warnings);
@@ -387,6 +407,7 @@ async function readDeleteOptions(scope: RequestScope): Promise<DeleteOptionsBody
 async function handleDelete(scope: RequestScope): Promise<void> {
   const { store, info } = scope;
   const opts = await readDeleteOptions(scope);
+  await scope.ctx.admitDelete(scope.def, (await store.get(info.namespace, info.name!)).obj, scope.user);
   const result = await store.delete(info.namespace, info.name!, {
     dryRun: isDryRun(scope.query) || (opts.dryRun?.length ?? 0) > 0,
     preconditions: opts.preconditions,
@@ -402,6 +423,7 @@ async function handleDeleteCollection(scope: RequestScope): Promise<void> {
   const page = await listObjects(store, { namespace: info.namespace, selection: selectionFrom(scope.def, query), limit: 0 });
   const deleted: string[] = [];
   for (const item of page.items) {
+    await scope.ctx.admitDelete(scope.def, item.obj, scope.user);
     try {
       const r = await store.delete(item.obj.metadata.namespace, item.obj.metadata.name!, {
         dryRun: isDryRun(query),

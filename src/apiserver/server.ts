@@ -1,15 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
+  badRequest,
   isAlreadyExists,
+  isStatusError,
   pathNotFound,
   ResourceRegistry,
   type KubeObject,
   type ResourceDefinition,
+  type Status,
 } from '../api/index.js';
 import { openApiResponse } from '../api/openapi/index.js';
 import type { Store } from '../storage/index.js';
-import { Admission } from './admission.js';
+import { Admission, type AdmissionResult } from './admission.js';
+import { sourceIPs, type Auditor, type AuditRequest } from './audit/index.js';
+import type { Authenticator } from './authn/index.js';
 import {
   aggregatedDiscovery,
   apiGroupInfo,
@@ -20,14 +27,35 @@ import {
 } from './discovery.js';
 import { sendError, sendJson, sendRaw } from './http-io.js';
 import { ApiServerMetrics } from './metrics.js';
+import { evaluateAccessReview, evaluateRulesReview, forbiddenError } from './rbac/index.js';
+import { RbacWiring, isRbacKind } from './rbac-wiring.js';
+import { anonymousUser, type AuthorizationAttributes, type RequestContext, type UserInfo } from './request-context.js';
 import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
+import { issueToken, ServiceAccountPublisher, type TokenIssuer } from './service-accounts.js';
 
 export interface ApiServerOptions {
   store: Store;
   registry?: ResourceRegistry;
+  /** Serve HTTPS with this certificate; client certificates signed by `clientCa` are asked for. */
+  tls?: { cert: string; key: string; clientCa?: string };
+  /** Who a request is. Without one every request acts as a cluster administrator (loopback development). */
+  authenticator?: Authenticator;
+  /** Enforce RBAC on every request (needs an authenticator to mean anything). */
+  rbac?: boolean;
+  auditor?: Auditor;
+  /** Signs ServiceAccount tokens for the TokenRequest subresource. */
+  tokenIssuer?: TokenIssuer;
+  /** The cluster CA, published to every namespace as `kube-root-ca.crt`. */
+  rootCaPem?: string;
 }
+
+/** The user of every request when the server runs without authentication. */
+const unauthenticatedAdmin: UserInfo = { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] };
+
+/** Paths anyone may read, even before RBAC has loaded. */
+const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
 /** The version the API reports: the Kubernetes API level Wharf serves, tagged as Wharf's build. */
 export const serverVersion = {
@@ -52,13 +80,35 @@ export class ApiServer implements HandlerContext {
   readonly metrics = new ApiServerMetrics(() => this.stores.entries());
   private server: Server | undefined;
   private address = '127.0.0.1:6443';
+  private readonly rbac: RbacWiring | undefined;
+  /** The Status each failed response carried, for its audit event. */
+  private readonly failures = new WeakMap<ServerResponse, Status>();
 
-  constructor(opts: ApiServerOptions) {
+  constructor(private readonly opts: ApiServerOptions) {
     this.store = opts.store;
     this.registry = opts.registry ?? new ResourceRegistry();
-    const ns = this.storeFor(this.registry.lookup('', 'v1', 'namespaces')!);
-    const svc = this.storeFor(this.registry.lookup('', 'v1', 'services')!);
-    this.admission = new Admission(ns, svc);
+    const ns = this.storeFor(this.core('namespaces'));
+    const svc = this.storeFor(this.core('services'));
+    this.admission = new Admission(ns, svc, {
+      list: (group, plural, namespace) => {
+        const def = this.registry.all().find((d) => d.group === group && d.plural === plural);
+        if (!def) return [];
+        const store = this.storeFor(def);
+        return store.cache.list(store.listPrefix(namespace)).map((c) => c.obj);
+      },
+      updateQuotaStatus: async (namespace, name, status) => {
+        await this.storeFor(this.core('resourcequotas')).guaranteedUpdate(namespace, name, 'status', (current) => ({ ...current, status }));
+      },
+    });
+    if (opts.rbac) {
+      this.rbac = new RbacWiring((plural) => this.storeFor(this.registry.lookup('rbac.authorization.k8s.io', 'v1', plural)!));
+    }
+  }
+
+  private core(plural: string): ResourceDefinition {
+    const def = this.registry.lookup('', 'v1', plural);
+    if (!def) throw new Error(`the registry has no core/v1 ${plural}`);
+    return def;
   }
 
   storeFor(def: ResourceDefinition): ResourceStore {
@@ -74,13 +124,51 @@ export class ApiServer implements HandlerContext {
     return this.registry.lookup(group, version, plural);
   }
 
-  admit(def: ResourceDefinition, obj: KubeObject, old: KubeObject | undefined, subresource: string | undefined): Promise<void> {
-    return this.admission.admit(def, obj, old, subresource);
+  async admit(def: ResourceDefinition, obj: KubeObject, old: KubeObject | undefined, subresource: string | undefined, user?: UserInfo): Promise<AdmissionResult> {
+    if (this.rbac && user && isRbacKind(def.group, def.plural) && !subresource) this.rbac.checkWrite(user, obj, old);
+    return this.admission.review(def, obj, old, subresource, user);
+  }
+
+  async admitDelete(def: ResourceDefinition, obj: KubeObject, user?: UserInfo): Promise<void> {
+    await this.admission.admitDelete(def, obj, user);
+  }
+
+  /** Answers the create-only review kinds of authorization.k8s.io, which are evaluated, not stored. */
+  review(def: ResourceDefinition, body: KubeObject, user: UserInfo, namespace: string | undefined): KubeObject | undefined {
+    if (def.group === 'authentication.k8s.io' && def.kind === 'SelfSubjectReview') {
+      const userInfo: Record<string, unknown> = { username: user.username, groups: user.groups };
+      if (user.uid) userInfo.uid = user.uid;
+      if (user.extra) userInfo.extra = user.extra;
+      return { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { creationTimestamp: null } as unknown as KubeObject['metadata'], status: { userInfo } };
+    }
+    if (def.group !== 'authorization.k8s.io') return undefined;
+    const authorizer = this.rbac?.authorizer ?? { authorize: () => ({ decision: 'allow' as const, reason: '' }) };
+    if (def.kind === 'SelfSubjectRulesReview') {
+      if (!this.rbac) return { ...body, status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false } };
+      return evaluateRulesReview(body, user, this.rbac.authorizer);
+    }
+    return evaluateAccessReview(body, user, authorizer, namespace ?? '');
+  }
+
+  /** Issues a bound ServiceAccount token (the `serviceaccounts/token` subresource). */
+  async requestToken(sa: KubeObject, body: unknown): Promise<object> {
+    const issuer = this.opts.tokenIssuer;
+    if (!issuer) throw pathNotFound();
+    return issueToken(issuer, sa, body, async (kind, namespace, name) => {
+      const plural = kind === 'Pod' ? 'pods' : kind === 'Secret' ? 'secrets' : kind === 'Node' ? 'nodes' : undefined;
+      if (!plural) return undefined;
+      return (await this.storeFor(this.core(plural)).find(kind === 'Node' ? undefined : namespace, name))?.obj;
+    });
   }
 
   /** Starts listening; resolves with the bound port. */
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const tls = this.opts.tls;
+    // Client certificates are asked for but not required: tokens and anonymous requests are judged later.
+    const server: Server = tls
+      ? (createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false }, handler) as unknown as Server)
+      : createServer(handler);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 70_000;
     this.server = server;
@@ -91,6 +179,13 @@ export class ApiServer implements HandlerContext {
     const bound = (server.address() as AddressInfo).port;
     this.address = `${host}:${bound}`;
     await this.bootstrap();
+    await this.rbac?.start();
+    await new ServiceAccountPublisher(
+      this.storeFor(this.core('namespaces')),
+      this.storeFor(this.core('serviceaccounts')),
+      this.storeFor(this.core('configmaps')),
+      this.opts.rootCaPem,
+    ).start();
     // Serve at once; fill every watch cache in the background so the first LIST does not wait for it.
     void this.warmCaches();
     return bound;
@@ -126,7 +221,9 @@ export class ApiServer implements HandlerContext {
   }
 
   async close(): Promise<void> {
+    this.admission.stop();
     for (const s of this.stores.values()) s.cache.stop();
+    await this.opts.auditor?.close();
     const server = this.server;
     if (!server) return;
     server.closeIdleConnections();
@@ -150,29 +247,118 @@ export class ApiServer implements HandlerContext {
       url = new URL('http://localhost/');
     }
     let info: RequestInfo = { kind: 'nonresource', path: url.pathname, verb: (req.method ?? 'GET').toLowerCase() };
-    res.once('finish', () => this.recordRequest(info, res.statusCode, started));
+    const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: Date.now() };
+    res.setHeader('Audit-Id', ctx.auditID);
+    let audit: AuditRequest | undefined;
+    res.once('finish', () => {
+      this.recordRequest(info, res.statusCode, started);
+      const failure = this.failures.get(res);
+      audit?.complete(res.statusCode, failure ? { code: failure.code, status: failure.status, reason: failure.reason, message: failure.message } : undefined);
+    });
     try {
       info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
-      const path = url.pathname;
-      if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) {
-        return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
+      await this.authenticate(req, ctx, info);
+      const impersonator = ctx.user;
+      ctx.user = this.impersonate(req, ctx.user);
+      ctx.attributes = attributesOf(ctx.user, info);
+      audit = this.opts.auditor?.begin({ ...ctx, user: impersonator }, this.auditInfo(req, info));
+      if (ctx.user !== impersonator) audit?.setImpersonatedUser(ctx.user);
+      if (this.rbac && !publicPaths.has(url.pathname)) {
+        const decision = this.rbac.authorizer.authorize(ctx.attributes);
+        audit?.recordAuthorization(decision);
+        if (decision.decision !== 'allow') throw forbiddenError(ctx.attributes, decision.reason);
       }
-      if (path === '/version' || path === '/version/') return sendJson(res, 200, serverVersion);
-      if (path === '/metrics') return sendRaw(res, 200, await this.metrics.text(), this.metrics.contentType);
-      if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(req, res, url);
-      if (this.serveDiscovery(req, res, path)) return;
-      if (info.kind !== 'resource') throw pathNotFound();
-      const def = this.registry.lookup(info.group, info.version, info.resource);
-      if (!def) throw pathNotFound();
-      if (!def.namespaced && info.namespace !== undefined && !(def.plural === 'namespaces' && def.group === '')) throw pathNotFound();
-      await handleResource({ req, res, info, query: url.searchParams, def, store: this.storeFor(def), ctx: this });
+      if (info.verb === 'watch') audit?.responseStarted(200);
+      await this.route(req, res, url, info, ctx, audit);
     } catch (err) {
-      if (!(err instanceof Error) || (err as { status?: unknown }).status === undefined) {
+      if (isStatusError(err)) this.failures.set(res, err.status);
+      else {
         // Unexpected failures are logged once; the client gets a 500 Status.
         console.error(`wharf apiserver: ${req.method} ${req.url}:`, err);
+        audit?.panic(err);
+        audit = undefined;
       }
       sendError(res, err);
     }
+  }
+
+  private async authenticate(req: IncomingMessage, ctx: RequestContext, info: RequestInfo): Promise<void> {
+    const authn = this.opts.authenticator;
+    if (!authn) return;
+    try {
+      ctx.user = await authn.authenticate(req);
+    } catch (e) {
+      this.opts.auditor?.failedAuthentication(ctx.auditID, ctx.received, this.auditInfo(req, info), req.headers.authorization ? ['bearer'] : ['x509']);
+      throw e;
+    }
+  }
+
+  /**
+   * Acts as the user named by `Impersonate-User` (and `-Group`, `-Uid`, `-Extra-*`) headers when the
+   * requester may impersonate them (`kubectl --as`), as kube-apiserver does.
+   */
+  private impersonate(req: IncomingMessage, requester: UserInfo): UserInfo {
+    const userHeader = req.headers['impersonate-user'];
+    const groupHeaders = req.headers['impersonate-group'];
+    if (userHeader === undefined && groupHeaders === undefined) return requester;
+    if (typeof userHeader !== 'string' || userHeader === '') {
+      throw badRequest('requested impersonation of groups or extra without a user');
+    }
+    const groups = groupHeaders === undefined ? [] : Array.isArray(groupHeaders) ? groupHeaders : groupHeaders.split(',').map((g) => g.trim());
+    const uid = typeof req.headers['impersonate-uid'] === 'string' ? req.headers['impersonate-uid'] : undefined;
+    const extra: Record<string, string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!name.startsWith('impersonate-extra-') || value === undefined) continue;
+      extra[decodeURIComponent(name.slice('impersonate-extra-'.length))] = Array.isArray(value) ? value : [value];
+    }
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(userHeader);
+    const checks: AuthorizationAttributes[] = [
+      sa
+        ? { user: requester, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] }
+        : { user: requester, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'users', name: userHeader },
+      ...groups.map((g): AuthorizationAttributes => ({ user: requester, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'groups', name: g })),
+      ...(uid ? [{ user: requester, verb: 'impersonate', resourceRequest: true, apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid } as AuthorizationAttributes] : []),
+    ];
+    if (this.rbac) {
+      for (const a of checks) {
+        const d = this.rbac.authorizer.authorize(a);
+        if (d.decision !== 'allow') throw forbiddenError(a, d.reason);
+      }
+    }
+    const impersonatedGroups = [...groups];
+    if (sa) impersonatedGroups.push('system:serviceaccounts', `system:serviceaccounts:${sa[1]}`);
+    if (userHeader !== 'system:anonymous' && !impersonatedGroups.includes('system:authenticated')) impersonatedGroups.push('system:authenticated');
+    return { username: userHeader, groups: impersonatedGroups, ...(uid ? { uid } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
+  }
+
+  private auditInfo(req: IncomingMessage, info: RequestInfo) {
+    return {
+      method: req.method ?? 'GET',
+      uri: req.url ?? '/',
+      sourceIPs: sourceIPs(req.headers, req.socket.remoteAddress),
+      userAgent: req.headers['user-agent'],
+      verb: info.verb,
+      objectRef:
+        info.kind === 'resource'
+          ? { resource: info.resource, namespace: info.namespace, name: info.name, apiGroup: info.group, apiVersion: info.version, subresource: info.subresource }
+          : undefined,
+    };
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, ctx: RequestContext, audit: AuditRequest | undefined): Promise<void> {
+    const path = url.pathname;
+    if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) {
+      return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
+    }
+    if (path === '/version' || path === '/version/') return sendJson(res, 200, serverVersion);
+    if (path === '/metrics') return sendRaw(res, 200, await this.metrics.text(), this.metrics.contentType);
+    if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(req, res, url);
+    if (this.serveDiscovery(req, res, path)) return;
+    if (info.kind !== 'resource') throw pathNotFound();
+    const def = this.registry.lookup(info.group, info.version, info.resource);
+    if (!def) throw pathNotFound();
+    if (!def.namespaced && info.namespace !== undefined && !(def.plural === 'namespaces' && def.group === '')) throw pathNotFound();
+    await handleResource({ req, res, info, query: url.searchParams, def, store: this.storeFor(def), ctx: this, user: ctx.user, audit });
   }
 
   private recordRequest(info: RequestInfo, code: number, started: number): void {
@@ -234,6 +420,22 @@ export class ApiServer implements HandlerContext {
     }
     return false;
   }
+}
+
+/** The authorization attributes of a request, as Kubernetes' RequestInfo resolves them. */
+function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAttributes {
+  if (info.kind === 'nonresource') return { user, verb: info.verb, resourceRequest: false, path: info.path };
+  return {
+    user,
+    verb: info.verb,
+    resourceRequest: true,
+    apiGroup: info.group,
+    apiVersion: info.version,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
+  };
 }
 
 async function ignoreExisting(p: Promise<unknown>): Promise<void> {

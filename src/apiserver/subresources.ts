@@ -42,6 +42,13 @@ export async function handleSubresource(scope: RequestScope): Promise<void> {
       if (!s.eviction) throw pathNotFound();
       if (info.verb !== 'create') throw methodNotAllowed();
       return handleEviction(scope);
+    case 'token': {
+      if (!s.token) throw pathNotFound();
+      if (info.verb !== 'create') throw methodNotAllowed();
+      const sa = (await scope.store.get(info.namespace, info.name!)).obj;
+      const body = decodeBody(await readBody(scope.req), scope.req.headers['content-type']);
+      return sendJson(scope.res, 201, await scope.ctx.requestToken(sa, body));
+    }
     case 'finalize':
       if (!s.finalize) throw pathNotFound();
       if (info.verb !== 'update') throw methodNotAllowed();

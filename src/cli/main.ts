@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { up } from './up.js';
+import { up, type UpOptions } from './up.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -15,9 +15,13 @@ program
   .option('--data-dir <dir>', 'where the cluster keeps its state', './.wharf')
   .option('--port <port>', 'API server port (0 picks a free one)', portNumber, 6443)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .action(async (opts: { dataDir: string; port: number; host: string }) => {
+  .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
+  .option('--token-auth-file <file>', 'static bearer tokens, one "token,user,uid,\"group1,group2\"" line each')
+  .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (default: Metadata for everything but health checks and lease renewals)')
+  .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook')
+  .action(async (opts: UpOptions) => {
     const cluster = await up(opts);
-    console.log(`Wharf API server listening on http://${opts.host}:${cluster.port}`);
+    console.log(`Wharf API server listening on ${cluster.url}`);
     console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get namespaces\n`);
     let stopping = false;
     const stop = async (signal: string) => {

@@ -1,6 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { ApiServer } from '../apiserver/server.js';
+import { createAuditor } from '../apiserver/audit/index.js';
+import { createAuthenticator } from '../apiserver/authn/index.js';
+import { ensurePki } from '../apiserver/pki/index.js';
+import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
 import { SqliteStore } from '../storage/index.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
 import { renderKubeconfig } from './kubeconfig.js';
@@ -9,26 +13,71 @@ export interface UpOptions {
   dataDir: string;
   port: number;
   host: string;
+  /** Plain HTTP without authentication or authorization, for those who ask. */
+  insecureHttp?: boolean;
+  tokenAuthFile?: string;
+  auditPolicyFile?: string;
+  auditWebhookConfigFile?: string;
 }
 
-/** `wharf up`: the all-in-one cluster on one data directory. Resolves with a function that stops it. */
-export async function up(opts: UpOptions): Promise<{ port: number; kubeconfig: string; stop: () => Promise<void> }> {
+export interface RunningCluster {
+  port: number;
+  url: string;
+  kubeconfig: string;
+  stop: () => Promise<void>;
+}
+
+const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
+
+/**
+ * `wharf up`: the all-in-one cluster on one data directory. By default it serves only TLS, with a cluster
+ * CA and certificates made once in the data directory, authenticates every request, enforces RBAC and
+ * writes an audit log; the kubeconfig it writes holds the admin's client certificate.
+ */
+export async function up(opts: UpOptions): Promise<RunningCluster> {
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // A broken policy or webhook file stops startup before anything is opened.
+  const auditor = createAuditor({
+    logPath: path.join(dataDir, 'audit', 'audit.log'),
+    policyFile: opts.auditPolicyFile,
+    webhookConfigFile: opts.auditWebhookConfigFile,
+  });
+  const serverOptions: Omit<ApiServerOptions, 'store'> = { auditor };
+  let kubeconfigFor: (url: string) => string;
+  if (opts.insecureHttp) {
+    kubeconfigFor = (server) => renderKubeconfig({ server });
+  } else {
+    const pki = await ensurePki(dataDir, [hostname(), opts.host, '10.96.0.1']);
+    serverOptions.tls = { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert };
+    serverOptions.authenticator = createAuthenticator({
+      clientCaPem: pki.ca.cert,
+      tokenFile: opts.tokenAuthFile,
+      serviceAccount: { publicKeyPem: pki.serviceAccount.publicKey, issuer: serviceAccountIssuer },
+    });
+    serverOptions.rbac = true;
+    serverOptions.tokenIssuer = { privateKeyPem: pki.serviceAccount.privateKey, issuer: serviceAccountIssuer };
+    serverOptions.rootCaPem = pki.ca.cert;
+    kubeconfigFor = (server) => renderKubeconfig({ server, caPem: pki.ca.cert, clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key });
+  }
   const store = new SqliteStore(path.join(dataDir, 'state.db'));
-  const server = new ApiServer({ store });
+  const server = new ApiServer({ store, ...serverOptions });
   let port: number;
   try {
     port = await server.listen(opts.port, opts.host);
   } catch (e) {
+    await server.close();
     await store.close();
     throw e;
   }
   const stopGc = collectGarbageWhenIdle(() => server.requestCount);
+  const displayHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `${opts.insecureHttp ? 'http' : 'https'}://${displayHost}:${port}`;
   const kubeconfig = path.join(dataDir, 'kubeconfig');
-  writeFileSync(kubeconfig, renderKubeconfig({ server: `http://${opts.host}:${port}` }), { mode: 0o600 });
+  writeFileSync(kubeconfig, kubeconfigFor(url), { mode: 0o600 });
   return {
     port,
+    url,
     kubeconfig,
     stop: async () => {
       stopGc();

@@ -35,8 +35,9 @@ describe('@kubernetes/client-node against wharf up', () => {
     assert.notEqual(replaced.metadata?.resourceVersion, read.metadata?.resourceVersion);
     // A write with a stale resourceVersion is a conflict.
     await assert.rejects(core.replaceNamespacedConfigMap({ name: 'one', namespace: 'crud', body: read }), (e: { code?: number }) => e.code === 409);
+    // Every namespace also gets the cluster's CA bundle, as in Kubernetes.
     const list = await core.listNamespacedConfigMap({ namespace: 'crud' });
-    assert.deepEqual(list.items.map((c) => c.metadata?.name), ['one']);
+    assert.deepEqual(list.items.map((c) => c.metadata?.name), ['kube-root-ca.crt', 'one']);
 
     const dep = await apps.createNamespacedDeployment({
       namespace: 'crud',
@@ -52,7 +53,7 @@ describe('@kubernetes/client-node against wharf up', () => {
     await apps.deleteNamespacedDeployment({ name: 'api', namespace: 'crud' });
     await assert.rejects(apps.readNamespacedDeployment({ name: 'api', namespace: 'crud' }), (e: { code?: number }) => e.code === 404);
     await core.deleteNamespacedConfigMap({ name: 'one', namespace: 'crud' });
-    const empty = await core.listNamespacedConfigMap({ namespace: 'crud' });
+    const empty = await core.listNamespacedConfigMap({ namespace: 'crud', fieldSelector: 'metadata.name=one' });
     assert.deepEqual(empty.items, []);
   });
 
@@ -78,7 +79,12 @@ describe('@kubernetes/client-node against wharf up', () => {
   test('an informer keeps up with 1,000 changes', async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'informed' } } });
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/informed/configmaps', () => core.listNamespacedConfigMap({ namespace: 'informed' }));
+    const informer = k8s.makeInformer(
+      kc,
+      '/api/v1/namespaces/informed/configmaps',
+      () => core.listNamespacedConfigMap({ namespace: 'informed', labelSelector: 'test=informer' }),
+      'test=informer',
+    );
     let adds = 0;
     let updates = 0;
     let deletes = 0;
@@ -90,7 +96,7 @@ describe('@kubernetes/client-node against wharf up', () => {
       const n = 400;
       // 400 creates, 400 updates and 200 deletes: 1,000 changes from several concurrent writers.
       const names = Array.from({ length: n }, (_, i) => `cm-${i}`);
-      await inBatches(names, 25, (name) => core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name }, data: { v: '0' } } }));
+      await inBatches(names, 25, (name) => core.createNamespacedConfigMap({ namespace: 'informed', body: { metadata: { name, labels: { test: 'informer' } }, data: { v: '0' } } }));
       await inBatches(names, 25, (name) => core.patchNamespacedConfigMap({ name, namespace: 'informed', body: { data: { v: '1' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)));
       await inBatches(names.slice(0, n / 2), 25, (name) => core.deleteNamespacedConfigMap({ name, namespace: 'informed' }));
       const deadline = Date.now() + 20_000;

@@ -1,5 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +39,16 @@ export async function startCluster(dataDir: string, extraArgs: string[] = []): P
   const args = [...process.execArgv.filter((a) => !a.startsWith('--test')), mainModule, 'up', '--data-dir', dataDir, '--port', '0', ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let scheme = 'http';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`wharf up did not start in time:\n${output}`)), 20_000);
     const onData = (d: Buffer) => {
       output += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        scheme = m[1];
+        resolve(Number(m[2]));
       }
     };
     child.stdout!.on('data', onData);
@@ -56,7 +61,7 @@ export async function startCluster(dataDir: string, extraArgs: string[] = []): P
   child.stdout!.resume();
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     dataDir,
     kubeconfig: path.join(dataDir, 'kubeconfig'),
     process: child,
@@ -95,19 +100,65 @@ export function kubectl(cluster: { kubeconfig: string; dataDir: string }, args: 
 /** Debian's kubectl 1.20 unpacked beside the current one (see .ci/run), when present. */
 export const oldKubectl = process.env.WHARF_KUBECTL_OLD ?? '/opt/kubectl-1.20/usr/bin/kubectl';
 
-/** Calls the API directly and returns status and parsed JSON (or text). */
-export async function api(cluster: { url: string }, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(cluster.url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+/** The TLS material of a kubeconfig's current user and cluster (empty for plain HTTP). */
+export function credentialsOf(kubeconfigPath: string): { ca?: string; cert?: string; key?: string; token?: string } {
+  const cfg = parseYaml(readFileSync(kubeconfigPath, 'utf8')) as {
+    clusters: { cluster: Record<string, string> }[];
+    users: { user: Record<string, string> }[];
+  };
+  const cluster = cfg.clusters[0].cluster;
+  const user = cfg.users[0].user;
+  const decode = (v: string | undefined) => (v ? Buffer.from(v, 'base64').toString('utf8') : undefined);
+  return { ca: decode(cluster['certificate-authority-data']), cert: decode(user['client-certificate-data']), key: decode(user['client-key-data']), token: user.token };
+}
+
+export interface ApiResponse {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  headers: { get(name: string): string | null };
+}
+
+/**
+ * Calls the API directly as the kubeconfig's user (admin by default) and returns status and parsed JSON
+ * (or text). `as` overrides the credentials: `{}` is an anonymous request.
+ */
+export function api(
+  cluster: { url: string; kubeconfig?: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+  as?: { cert?: string; key?: string; token?: string },
+): Promise<ApiResponse> {
+  const creds = cluster.kubeconfig && existsSync(cluster.kubeconfig) ? credentialsOf(cluster.kubeconfig) : {};
+  const who = as ?? creds;
+  const url = new URL(cluster.url + path);
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const headers: Record<string, string> = {};
+  if (payload !== undefined) headers['content-type'] = contentType;
+  if (who.token) headers.authorization = `Bearer ${who.token}`;
+  const options = { method, headers, ca: creds.ca, cert: who.cert, key: who.key };
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          body: parsed,
+          headers: { get: (name) => { const v = res.headers[name.toLowerCase()]; return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v; } },
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
 }

@@ -31,6 +31,7 @@ import { subjectAccessReview } from './authorization/subject-access-review.js';
 import { selfSubjectAccessReview } from './authorization/self-subject-access-review.js';
 import { localSubjectAccessReview } from './authorization/local-subject-access-review.js';
 import { selfSubjectRulesReview } from './authorization/self-subject-rules-review.js';
+import { selfSubjectReview } from './authentication/self-subject-review.js';
 import type { ResourceDefinition } from '../resource.js';
 
 /** Every built-in resource, in the order discovery lists them. */
@@ -68,4 +69,5 @@ export const builtinResources: readonly ResourceDefinition[] = [
   selfSubjectAccessReview,
   localSubjectAccessReview,
   selfSubjectRulesReview,
+  selfSubjectReview,
 ];

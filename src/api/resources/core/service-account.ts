@@ -9,6 +9,7 @@ export const serviceAccount = defineResource({
   kind: 'ServiceAccount',
   plural: 'serviceaccounts',
   namespaced: true,
+  subresources: { token: true },
   schema: 'io.k8s.api.core.v1.ServiceAccount',
   shortNames: ['sa'],
   generation: false,
