@@ -16,6 +16,8 @@ export interface UpOptions {
   /** Plain HTTP without authentication or authorization, for those who ask. */
   insecureHttp?: boolean;
   tokenAuthFile?: string;
+  /** `RBAC` (default) or `AlwaysAllow` (authenticate, but let every authenticated request through). */
+  authorizationMode?: 'RBAC' | 'AlwaysAllow';
   auditPolicyFile?: string;
   auditWebhookConfigFile?: string;
 }
@@ -55,7 +57,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
       tokenFile: opts.tokenAuthFile,
       serviceAccount: { publicKeyPem: pki.serviceAccount.publicKey, issuer: serviceAccountIssuer },
     });
-    serverOptions.rbac = true;
+    serverOptions.rbac = (opts.authorizationMode ?? 'RBAC') === 'RBAC';
     serverOptions.tokenIssuer = { privateKeyPem: pki.serviceAccount.privateKey, issuer: serviceAccountIssuer };
     serverOptions.rootCaPem = pki.ca.cert;
     kubeconfigFor = (server) => renderKubeconfig({ server, caPem: pki.ca.cert, clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key });
