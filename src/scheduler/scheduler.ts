@@ -107,6 +107,8 @@ export class Scheduler {
       bindVolumes: (pod: Pod, node: string, d: VolumeBindingDecision) => (opts.bindVolumes ? opts.bindVolumes(pod, node, d) : Promise.resolve()),
       nominatedPodsForNode: (node: string) => this.queue.nominator.podsForNode(node),
       clearNomination: (pod: Pod) => this.queue.nominator.delete(podKey(pod)),
+      allowWaitingPod: (key: string) => this.allowWaitingPod(key),
+      rejectWaitingPod: (key: string, message: string) => this.rejectWaitingPod(key, message),
       random: this.random,
       now: this.now,
     };
@@ -338,6 +340,13 @@ export class Scheduler {
     return w !== undefined;
   }
 
+  /** Rejects a pod waiting at Permit (upstream WaitingPod.Reject): unreserved, forgotten, requeued. */
+  rejectWaitingPod(key: string, message: string): boolean {
+    const w = this.waiting.get(key);
+    w?.resolve(unschedulable(message));
+    return w !== undefined;
+  }
+
   private handleFailure(fw: Framework, state: CycleState, q: QueuedPodInfo, outcome: Exclude<ScheduleOutcome, { kind: 'scheduled' }>): void {
     if (outcome.kind === 'error') {
       this.failed(q, 'SchedulerError', outcome.status.message, true, outcome.status.plugin);
@@ -394,7 +403,7 @@ export class Scheduler {
       const statuses = outcome.diagnosis.statuses;
       const each = outcome.kind === 'unschedulable' ? statuses.forEach.bind(statuses) : statuses.forEachExplicit.bind(statuses);
       each((node, s) => {
-        rejected.push({ node, plugin: s.plugin, code: codeNames[s.code], reasons: [...s.reasons] });
+        rejected.push({ node, plugin: s.plugin, code: codeNames[s.code], reasons: s.reasons as string[] });
       });
     }
     const preFilter =
@@ -452,7 +461,7 @@ export class Scheduler {
       pendingPlugins: new Set(),
       backoffExpiration: 0,
     };
-    return this.buildRecord(fw, q, outcome, {
+    const rec = this.buildRecord(fw, q, outcome, {
       result: outcome.kind === 'scheduled' ? 'Scheduled' : outcome.kind === 'error' ? 'Error' : 'Unschedulable',
       selectedNode: outcome.kind === 'scheduled' ? outcome.nodeName : undefined,
       message:
@@ -464,6 +473,26 @@ export class Scheduler {
             ? outcome.status.message
             : undefined,
     });
+    rec.filters = this.allFilterVerdicts(fw, info);
+    return rec;
+  }
+
+  /** Every Filter plugin on every node, without stopping at the first rejection. */
+  private allFilterVerdicts(fw: Framework, pod: PodInfo): ExplainRecord['filters'] {
+    const state = fw.newCycleState();
+    const pre = fw.runPreFilterPlugins(state, pod);
+    const out: NonNullable<ExplainRecord['filters']> = [];
+    for (const node of this.snapshot.nodes()) {
+      const plugins = fw.filter.map((p) => {
+        if (pre.status) return { plugin: p.name, code: 'Skip', reasons: ['PreFilter rejected the pod'] };
+        if (state.skipFilterPlugins.has(p.name)) return { plugin: p.name, code: 'Skip', reasons: [] };
+        if (pre.nodeNames && !pre.nodeNames.has(node.name)) return { plugin: p.name, code: 'Skip', reasons: ['node left out by PreFilter'] };
+        const s = p.filter(state, pod, node);
+        return s && s.code !== Code.Success ? { plugin: p.name, code: codeNames[s.code], reasons: [...s.reasons] } : { plugin: p.name, code: 'Success', reasons: [] };
+      });
+      out.push({ node: node.name, plugins });
+    }
+    return out;
   }
 
   /** Schedules until activeQ is empty (bindings may still be in flight). Returns the cycles run. */

@@ -112,6 +112,10 @@ test('explain() keeps the latest attempt; explainPod() is a dry run over every n
   assert.equal(dry.result, 'Unschedulable');
   assert.equal(dry.message, '0/2 nodes are available: 2 Insufficient cpu.');
   assert.equal(s.explain('default-q'), undefined);
+  // The dry run lists every Filter plugin's verdict per node.
+  const onA = dry.filters!.find((f) => f.node === 'a')!.plugins;
+  assert.deepEqual(onA.find((x) => x.plugin === 'NodeResourcesFit'), { plugin: 'NodeResourcesFit', code: 'UnschedulableAndUnresolvable', reasons: ['Insufficient cpu'] });
+  assert.equal(onA.find((x) => x.plugin === 'TaintToleration')!.code, 'Success');
 });
 
 test('run() schedules pods as they arrive until stop()', async () => {
@@ -125,4 +129,22 @@ test('run() schedules pods as they arrive until stop()', async () => {
   await running;
   await s.waitForBindings();
   assert.deepEqual([...s.bindings.keys()].sort(), ['default-p1', 'default-p2']);
+});
+
+test('a Permit plugin may hold a pod until it is allowed; a rejected one is requeued', async () => {
+  const { WaitStatus } = await import('../../src/scheduler/framework/status.js');
+  const s = cluster([node('n1')], [], {
+    plugins: { Gate: () => ({ name: 'Gate', permit: () => new WaitStatus(60_000) }) },
+    config: { profiles: [{ schedulerName: 'default-scheduler', plugins: { permit: { enabled: [{ name: 'Gate' }] } } }] },
+  });
+  s.addPod(pod('p'));
+  s.addPod(pod('q'));
+  s.drain();
+  assert.equal(s.bindings.size, 0);
+  assert.ok(s.allowWaitingPod('default-p'));
+  assert.ok(s.rejectWaitingPod('default-q', 'not now'));
+  await s.waitForBindings();
+  assert.deepEqual([...s.bindings.keys()], ['default-p']);
+  assert.equal(s.queue.where('default-q'), 'backoff');
+  assert.equal(s.snapshot.node('n1')!.pods.length, 1);
 });

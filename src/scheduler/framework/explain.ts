@@ -58,4 +58,9 @@ export interface ExplainRecord {
   nominatedNodeName?: string;
   /** Pods chosen for eviction by preemption. */
   victims?: string[];
+  /**
+   * Dry runs only: every Filter plugin's verdict on every node (scheduling stops at a node's first
+   * rejection; this keeps going, so a user sees all the reasons a node is out).
+   */
+  filters?: { node: string; plugins: PluginStatusRecord[] }[];
 }

@@ -41,6 +41,8 @@ export interface FrameworkDeps {
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
   bindVolumes(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void>;
   clearNomination(pod: Pod): void;
+  allowWaitingPod(podKey: string): boolean;
+  rejectWaitingPod(podKey: string, message: string): boolean;
   random(): number;
   now(): number;
 }
@@ -193,6 +195,14 @@ export class Framework implements Handle {
 
   bindVolumes(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
     return this.deps.bindVolumes(pod, nodeName, decision);
+  }
+
+  allowWaitingPod(podKey: string): boolean {
+    return this.deps.allowWaitingPod(podKey);
+  }
+
+  rejectWaitingPod(podKey: string, message: string): boolean {
+    return this.deps.rejectWaitingPod(podKey, message);
   }
 
   random(): number {

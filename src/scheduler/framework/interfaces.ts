@@ -137,6 +137,10 @@ export interface Handle {
   bindVolumes(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void>;
   /** Clears the nominated node of a pod (after a preemption made the nomination moot). */
   clearNomination(pod: Pod): void;
+  /** Lets a pod waiting at Permit go on to binding (false when no such pod waits). */
+  allowWaitingPod(podKey: string): boolean;
+  /** Rejects a pod waiting at Permit: it is unreserved and requeued. */
+  rejectWaitingPod(podKey: string, message: string): boolean;
   runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status | undefined;
   runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, node: NodeInfo): Status | undefined;
   runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, node: NodeInfo): Status | undefined;

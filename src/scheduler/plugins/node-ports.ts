@@ -20,7 +20,7 @@ export class NodePorts implements FilterPlugin, EnqueueExtensions {
   eventsToRegister(): ClusterEventWithHint[] {
     return [
       { event: { resource: 'Pod', action: ActionType.Delete, label: 'AssignedPodDelete' } },
-      { event: { resource: 'Node', action: ActionType.Add | ActionType.UpdateOther, label: 'NodeAdd' } },
+      { event: { resource: 'Node', action: ActionType.Add | ActionType.Update, label: 'NodeChange' } },
     ];
   }
 }
