@@ -58,23 +58,32 @@ export function resolveRequest(method: string, pathname: string, query: URLSearc
     rest = rest.slice(1);
   }
   let namespace: string | undefined;
-  // `namespaces/<ns>/<resource>...` addresses a namespaced resource; `namespaces/<ns>` alone is the namespace.
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  // `namespaces/<ns>/<resource>...` addresses a namespaced resource; `namespaces/<ns>` alone is the namespace,
+  // and `namespaces/<ns>/status` and `/finalize` are subresources of that namespace, not resources in it.
+  if (rest[0] === 'namespaces' && rest.length >= 2) {
     namespace = rest[1];
-    rest = rest.slice(2);
+    if (rest.length >= 3 && !namespaceSubresources.has(rest[2])) rest = rest.slice(2);
   }
   const [resource, name, subresource, ...extra] = rest;
   if (!resource || extra.length > 0) return nonResource();
-  let verb = methodVerbs[method] ?? method.toLowerCase();
+  const info: ResourceRequest = { kind: 'resource', prefix, group, version, namespace, resource, name, subresource, verb: methodVerbs[method] ?? method.toLowerCase() };
   if (method === 'GET' || method === 'HEAD') {
-    if (watchPath || isTrue(query.get('watch'))) verb = name && !subresource ? 'watch' : watchPath ? 'watch' : 'list';
-    else verb = name ? 'get' : 'list';
-    if (!watchPath && isTrue(query.get('watch'))) verb = 'watch';
+    const watchQuery = query.has('watch') && queryBool(query.get('watch')!);
+    if (watchPath) info.verb = 'watch';
+    else if (name) info.verb = watchQuery ? 'watch' : 'get';
+    else info.verb = watchQuery ? 'watch' : 'list';
   } else if (method === 'DELETE' && !name) {
-    verb = 'deletecollection';
+    info.verb = 'deletecollection';
   }
-  if (prefix === 'api' && resource === 'namespaces' && name && namespace === undefined) namespace = name;
-  return { kind: 'resource', prefix, group, version, namespace, resource, name, subresource, verb };
+  return info;
+}
+
+/** Path steps after `namespaces/<ns>/` that are subresources of the namespace rather than resources in it. */
+const namespaceSubresources = new Set(['status', 'finalize']);
+
+/** Kubernetes' query-parameter booleans: "0" and any casing of "false" are false, anything else (even "") true. */
+function queryBool(v: string): boolean {
+  return v !== '0' && v.toLowerCase() !== 'false';
 }
 
 function decodeSegment(segment: string): string {
@@ -83,8 +92,4 @@ function decodeSegment(segment: string): string {
   } catch {
     throw badRequest(`invalid URL escape in path segment "${segment}"`);
   }
-}
-
-function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
 }

@@ -67,10 +67,12 @@ test('resolveRequest() treats /watch/ paths and ?watch as watches', () => {
   assert.equal(r('GET', '/api/v1/pods', 'watch=0').verb, 'list');
 });
 
-test('resolveRequest() reads ?watch as Kubernetes parses booleans: anything but "false" and "0"', { todo: 'request-info.ts treats only "true" and "1" as true; Kubernetes treats every value but false/0 (case-insensitive) as true' }, () => {
+test('resolveRequest() reads ?watch as Kubernetes parses booleans: anything but "false" and "0"', () => {
   assert.equal(r('GET', '/api/v1/pods', 'watch=True').verb, 'watch');
   assert.equal(r('GET', '/api/v1/pods', 'watch=yes').verb, 'watch');
   assert.equal(r('GET', '/api/v1/pods', 'watch=FALSE').verb, 'list');
+  assert.equal(r('GET', '/api/v1/pods', 'watch=').verb, 'watch', 'an empty value is true');
+  assert.equal(r('GET', '/api/v1/pods', 'watch=0&watch=1').verb, 'list', 'the first value counts');
 });
 
 test('resolveRequest() resolves namespaces/<name> as the namespace object, in its own namespace', () => {
@@ -82,17 +84,36 @@ test('resolveRequest() resolves namespaces/<name> as the namespace object, in it
   assert.equal(r('DELETE', '/api/v1/namespaces').verb, 'deletecollection');
 });
 
-test('resolveRequest() resolves namespaces/<name>/status and /finalize as namespace subresources', { todo: 'request-info.ts reads namespaces/<ns>/status as resource "status" in namespace <ns>; Kubernetes keeps status and finalize as namespace subresources' }, () => {
+test('resolveRequest() resolves namespaces/<name>/status and /finalize as namespace subresources', () => {
   const fin = r('PUT', '/api/v1/namespaces/team/finalize');
   assert.deepEqual(fieldsOf(fin), { kind: 'resource', prefix: 'api', group: '', version: 'v1', namespace: 'team', resource: 'namespaces', name: 'team', subresource: 'finalize', verb: 'update' });
   const st = r('GET', '/api/v1/namespaces/team/status');
   assert.deepEqual(fieldsOf(st), { kind: 'resource', prefix: 'api', group: '', version: 'v1', namespace: 'team', resource: 'namespaces', name: 'team', subresource: 'status', verb: 'get' });
+  const inside = r('GET', '/api/v1/namespaces/team/statuses');
+  assert.deepEqual(fieldsOf(inside), { kind: 'resource', prefix: 'api', group: '', version: 'v1', namespace: 'team', resource: 'statuses', verb: 'list' }, 'other steps are resources in the namespace');
 });
 
-test('resolveRequest() takes the name from a metadata.name field selector on a list, as Kubernetes does for authorization', { todo: 'request-info.ts leaves name unset; Kubernetes RequestInfo sets Name from fieldSelector=metadata.name=<x> on list and watch' }, () => {
+test('resolveRequest() takes the name from a metadata.name field selector on a list, as Kubernetes does for authorization', { todo: 'needs resource-handler.ts to 404 a cluster-wide path only when the name came from the path: GET /api/v1/pods?fieldSelector=metadata.name=x would otherwise be 404 (kubectl get pods -A --field-selector)' }, () => {
   const info = r('GET', '/api/v1/namespaces/default/pods', 'fieldSelector=metadata.name%3Dweb');
   assert.equal(info.verb, 'list');
   assert.equal(info.kind === 'resource' && info.name, 'web');
+  const watch = r('GET', '/api/v1/pods', 'watch=true&fieldSelector=status.phase%3DRunning,metadata.name%3Dweb');
+  assert.deepEqual(fieldsOf(watch), { kind: 'resource', prefix: 'api', group: '', version: 'v1', resource: 'pods', name: 'web', verb: 'watch' });
+  const ns = r('GET', '/api/v1/namespaces', 'fieldSelector=metadata.name%3Dteam');
+  assert.deepEqual(fieldsOf(ns), { kind: 'resource', prefix: 'api', group: '', version: 'v1', resource: 'namespaces', name: 'team', verb: 'list' }, 'the list stays cluster-wide');
+  // No name from a selector that is unparsable, unpinned, off the list, or not a path segment.
+  const nameOf = (method: string, path: string, query: string) => {
+    const info = r(method, path, query);
+    return info.kind === 'resource' ? info.name : 'nonresource';
+  };
+  assert.equal(nameOf('GET', '/api/v1/pods', 'fieldSelector=metadata.name%3Dweb,bogus'), undefined);
+  assert.equal(nameOf('GET', '/api/v1/pods', 'fieldSelector=metadata.name!%3Dweb'), undefined);
+  assert.equal(nameOf('GET', '/api/v1/pods', 'fieldSelector=metadata.name%3D..'), undefined);
+  assert.equal(nameOf('GET', '/api/v1/pods', 'fieldSelector=metadata.name%3D'), undefined);
+  assert.equal(nameOf('GET', '/api/v1/watch/pods', 'fieldSelector=metadata.name%3Dweb'), undefined, 'the legacy watch path ignores it');
+  assert.equal(nameOf('DELETE', '/api/v1/namespaces/default/pods', 'fieldSelector=metadata.name%3Dweb'), undefined);
+  assert.equal(r('DELETE', '/api/v1/namespaces/default/pods', 'fieldSelector=metadata.name%3Dweb').verb, 'deletecollection');
+  assert.equal(nameOf('GET', '/api/v1/namespaces/default/pods/other', 'fieldSelector=metadata.name%3Dweb'), 'other');
 });
 
 test('resolveRequest() decodes percent-escapes in path segments', () => {
