@@ -1,5 +1,5 @@
-import { apiVersionOf, badRequest, gone, StatusError, type KubeObject } from '../api/index.js';
-import { CompactedError } from '../storage/index.js';
+import { apiVersionOf, badRequest, field, gone, invalid, StatusError, type FieldError, type KubeObject } from '../api/index.js';
+import { CompactedError, FutureRevisionError } from '../storage/index.js';
 import type { ResourceStore } from './resource-store.js';
 import type { Selection } from './selection.js';
 import { encodeStored } from './serialization.js';
@@ -23,6 +23,7 @@ export interface ListPage {
 }
 
 interface ContinuePosition {
+  /** The revision to read at; -1 asks for the current state (the fresh token an expired one is answered with). */
   revision: number;
   /** The key the previous page ended at. */
   after: string;
@@ -36,12 +37,12 @@ function encodeContinue(revision: number, key: string, prefix: string): string {
 function decodeContinue(token: string, prefix: string): ContinuePosition {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string' || !parsed.start.endsWith('\u0000')) {
+    if (parsed.v !== 'meta.k8s.io/v1' || !Number.isInteger(parsed.rv) || parsed.rv === 0 || typeof parsed.start !== 'string' || !parsed.start.endsWith('\u0000')) {
       throw new Error('bad token');
     }
     const start = parsed.start.slice(0, -1);
     if (start.includes('..') || start.startsWith('/')) throw new Error('bad token');
-    return { revision: parsed.rv, after: prefix + start };
+    return { revision: parsed.rv! < 0 ? -1 : parsed.rv!, after: prefix + start };
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
@@ -57,23 +58,22 @@ function parseRevision(rv: string, what = 'resourceVersion'): number {
  * while nothing changed), and from storage at a past revision otherwise.
  */
 export async function listObjects(store: ResourceStore, req: ListRequest): Promise<ListPage> {
-  const prefix = req.selection.name !== undefined && store.def.namespaced && req.namespace ? store.listPrefix(req.namespace) : store.listPrefix(req.namespace);
+  const prefix = store.listPrefix(req.namespace);
+  const problems = validateListOptions(req);
+  if (problems.length > 0) throw invalid('ListOptions', 'meta.k8s.io', '', problems);
   let position: ContinuePosition | undefined;
   if (req.continueToken) {
-    if (req.resourceVersion) throw badRequest('specifying resource version is not allowed when using continue');
     position = decodeContinue(req.continueToken, prefix);
+    // "0" means "any state" and so does not conflict with the token's own revision.
+    if (req.resourceVersion && req.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
   }
   const match = req.resourceVersionMatch;
-  if (match && match !== 'Exact' && match !== 'NotOlderThan') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
-  }
-  if (match && !req.resourceVersion) throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   const rv = req.resourceVersion ? parseRevision(req.resourceVersion) : undefined;
-  if (match === 'Exact' && rv === 0) throw badRequest('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
 
   await store.cache.start();
   let atRevision: number | undefined;
-  if (position) atRevision = position.revision;
+  if (position && position.revision > 0) atRevision = position.revision;
+  else if (position) await store.cache.sync();
   else if (match === 'Exact') atRevision = rv;
   else if (rv !== undefined && rv > 0) await waitNotOlder(store, rv);
   else if (rv === undefined) await store.cache.sync();
@@ -84,14 +84,30 @@ export async function listObjects(store: ResourceStore, req: ListRequest): Promi
   return pageFromStorage(store, req, prefix, atRevision, position?.after);
 }
 
+/** The checks kube-apiserver makes on a list's options before reading anything (answered as 422 Invalid). */
+function validateListOptions(req: ListRequest): FieldError[] {
+  const errors: FieldError[] = [];
+  const match = req.resourceVersionMatch;
+  if (!match) return errors;
+  if (!req.resourceVersion) errors.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+  if (req.continueToken) errors.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+  if (match !== 'Exact' && match !== 'NotOlderThan') errors.push(field.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+  if (match === 'Exact' && req.resourceVersion === '0') errors.push(field.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  return errors;
+}
+
+function tooLargeResourceVersion(rv: number, current: number): StatusError {
+  return new StatusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+}
+
 async function waitNotOlder(store: ResourceStore, rv: number): Promise<void> {
   try {
     await store.cache.waitFor(rv);
   } catch {
-    throw new StatusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${store.cache.currentRevision()}`, {
-      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
-      retryAfterSeconds: 1,
-    });
+    throw tooLargeResourceVersion(rv, store.cache.currentRevision());
   }
 }
 
@@ -130,6 +146,7 @@ async function pageFromStorage(
   const limit = req.limit > 0 ? req.limit : 0;
   let cursor = after;
   let more = false;
+  let remaining = 0;
   let lastKey = '';
   try {
     for (;;) {
@@ -144,7 +161,8 @@ async function pageFromStorage(
         items.push({ obj, json });
         lastKey = kv.key;
         if (limit > 0 && items.length === limit) {
-          more = i < batch.kvs.length - 1 || batch.more;
+          remaining = batch.kvs.length - 1 - i + (batch.more ? batch.remaining : 0);
+          more = remaining > 0;
           stoppedEarly = true;
           break;
         }
@@ -153,16 +171,29 @@ async function pageFromStorage(
     }
   } catch (e) {
     if (e instanceof CompactedError) {
-      if (after !== undefined) {
-        throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
-      }
+      if (after !== undefined) throw expiredContinue(after, prefix);
       throw gone(`too old resource version: ${revision} (${e.compacted})`);
     }
+    if (e instanceof FutureRevisionError) throw tooLargeResourceVersion(e.requested, e.current);
     throw e;
   }
   const page: ListPage = { items, resourceVersion: String(revision) };
-  if (more) page.continueToken = encodeContinue(revision, lastKey, prefix);
+  if (more) {
+    page.continueToken = encodeContinue(revision, lastKey, prefix);
+    // As for etcd, what is left is only counted when every key is an item (no selector filters them).
+    if (req.selection.labels.empty && req.selection.fields.empty) page.remainingItemCount = remaining;
+  }
   return page;
+}
+
+/**
+ * The 410 for a continue token whose revision was compacted away. Like Kubernetes it carries a fresh token
+ * that continues from the same key at the current state, for clients that accept an inconsistent list.
+ */
+function expiredContinue(after: string, prefix: string): StatusError {
+  const err = gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+  Object.assign(err.status.metadata, { continue: encodeContinue(-1, after, prefix) });
+  return err;
 }
 
 /** The JSON text of a list response, built from each item's cached serialization. */

@@ -98,12 +98,17 @@ test('listObjects(): a continue page after later writes reads the first page\'s 
   assert.deepEqual(names(await listObjects(cms, req('', { namespace: 'ns1' }))), ['a', 'b', 'cc', 'd', 'e']);
 });
 
-test('listObjects(): a continue page served from storage still reports remainingItemCount', { todo: 'pageFromStorage never sets remainingItemCount (list.ts); Kubernetes reports it for unfiltered pages read from etcd' }, async () => {
+test('listObjects(): a continue page served from storage still reports remainingItemCount', async () => {
   const cms = await seeded();
   const p1 = await listObjects(cms, req('', { namespace: 'ns1', limit: 2 }));
   await cms.create(configMap('later', 'ns2'));
   const p2 = await listObjects(cms, req('', { namespace: 'ns1', limit: 2, continueToken: p1.continueToken }));
+  assert.deepEqual(names(p2), ['c', 'd']);
   assert.equal(p2.remainingItemCount, 1);
+  const filtered = await listObjects(cms, req('labelSelector=vowel%3Dfalse', { namespace: 'ns1', limit: 1, continueToken: p1.continueToken }));
+  assert.deepEqual(names(filtered), ['c']);
+  assert.ok(filtered.continueToken);
+  assert.equal(filtered.remainingItemCount, undefined, 'a selector hides the count');
 });
 
 test('listObjects(): a continue token after compaction is 410 Expired', async () => {
@@ -116,6 +121,25 @@ test('listObjects(): a continue token after compaction is 410 Expired', async ()
     listObjects(cms, req('', { namespace: 'ns1', limit: 2, continueToken: p1.continueToken })),
     statusOf(410, 'Expired', /^The provided continue parameter is too old to display a consistent list result\./),
   );
+});
+
+test('listObjects(): the 410 for an expired continue token carries a fresh token that continues at the current state', async () => {
+  const store = new MemoryStore();
+  const cms = await seeded(store);
+  const p1 = await listObjects(cms, req('', { namespace: 'ns1', limit: 2 }));
+  await cms.delete('ns1', 'c');
+  await store.compact(await store.currentRevision());
+  let fresh: string | undefined;
+  await assert.rejects(listObjects(cms, req('', { namespace: 'ns1', limit: 2, continueToken: p1.continueToken })), (e: unknown) => {
+    assert.ok(e instanceof StatusError && e.code === 410);
+    fresh = (e.status.metadata as { continue?: string }).continue;
+    return true;
+  });
+  assert.ok(fresh, 'metadata.continue is set');
+  assert.deepEqual(JSON.parse(Buffer.from(fresh!, 'base64url').toString()), { v: 'meta.k8s.io/v1', rv: -1, start: 'b\u0000' });
+  const rest = await listObjects(cms, req('', { namespace: 'ns1', limit: 2, continueToken: fresh }));
+  assert.deepEqual(names(rest), ['d', 'e'], 'read at the current state, after the same key');
+  assert.equal(rest.resourceVersion, String(cms.cache.currentRevision()));
 });
 
 test('listObjects(): resourceVersionMatch=Exact reads the state at that revision; compacted is 410', async () => {
@@ -170,11 +194,13 @@ test('listObjects() rejects malformed list options with 400', async () => {
   );
 });
 
-test('listObjects() accepts resourceVersion=0 with a continue token', { todo: 'list.ts rejects any resourceVersion with continue; Kubernetes allows "" and "0"' }, async () => {
+test('listObjects() accepts resourceVersion=0 with a continue token', async () => {
   const cms = await seeded();
   const p1 = await listObjects(cms, req('', { limit: 2 }));
   const p2 = await listObjects(cms, req('', { limit: 2, continueToken: p1.continueToken, resourceVersion: '0' }));
   assert.deepEqual(names(p2), ['c', 'd']);
+  const p3 = await listObjects(cms, req('', { limit: 2, continueToken: p2.continueToken, resourceVersion: '' }));
+  assert.deepEqual(names(p3), ['e', 'z']);
 });
 
 test('listObjects() rejects bad resourceVersionMatch combinations', async () => {
@@ -185,18 +211,39 @@ test('listObjects() rejects bad resourceVersionMatch combinations', async () => 
   await assert.rejects(listObjects(cms, req('', { resourceVersion: '0', resourceVersionMatch: 'Exact' })), (e: unknown) => bad(e) && /resourceVersionMatch "exact" is forbidden for resourceVersion "0"/.test((e as Error).message));
 });
 
-test('listObjects(): invalid ListOptions are 422 Invalid on ListOptions, as Kubernetes answers', { todo: 'list.ts answers 400 BadRequest; kube-apiserver validates ListOptions and answers 422 Invalid (kind ListOptions)' }, async () => {
+test('listObjects(): invalid ListOptions are 422 Invalid on ListOptions, as Kubernetes answers', async () => {
   const cms = await seeded();
-  await assert.rejects(listObjects(cms, req('', { resourceVersionMatch: 'Exact' })), statusOf(422, 'Invalid'));
-  await assert.rejects(listObjects(cms, req('', { resourceVersion: '1', resourceVersionMatch: 'Newest' })), statusOf(422, 'Invalid'));
+  await assert.rejects(listObjects(cms, req('', { resourceVersionMatch: 'Exact' })), (e: unknown) => {
+    statusOf(422, 'Invalid')(e);
+    const status = (e as StatusError).status;
+    assert.equal(status.message, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
+    assert.deepEqual(status.details, {
+      name: '', group: 'meta.k8s.io', kind: 'ListOptions',
+      causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', field: 'resourceVersionMatch' }],
+    });
+    return true;
+  });
+  await assert.rejects(
+    listObjects(cms, req('', { resourceVersion: '1', resourceVersionMatch: 'Newest' })),
+    statusOf(422, 'Invalid', /resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""$/),
+  );
+  const p1 = await listObjects(cms, req('', { limit: 1 }));
+  await assert.rejects(
+    listObjects(cms, req('', { resourceVersion: '1', resourceVersionMatch: 'NotOlderThan', continueToken: p1.continueToken })),
+    statusOf(422, 'Invalid', /resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided/),
+  );
 });
 
-test('listObjects(): Exact at a future resourceVersion is 504 Too large resource version, not a 500', { todo: 'pageFromStorage lets the store\'s FutureRevisionError escape (list.ts), which the server turns into 500' }, async () => {
+test('listObjects(): Exact at a future resourceVersion is 504 Too large resource version, not a 500', async () => {
   const cms = await seeded();
   const future = cms.cache.currentRevision() + 100;
   await assert.rejects(
     listObjects(cms, req('', { resourceVersion: String(future), resourceVersionMatch: 'Exact' })),
-    statusOf(504, 'Timeout', /Too large resource version/),
+    (e: unknown) => {
+      statusOf(504, 'Timeout', new RegExp(`^Too large resource version: ${future}, current: \\d+$`))(e);
+      assert.deepEqual((e as StatusError).status.details?.causes, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
+      return true;
+    },
   );
 });
 
