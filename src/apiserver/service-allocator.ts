@@ -28,6 +28,8 @@ function numberToIp(n: number): string {
 export class ServiceAllocator {
   private readonly base: number;
   private readonly size: number;
+  /** The range as Kubernetes prints it in errors: the network address and prefix length. */
+  private readonly range: string;
   /** Handed out but perhaps not yet stored: concurrent creates must not get the same address. */
   private readonly reservedIps = new Map<string, number>();
   private readonly reservedPorts = new Map<number, number>();
@@ -38,7 +40,9 @@ export class ServiceAllocator {
   ) {
     const [ip, bits] = cidr.split('/');
     this.size = 2 ** (32 - Number(bits));
-    this.base = ipToNumber(ip);
+    // A range written with host bits set ("10.0.0.5/24") means its network, as Go's net.ParseCIDR reads it.
+    this.base = ipToNumber(ip) - (ipToNumber(ip) % this.size);
+    this.range = `${numberToIp(this.base)}/${Number(bits)}`;
   }
 
   private async inUse(): Promise<{ ips: Set<string>; ports: Set<number> }> {
@@ -72,7 +76,7 @@ export class ServiceAllocator {
     if (spec.clusterIP && spec.clusterIP !== 'None') {
       const n = ipToNumber(spec.clusterIP);
       if (Number.isNaN(n) || n < this.base || n >= this.base + this.size) {
-        errors.push(field.invalid('spec.clusterIPs[0]', spec.clusterIP, 'provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12'));
+        errors.push(field.invalid('spec.clusterIPs[0]', spec.clusterIP, `provided IP is not in the valid range. The range of valid IPs is ${this.range}`));
       } else if (used.ips.has(spec.clusterIP) && spec.clusterIP !== oldSpec.clusterIP) {
         errors.push(field.invalid('spec.clusterIPs[0]', spec.clusterIP, `failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`));
       }

@@ -59,10 +59,16 @@ test('allocate() accepts a requested free IP and rejects taken or out-of-range o
   assert.equal(garbage.length, 1);
 });
 
-test('allocate() names the configured range in an out-of-range error', { todo: 'service-allocator.ts hard-codes "10.96.0.0/12" in the message whatever the service CIDR is' }, async () => {
+test('allocate() names the configured range in an out-of-range error', async () => {
   const { alloc } = setup('10.0.0.0/24');
   const errors = await alloc.allocate(svc('x', { clusterIP: '10.96.0.9' }), undefined);
-  assert.match(errors[0].detail, /10\.0\.0\.0\/24/);
+  assert.deepEqual(errors.map((e) => [e.field, e.detail]), [['spec.clusterIPs[0]', 'provided IP is not in the valid range. The range of valid IPs is 10.0.0.0/24']]);
+  const hostBits = setup('10.0.0.7/24').alloc;
+  const fromHostBits = await hostBits.allocate(svc('y', { clusterIP: '10.0.1.1' }), undefined);
+  assert.match(fromHostBits[0].detail, /The range of valid IPs is 10\.0\.0\.0\/24$/, 'the range is named by its network address');
+  const first = svc('z');
+  assert.deepEqual(await hostBits.allocate(first, undefined), []);
+  assert.equal(specOf(first).clusterIP, '10.0.0.1');
 });
 
 test('allocate() leaves headless and ExternalName services without an IP', async () => {
