@@ -47,13 +47,18 @@ function row(def: ResourceDefinition, obj: KubeObject, include: IncludeObject, n
 }
 
 export function columnDefinitions(def: ResourceDefinition): object[] {
-  const columns = columnsOf(def).map((c) => ({
-      name: c.name,
-      type: c.type === 'date' ? 'string' : c.type,
-      format: c.format ?? (c.type === 'date' ? 'date' : ''),
-      description: c.description,
-      priority: c.priority,
-    }));
+  const columns = columnsOf(def).map((c) =>
+    c === createdAtColumn
+      ? // Kubernetes' default table convertor declares this column with type date and no format.
+        { name: c.name, type: 'date', format: '', description: c.description, priority: c.priority }
+      : {
+          name: c.name,
+          type: c.type === 'date' ? 'string' : c.type,
+          format: c.format ?? (c.type === 'date' ? 'date' : ''),
+          description: c.description,
+          priority: c.priority,
+        },
+  );
   return def.nameColumnLast ? [...columns, { ...nameColumn, priority: 1 }] : [nameColumn, ...columns];
 }
 
