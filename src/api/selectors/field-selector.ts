@@ -30,14 +30,18 @@ export class FieldSelector {
   }
 }
 
-/** Parses `?fieldSelector=`; `\,` `\=` and `\\` escape inside values, as in Kubernetes. */
+/**
+ * Parses `?fieldSelector=`. Values escape `\\`, `\,` and `\=` with a backslash; an unescaped `=`, any other
+ * escape and a trailing backslash are errors, and empty terms (`a=b,`) are skipped, as in Kubernetes.
+ */
 export function parseFieldSelector(text: string): FieldSelector {
   if (text.trim() === '') return FieldSelector.everything;
   const reqs: FieldRequirement[] = [];
   for (const part of splitUnescaped(text, ',')) {
+    if (part === '') continue;
     const m = /^([^=!]+?)\s*(==|!=|=)\s*(.*)$/.exec(part.trim());
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
-    reqs.push({ field: m[1].trim(), operator: m[2] === '!=' ? '!=' : '=', value: unescape(m[3]) });
+    reqs.push({ field: m[1].trim(), operator: m[2] === '!=' ? '!=' : '=', value: unescapeValue(m[3]) });
   }
   return new FieldSelector(reqs);
 }
@@ -58,6 +62,20 @@ function splitUnescaped(s: string, sep: string): string[] {
   return out;
 }
 
-function unescape(v: string): string {
-  return v.replace(/\\(.)/g, '$1');
+function unescapeValue(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === '\\') {
+      const next = v[i + 1];
+      if (next === undefined) throw badRequest('invalid field selector: invalid escape sequence: \\');
+      if (next !== '\\' && next !== ',' && next !== '=') throw badRequest(`invalid field selector: invalid escape sequence: \\${next}`);
+      out += next;
+      i++;
+    } else if (c === '=' || c === ',') {
+      // Kubernetes prints the offending character as its code point.
+      throw badRequest(`invalid field selector: unescaped character in value: ${c.codePointAt(0)}`);
+    } else out += c;
+  }
+  return out;
 }

@@ -154,6 +154,12 @@ export function parseLabelSelector(text: string): LabelSelector {
     if (i < src.length) {
       if (src[i] !== ',') fail(`found '${src[i]}', expected: ',' or 'end of string'`);
       i++;
+      // A comma must introduce another requirement (Kubernetes reports this one without the requirement prefix).
+      skipSpace();
+      const next = src[i] ?? '';
+      if (next === '' || ' ,()=<>'.includes(next) || (next === '!' && src[i + 1] === '=')) {
+        throw badRequest(`found '${next === '!' ? '!=' : next}', expected: identifier after ','`);
+      }
     }
   }
   return new LabelSelector(reqs);
@@ -163,7 +169,10 @@ const keyRe = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
 const valueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function checkKey(key: string): void {
-  if (!keyRe.test(key) || key.length > 317) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
+  // A qualified name: an optional DNS subdomain prefix of at most 253 characters, and a name of at most 63.
+  const slash = key.indexOf('/');
+  const tooLong = key.length - slash - 1 > 63 || slash > 253;
+  if (!keyRe.test(key) || tooLong) throw badRequest(`unable to parse requirement: invalid label key "${key}"`);
 }
 
 function checkValue(v: string): string {

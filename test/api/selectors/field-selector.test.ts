@@ -56,13 +56,30 @@ test('parseFieldSelector() answers 400 for a term without an operator', () => {
   assert.throws(() => parseFieldSelector('=web'), badRequest);
 });
 
-test('parseFieldSelector() skips empty terms, as Kubernetes does', { todo: 'field-selector.ts rejects an empty term (a trailing comma); Kubernetes skips it' }, () => {
+test('parseFieldSelector() skips empty terms, as Kubernetes does', () => {
   const sel = parseFieldSelector('metadata.name=web,');
   assert.deepEqual(sel.requirements, [{ field: 'metadata.name', operator: '=', value: 'web' }]);
+  assert.deepEqual(parseFieldSelector(',metadata.name=web,,status.phase!=x').requirements, [
+    { field: 'metadata.name', operator: '=', value: 'web' },
+    { field: 'status.phase', operator: '!=', value: 'x' },
+  ]);
+  assert.equal(parseFieldSelector(',').empty, true);
 });
 
-test('parseFieldSelector() rejects unescaped = and unknown escapes in values', { todo: 'field-selector.ts accepts "a=b=c" and "\\x"; Kubernetes UnescapeValue rejects both' }, () => {
+test('parseFieldSelector() rejects unescaped = and unknown escapes in values', () => {
   assert.throws(() => parseFieldSelector('metadata.name=a=b'), badRequest);
   assert.throws(() => parseFieldSelector('metadata.name=a\\x'), badRequest);
   assert.throws(() => parseFieldSelector('metadata.name=a\\'), badRequest);
+  const message = (text: string) => {
+    try {
+      parseFieldSelector(text);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'parsed';
+  };
+  assert.equal(message('metadata.name=a=b'), 'invalid field selector: unescaped character in value: 61');
+  assert.equal(message('metadata.name=a\\x'), 'invalid field selector: invalid escape sequence: \\x');
+  assert.equal(message('metadata.name=a\\'), 'invalid field selector: invalid escape sequence: \\');
+  assert.equal(message('metadata.name==a'), 'parsed', '== is an operator, not part of the value');
 });

@@ -93,12 +93,21 @@ test('parseLabelSelector() answers 400 for malformed selectors', () => {
   assert.throws(() => parseLabelSelector('app in web'), /^StatusError: unable to parse requirement: /);
 });
 
-test('parseLabelSelector() rejects a key whose name part is longer than 63 characters', { todo: 'label-selector.ts checks only the whole key length (317); Kubernetes limits the name part to 63' }, () => {
+test('parseLabelSelector() rejects a key whose name part is longer than 63 characters', () => {
   assert.throws(() => parseLabelSelector(`${'k'.repeat(64)}=x`), badRequest);
+  assert.throws(() => parseLabelSelector(`example.com/${'k'.repeat(64)}=x`), badRequest);
+  assert.throws(() => parseLabelSelector(`${'a'.repeat(254)}/k=x`), badRequest, 'the prefix is at most 253');
+  assert.deepEqual(parseLabelSelector(`${'k'.repeat(63)}=x`).requirements, [{ key: 'k'.repeat(63), operator: 'In', values: ['x'] }]);
+  const longPrefix = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+  assert.equal(longPrefix.length, 253);
+  assert.deepEqual(parseLabelSelector(`${longPrefix}/${'k'.repeat(63)}`).requirements, [{ key: `${longPrefix}/${'k'.repeat(63)}`, operator: 'Exists', values: [] }]);
 });
 
-test('parseLabelSelector() rejects a trailing comma', { todo: 'label-selector.ts accepts "app=web,"; Kubernetes wants an identifier after a comma' }, () => {
-  assert.throws(() => parseLabelSelector('app=web,'), badRequest);
+test('parseLabelSelector() rejects a trailing comma', () => {
+  assert.throws(() => parseLabelSelector('app=web,'), (e: unknown) => badRequest(e) && (e as Error).message === "found '', expected: identifier after ','");
+  assert.throws(() => parseLabelSelector('app=web, '), badRequest);
+  assert.throws(() => parseLabelSelector('app=web,,tier=x'), (e: unknown) => badRequest(e) && (e as Error).message === "found ',', expected: identifier after ','");
+  assert.deepEqual(parseLabelSelector('app=web, !canary').requirements.map((r) => r.operator), ['In', 'DoesNotExist']);
 });
 
 test('LabelSelector.toString() and equalities() round-trip the requirements', () => {
