@@ -1,4 +1,4 @@
-import { badRequest } from '../api/index.js';
+import { badRequest, parseFieldSelector } from '../api/index.js';
 
 /**
  * What a request URL addresses, as Kubernetes' RequestInfo resolves it: the API path parts and the verb
@@ -13,6 +13,8 @@ export interface ResourceRequest {
   namespace?: string;
   resource: string;
   name?: string;
+  /** The name came from a `metadata.name=` field selector of a list or watch, not from the path. */
+  nameFromSelector?: boolean;
   subresource?: string;
   verb: string;
 }
@@ -72,10 +74,30 @@ export function resolveRequest(method: string, pathname: string, query: URLSearc
     if (watchPath) info.verb = 'watch';
     else if (name) info.verb = watchQuery ? 'watch' : 'get';
     else info.verb = watchQuery ? 'watch' : 'list';
+    // A list or watch of one name is authorized as that name, as Kubernetes' RequestInfo does.
+    if (!name && !watchPath) {
+      const selected = nameFromFieldSelector(query.get('fieldSelector'));
+      if (selected !== undefined) {
+        info.name = selected;
+        info.nameFromSelector = true;
+      }
+    }
   } else if (method === 'DELETE' && !name) {
     info.verb = 'deletecollection';
   }
   return info;
+}
+
+function nameFromFieldSelector(text: string | null): string | undefined {
+  if (!text) return undefined;
+  let name: string | undefined;
+  try {
+    name = parseFieldSelector(text).requiredValue('metadata.name');
+  } catch {
+    return undefined;
+  }
+  if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('%')) return undefined;
+  return name;
 }
 
 /** Path steps after `namespaces/<ns>/` that are subresources of the namespace rather than resources in it. */

@@ -173,7 +173,7 @@ export function nowSeconds(): string {
 /** Dispatches one request on a resource (collection, object or subresource). */
 export async function handleResource(scope: RequestScope): Promise<void> {
   const { info, def, req } = scope;
-  if (def.namespaced && info.namespace === undefined && info.name !== undefined) throw pathNotFound();
+  if (def.namespaced && info.namespace === undefined && info.name !== undefined && !info.nameFromSelector) throw pathNotFound();
   if (info.subresource) return handleSubresource(scope);
   switch (info.verb) {
     case 'get':

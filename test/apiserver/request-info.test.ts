@@ -93,14 +93,14 @@ test('resolveRequest() resolves namespaces/<name>/status and /finalize as namesp
   assert.deepEqual(fieldsOf(inside), { kind: 'resource', prefix: 'api', group: '', version: 'v1', namespace: 'team', resource: 'statuses', verb: 'list' }, 'other steps are resources in the namespace');
 });
 
-test('resolveRequest() takes the name from a metadata.name field selector on a list, as Kubernetes does for authorization', { todo: 'needs resource-handler.ts to 404 a cluster-wide path only when the name came from the path: GET /api/v1/pods?fieldSelector=metadata.name=x would otherwise be 404 (kubectl get pods -A --field-selector)' }, () => {
+test('resolveRequest() takes the name from a metadata.name field selector on a list, as Kubernetes does for authorization', () => {
   const info = r('GET', '/api/v1/namespaces/default/pods', 'fieldSelector=metadata.name%3Dweb');
   assert.equal(info.verb, 'list');
   assert.equal(info.kind === 'resource' && info.name, 'web');
   const watch = r('GET', '/api/v1/pods', 'watch=true&fieldSelector=status.phase%3DRunning,metadata.name%3Dweb');
-  assert.deepEqual(fieldsOf(watch), { kind: 'resource', prefix: 'api', group: '', version: 'v1', resource: 'pods', name: 'web', verb: 'watch' });
+  assert.deepEqual(fieldsOf(watch), { kind: 'resource', prefix: 'api', group: '', version: 'v1', resource: 'pods', name: 'web', nameFromSelector: true, verb: 'watch' });
   const ns = r('GET', '/api/v1/namespaces', 'fieldSelector=metadata.name%3Dteam');
-  assert.deepEqual(fieldsOf(ns), { kind: 'resource', prefix: 'api', group: '', version: 'v1', resource: 'namespaces', name: 'team', verb: 'list' }, 'the list stays cluster-wide');
+  assert.deepEqual(fieldsOf(ns), { kind: 'resource', prefix: 'api', group: '', version: 'v1', resource: 'namespaces', name: 'team', nameFromSelector: true, verb: 'list' }, 'the list stays cluster-wide');
   // No name from a selector that is unparsable, unpinned, off the list, or not a path segment.
   const nameOf = (method: string, path: string, query: string) => {
     const info = r(method, path, query);
