@@ -132,3 +132,10 @@ export class FutureRevisionError extends Error {
 export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+
+/** How many of `keys` start with `prefix`. */
+export function countWithPrefix(keys: Iterable<string>, prefix: string): number {
+  let n = 0;
+  for (const k of keys) if (k.startsWith(prefix)) n++;
+  return n;
+}

@@ -1,6 +1,7 @@
 import {
   CompactedError,
   ConflictError,
+  countWithPrefix,
   FutureRevisionError,
   KeyExistsError,
   KeyNotFoundError,
@@ -77,9 +78,7 @@ export class MemoryStore implements Store {
   }
 
   async count(prefix: string): Promise<number> {
-    let n = 0;
-    for (const k of this.current.keys()) if (k.startsWith(prefix)) n++;
-    return n;
+    return countWithPrefix(this.current.keys(), prefix);
   }
 
   async create(key: string, value: string): Promise<KeyValue> {

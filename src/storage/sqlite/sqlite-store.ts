@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import {
   CompactedError,
   ConflictError,
+  countWithPrefix,
   FutureRevisionError,
   KeyExistsError,
   KeyNotFoundError,
@@ -157,9 +158,7 @@ export class SqliteStore implements Store {
   }
 
   async count(prefix: string): Promise<number> {
-    let n = 0;
-    for (const k of this.keys.keys()) if (k.startsWith(prefix)) n++;
-    return n;
+    return countWithPrefix(this.keys.keys(), prefix);
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
