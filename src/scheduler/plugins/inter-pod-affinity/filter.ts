@@ -28,9 +28,14 @@ export class FilterState implements StateData {
   /** True when no pod matching all affinity terms sits on a node carrying the topology keys. */
   affinityEmptyAtStart = true;
   selfMatchesAffinity = false;
-  antiTerms: { term: AffinityTerm; counter: PodCounter; delta: Map<string, number> }[] = [];
+  /** Per affinity topology key, the live domain counts of affinityCounter (same order as affinityKeys). */
+  affinityCounts: ReadonlyMap<string, number>[] = [];
+  /** `counts` is the counter's live per-domain map for the term's topology key. */
+  antiTerms: { term: AffinityTerm; counter: PodCounter; counts: ReadonlyMap<string, number>; delta: Map<string, number> }[] = [];
   /** Existing pods' required anti-affinity groups matching the pod, by topology key. */
   existingAnti = new Map<string, TermGroup[]>();
+  /** existingAnti as an array, for the per-node loop. */
+  existingAntiList: { key: string; groups: TermGroup[] }[] = [];
   existingAntiDelta: Delta = new Map();
 
   constructor(
@@ -55,7 +60,7 @@ export class FilterState implements StateData {
 
   affinityCount(key: string, value: string): number {
     const base = this.affinityCounter!.domainCounts(key, this.nodes()).get(value) ?? 0;
-    return base + (this.affinityDelta.get(pair(key, value)) ?? 0);
+    return this.affinityDelta.size === 0 ? base : base + (this.affinityDelta.get(pair(key, value)) ?? 0);
   }
 
   affinityEmpty(): boolean {
@@ -92,34 +97,44 @@ export class FilterState implements StateData {
   satisfiesAffinity(node: NodeInfo): boolean {
     if (this.affinityKeys.length === 0) return true;
     let podsExist = true;
-    for (const key of this.affinityKeys) {
+    const keys = this.affinityKeys;
+    const noDelta = this.affinityDelta.size === 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const v = node.labels[key];
       if (v === undefined) return false;
-      if (this.affinityCount(key, v) <= 0) podsExist = false;
+      const n = noDelta ? (this.affinityCounts[i]!.get(v) ?? 0) : this.affinityCount(key, v);
+      if (n <= 0) podsExist = false;
     }
     // The first pod of a group with affinity to itself may go anywhere that has the topology labels.
     return podsExist || (this.selfMatchesAffinity && this.affinityEmpty());
   }
 
   satisfiesAntiAffinity(node: NodeInfo): boolean {
-    for (const a of this.antiTerms) {
+    const terms = this.antiTerms;
+    for (let i = 0; i < terms.length; i++) {
+      const a = terms[i]!;
       const v = node.labels[a.term.topologyKey];
       if (v === undefined) continue;
-      const n = (a.counter.domainCounts(a.term.topologyKey, this.nodes()).get(v) ?? 0) + (a.delta.get(v) ?? 0);
+      const n = (a.counts.get(v) ?? 0) + (a.delta.size ? (a.delta.get(v) ?? 0) : 0);
       if (n > 0) return false;
     }
     return true;
   }
 
   satisfiesExistingAntiAffinity(node: NodeInfo): boolean {
-    if (this.existingAnti.size === 0 && this.existingAntiDelta.size === 0) return true;
-    for (const [key, groups] of this.existingAnti) {
+    const noDelta = this.existingAntiDelta.size === 0;
+    const list = this.existingAntiList;
+    if (list.length === 0 && noDelta) return true;
+    for (let i = 0; i < list.length; i++) {
+      const { key, groups } = list[i]!;
       const v = node.labels[key];
       if (v === undefined) continue;
-      let n = this.existingAntiDelta.get(pair(key, v)) ?? 0;
-      for (const g of groups) n += g.counts.get(v) ?? 0;
+      let n = noDelta ? 0 : (this.existingAntiDelta.get(pair(key, v)) ?? 0);
+      for (let j = 0; j < groups.length; j++) n += groups[j]!.counts.get(v) ?? 0;
       if (n > 0) return false;
     }
+    if (noDelta) return true;
     for (const [p, d] of this.existingAntiDelta) {
       if (d <= 0) continue;
       const [key, value] = p.split('\u0000') as [string, string];

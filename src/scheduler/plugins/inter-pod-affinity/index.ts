@@ -77,12 +77,14 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     if (affinityTerms.length) {
       s.affinityKeys = [...new Set(affinityTerms.map((t) => t.topologyKey))];
       s.affinityCounter = snap.counter(`ipa-affinity|${affinityTerms.map((t) => t.key).join('|')}`, (p) => matchesAll(affinityTerms, p));
-      s.affinityEmptyAtStart = s.affinityKeys.every((k) => s.affinityCounter!.domainCounts(k, nodes).size === 0);
+      s.affinityCounts = s.affinityKeys.map((k) => s.affinityCounter!.domainCounts(k, nodes));
+      s.affinityEmptyAtStart = s.affinityCounts.every((m) => m.size === 0);
       s.selfMatchesAffinity = matchesAll(affinityTerms, pod);
     }
     for (const raw of pod.requiredAntiAffinityTerms) {
       const term = mergeNamespaces(raw, objects);
-      s.antiTerms.push({ term, counter: snap.counter(`ipa-term|${term.key}`, (p) => matchesMerged(term, p)), delta: new Map() });
+      const counter = snap.counter(`ipa-term|${term.key}`, (p) => matchesMerged(term, p));
+      s.antiTerms.push({ term, counter, counts: counter.domainCounts(term.topologyKey, nodes), delta: new Map() });
     }
     for (const g of existingGroups.values()) {
       if (g.counts.size === 0 || !termMatches(g.term, pod, nsLabels)) continue;
@@ -90,6 +92,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       if (!list) s.existingAnti.set(g.term.topologyKey, (list = []));
       list.push(g);
     }
+    for (const [key, groups] of s.existingAnti) s.existingAntiList.push({ key, groups });
     state.write(FILTER_KEY, s);
     return undefined;
   }
