@@ -1,6 +1,8 @@
 /**
  * The API server benchmark: Wharf's pod creates against a real etcd's puts, LIST, watch fan-out, memory and
- * restart time, on fresh temp data dirs. Usage (from the repository root):
+ * restart time, on fresh temp data dirs, over HTTPS with the admin's client certificate (`wharf up`'s secure
+ * default); then what authentication and authorization cost: the same creates against plain HTTP, TLS with
+ * AlwaysAllow and the default, on fresh servers. Usage (from the repository root):
  *
  *   node --import tsx bench/api/run.ts [--pods 20000] [--concurrency 32]
  *
@@ -8,7 +10,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { Agent } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,16 +19,16 @@ import { Etcd3 } from 'etcd3';
 import { ChildProcesses } from '../lib/child-processes.js';
 import { summarizeCpuProfile } from '../lib/cpu-profile-summary.js';
 import { etcdVersion, startEtcd } from '../lib/etcd-server.js';
-import { httpGetBytes, httpRequest, keepAliveAgent } from '../lib/http-client.js';
+import { httpGetBytes, httpRequest, keepAliveAgent, type Via } from '../lib/http-client.js';
 import { podManifest } from '../lib/pod-manifest.js';
 import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
 import { Progress } from '../lib/progress.js';
 import { renderMarkdownTable, renderTable } from '../lib/report-table.js';
 import { runPool, type PoolResult } from '../lib/run-pool.js';
 import { median, summarize, type LatencySummary } from '../lib/stats.js';
-import { storageWatchSites } from '../lib/storage-watch-sites.js';
+import { sampleValue } from '../lib/prometheus-text.js';
 import { openWatch } from '../lib/watch-stream.js';
-import { startWharf, type WharfServer } from '../lib/wharf-server.js';
+import { startWharf, type WharfSecurity, type WharfServer } from '../lib/wharf-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MiB = 1024 * 1024;
@@ -41,6 +42,9 @@ const { values: opts } = parseArgs({
     watchers: { type: 'string', default: '100' },
     'watch-pods': { type: 'string', default: '2000' },
     'list-runs': { type: 'string', default: '5' },
+    'auth-pods': { type: 'string' },
+    'auth-rounds': { type: 'string', default: '2' },
+    'skip-auth-overhead': { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     'skip-etcd': { type: 'boolean', default: false },
     'server-cpu-prof': { type: 'string' },
@@ -59,6 +63,15 @@ const listPods = Math.min(positive('list-pods'), podCount);
 const watcherCount = positive('watchers');
 const watchPods = positive('watch-pods');
 const listRuns = positive('list-runs');
+// The overhead phase repeats the main create phase's count unless told otherwise.
+const authPods = opts['auth-pods'] === undefined ? podCount : positive('auth-pods');
+const authRounds = positive('auth-rounds');
+const securityModes: readonly WharfSecurity[] = ['insecure-http', 'always-allow', 'secure'];
+const securityLabel: Record<WharfSecurity, string> = {
+  'insecure-http': '(a) --insecure-http',
+  'always-allow': '(b) TLS, --authorization-mode AlwaysAllow',
+  secure: '(c) default: TLS + client certs + RBAC',
+};
 
 function positive(name: keyof typeof opts): number {
   const n = Number(opts[name]);
@@ -93,6 +106,18 @@ interface Results {
     beforeAck: number;
     createsPerSec: number;
     serverCpuMs: number;
+    /** From /metrics: before the watchers connect, once all are connected, and after the last event reached them. */
+    metrics: WatchMetrics[];
+  };
+  authOverhead?: {
+    pods: number;
+    concurrency: number;
+    runs: AuthRun[];
+    /** Per mode, the median over the rounds (with two rounds, their mean). */
+    median: Record<WharfSecurity, { perSec: number; p99: number; serverCpuPerCreateUs: number }>;
+    /** (b) vs (c): what authentication and RBAC cost; (a) vs (c): what TLS, authentication and RBAC cost. */
+    authz: Overhead;
+    tlsAuthz: Overhead;
   };
   memory?: { idleRss: number; rssAfterList: number; listPods: number; finalRss: number; finalPods: number; peak: number };
   restart?: { readyMs: number; firstListMs: number; pods: number };
@@ -100,11 +125,32 @@ interface Results {
   profile?: string;
 }
 
+interface WatchMetrics {
+  when: string;
+  storageWatches: number | undefined;
+  podWatchers: number | undefined;
+}
+
+interface AuthRun {
+  security: WharfSecurity;
+  round: number;
+  perSec: number;
+  latency: LatencySummary;
+  errors: number;
+  serverCpuPerCreateUs: number;
+}
+
+/** How much lower the throughput and how much higher the p99 are with the extra layers than without, percent. */
+interface Overhead {
+  throughputLossPct: number;
+  p99IncreasePct: number;
+}
+
 const procs = new ChildProcesses();
 const progress = new Progress();
 const results: Results = {
   machine: machineInfo(),
-  params: { pods: podCount, concurrency, listPods, watchers: watcherCount, watchPods },
+  params: { pods: podCount, concurrency, listPods, watchers: watcherCount, watchPods, authPods, authRounds },
   podJsonBytes: Buffer.byteLength(podManifest('pod-000000', namespace, 'create')),
 };
 
@@ -131,6 +177,7 @@ async function main(): Promise<void> {
   try {
     if (!opts['skip-etcd']) await etcdPhase(path.join(tmp, 'etcd'));
     await wharfPhases(path.join(tmp, 'wharf'));
+    if (!opts['skip-auth-overhead']) await authOverheadPhase(path.join(tmp, 'auth'));
   } catch (e) {
     progress.stop();
     console.error(`benchmark failed: ${e instanceof Error ? e.stack : String(e)}`);
@@ -176,31 +223,28 @@ async function wharfPhases(dataDir: string): Promise<void> {
   const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
   progress.note(`starting Wharf${cpuProfDir ? ' under --cpu-prof' : ''} ...`);
   let server: WharfServer = await startWharf(procs, { root: serverRoot, dataDir, cpuProfDir });
-  const agent = keepAliveAgent(concurrency);
+  const agent = keepAliveAgent(concurrency, server.tls);
+  const via: Via = { agent };
   try {
     await sleep(1000);
     const idle = memoryStatus(server.pid);
 
-    const ns = await httpRequest(agent, 'POST', `${server.baseUrl}/api/v1/namespaces`, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
-    if (ns.status !== 201) throw new Error(`creating namespace ${namespace}: ${ns.status} ${ns.body}`);
+    await createNamespace(via, server);
 
     // Creates, in two legs: the first leg stops at --list-pods so memory and LIST are measured at that size.
     const podsUrl = `${server.baseUrl}/api/v1/namespaces/${namespace}/pods`;
-    const create = (name: (i: number) => string, group: string) => async (i: number) => {
-      const r = await httpRequest(agent, 'POST', podsUrl, podManifest(name(i), namespace, group));
-      return r.status === 201 ? undefined : `${r.status} ${r.body.slice(0, 300)}`;
-    };
+    const create = createPod(via, podsUrl);
     progress.start(`Wharf creates (${concurrency} clients)`, podCount);
     let serverCpu = cpuTimeMs(server.pid);
     let clientCpu = process.cpuUsage();
-    const legA = await runPool(0, listPods, concurrency, create(podName, 'create'), (n) => progress.update(n));
+    const legA = await runPool(0, listPods, concurrency, create, (n) => progress.update(n));
     progress.stop();
     let serverCpuMs = cpuTimeMs(server.pid) - serverCpu;
     let clientCpuUs = process.cpuUsage(clientCpu);
     await sleep(2000);
     const afterList = memoryStatus(server.pid);
 
-    results.list = await measureList(agent, podsUrl, listPods);
+    results.list = await measureList(via, podsUrl, listPods);
 
     let legB: PoolResult | undefined;
     if (podCount > listPods) {
@@ -208,7 +252,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
       progress.update(listPods);
       serverCpu = cpuTimeMs(server.pid);
       clientCpu = process.cpuUsage();
-      legB = await runPool(listPods, podCount - listPods, concurrency, create(podName, 'create'), (n) => progress.update(listPods + n));
+      legB = await runPool(listPods, podCount - listPods, concurrency, create, (n) => progress.update(listPods + n));
       progress.stop();
       serverCpuMs += cpuTimeMs(server.pid) - serverCpu;
       const b = process.cpuUsage(clientCpu);
@@ -228,7 +272,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
     };
     if (errors.length) progress.note(`Wharf: ${errors.length} failed creates, first: ${errors[0]!.message}`);
 
-    results.watch = await measureWatch(server, agent, podsUrl);
+    results.watch = await measureWatch(server, via, podsUrl);
 
     await sleep(2000);
     const final = memoryStatus(server.pid);
@@ -243,8 +287,8 @@ async function wharfPhases(dataDir: string): Promise<void> {
     const port = server.port;
     await server.stop();
     if (cpuProfDir) results.profile = profileReport(cpuProfDir);
-    server = await startWharf(procs, { root: serverRoot, dataDir, port });
-    const first = await httpGetBytes(undefined, podsUrl);
+    server = await startWharf(procs, { root: serverRoot, dataDir, port, tls: server.tls });
+    const first = await httpGetBytes({ tls: server.tls }, podsUrl);
     if (first.status !== 200) throw new Error(`LIST after restart: ${first.status}`);
     const items = (JSON.parse(first.body.toString('utf8')) as { items: unknown[] }).items.length;
     results.restart = { readyMs: server.readyMs, firstListMs: first.ms, pods: items };
@@ -255,12 +299,86 @@ async function wharfPhases(dataDir: string): Promise<void> {
   }
 }
 
-async function measureList(agent: Agent, podsUrl: string, expected: number): Promise<NonNullable<Results['list']>> {
+async function createNamespace(via: Via, server: WharfServer): Promise<void> {
+  const ns = await httpRequest(via, 'POST', `${server.baseUrl}/api/v1/namespaces`, JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
+  if (ns.status !== 201) throw new Error(`creating namespace ${namespace}: ${ns.status} ${ns.body}`);
+}
+
+/** One pool operation: create pod `podName(i)`; resolves with an error message unless the answer is 201. */
+function createPod(via: Via, podsUrl: string): (i: number) => Promise<string | undefined> {
+  return async (i) => {
+    const r = await httpRequest(via, 'POST', podsUrl, podManifest(podName(i), namespace, 'create'));
+    return r.status === 201 ? undefined : `${r.status} ${r.body.slice(0, 300)}`;
+  };
+}
+
+/**
+ * The same creates (count and concurrency) against a fresh server in each security mode, the modes alternating
+ * round after round so that a slow spell of this shared machine does not land on one mode only.
+ */
+async function authOverheadPhase(dir: string): Promise<void> {
+  const runs: AuthRun[] = [];
+  for (let round = 1; round <= authRounds; round++) {
+    for (const security of securityModes) {
+      const dataDir = path.join(dir, `${security}-${round}`);
+      progress.note(`starting Wharf ${securityLabel[security]} (round ${round}/${authRounds}) ...`);
+      const server = await startWharf(procs, { root: serverRoot, dataDir, security });
+      const agent = keepAliveAgent(concurrency, server.tls);
+      const via: Via = { agent };
+      try {
+        await sleep(1000);
+        await createNamespace(via, server);
+        const podsUrl = `${server.baseUrl}/api/v1/namespaces/${namespace}/pods`;
+        progress.start(`${security} creates, round ${round}`, authPods);
+        const cpu0 = cpuTimeMs(server.pid);
+        const r = await runPool(0, authPods, concurrency, createPod(via, podsUrl), (n) => progress.update(n));
+        const cpuMs = cpuTimeMs(server.pid) - cpu0;
+        progress.stop();
+        if (r.errors.length) progress.note(`${security}: ${r.errors.length} failed creates, first: ${r.errors[0]!.message}`);
+        runs.push({
+          security,
+          round,
+          perSec: (authPods * 1000) / r.elapsedMs,
+          latency: summarize(r.latencies),
+          errors: r.errors.length,
+          serverCpuPerCreateUs: (cpuMs * 1000) / authPods,
+        });
+      } finally {
+        agent.destroy();
+        await server.stop();
+        if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+  const med = (security: WharfSecurity) => {
+    const of = runs.filter((r) => r.security === security);
+    return {
+      perSec: median(of.map((r) => r.perSec)),
+      p99: median(of.map((r) => r.latency.p99)),
+      serverCpuPerCreateUs: median(of.map((r) => r.serverCpuPerCreateUs)),
+    };
+  };
+  const m = { 'insecure-http': med('insecure-http'), 'always-allow': med('always-allow'), secure: med('secure') };
+  const overhead = (without: { perSec: number; p99: number }, withLayers: { perSec: number; p99: number }): Overhead => ({
+    throughputLossPct: 100 * (1 - withLayers.perSec / without.perSec),
+    p99IncreasePct: 100 * (withLayers.p99 / without.p99 - 1),
+  });
+  results.authOverhead = {
+    pods: authPods,
+    concurrency,
+    runs,
+    median: m,
+    authz: overhead(m['always-allow'], m.secure),
+    tlsAuthz: overhead(m['insecure-http'], m.secure),
+  };
+}
+
+async function measureList(via: Via, podsUrl: string, expected: number): Promise<NonNullable<Results['list']>> {
   progress.start(`LIST ${expected} pods`, listRuns * 2);
   const runsMs: number[] = [];
   let bytes = 0;
   for (let k = 0; k < listRuns; k++) {
-    const r = await httpGetBytes(agent, podsUrl);
+    const r = await httpGetBytes(via, podsUrl);
     if (r.status !== 200) throw new Error(`LIST answered ${r.status}: ${r.body.toString('utf8', 0, 300)}`);
     runsMs.push(r.ms);
     bytes = r.bytes;
@@ -280,7 +398,7 @@ async function measureList(agent: Agent, podsUrl: string, expected: number): Pro
     let token: string | undefined;
     do {
       const url = `${podsUrl}?limit=500${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
-      const r = await httpRequest(agent, 'GET', url);
+      const r = await httpRequest(via, 'GET', url);
       spent += r.ms;
       if (r.status !== 200) throw new Error(`paged LIST answered ${r.status}: ${r.body.slice(0, 300)}`);
       const page = JSON.parse(r.body) as { items: unknown[]; metadata: { continue?: string } };
@@ -296,22 +414,35 @@ async function measureList(agent: Agent, podsUrl: string, expected: number): Pro
   return { items: expected, bytes, medianMs: median(runsMs), runsMs, pagedMedianMs: median(pagedRunsMs), pagedRunsMs, pages };
 }
 
-async function measureWatch(server: WharfServer, agent: Agent, podsUrl: string): Promise<NonNullable<Results['watch']>> {
-  const head = await httpRequest(agent, 'GET', `${podsUrl}?limit=1`);
+/** The storage watches and the registered pod watchers, as the server's /metrics reports them now. */
+async function watchMetrics(server: WharfServer, via: Via, when: string): Promise<WatchMetrics> {
+  const r = await httpRequest(via, 'GET', `${server.baseUrl}/metrics`);
+  if (r.status !== 200) throw new Error(`/metrics answered ${r.status}: ${r.body.slice(0, 300)}`);
+  return {
+    when,
+    storageWatches: sampleValue(r.body, 'wharf_storage_watches'),
+    podWatchers: sampleValue(r.body, 'apiserver_registered_watchers', { group: '', kind: 'Pod' }),
+  };
+}
+
+async function measureWatch(server: WharfServer, via: Via, podsUrl: string): Promise<NonNullable<Results['watch']>> {
+  const head = await httpRequest(via, 'GET', `${podsUrl}?limit=1`);
   const rv = (JSON.parse(head.body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const metrics = [await watchMetrics(server, via, 'before the watchers connect')];
   progress.note(`opening ${watcherCount} watchers from resourceVersion ${rv} ...`);
   const watchers = Array.from({ length: watcherCount }, () =>
-    openWatch(`${podsUrl}?watch=true&resourceVersion=${rv}`, 'w-', watchPods),
+    openWatch(`${podsUrl}?watch=true&resourceVersion=${rv}`, server.tls, 'w-', watchPods),
   );
   try {
     await Promise.all(watchers.map((w) => w.opened));
+    metrics.push(await watchMetrics(server, via, `${watcherCount} watchers connected`));
     const sent = new Float64Array(watchPods);
     const acked = new Float64Array(watchPods);
     const cpuBefore = cpuTimeMs(server.pid);
     progress.start(`creates with ${watcherCount} watchers`, watchPods);
     const r = await runPool(0, watchPods, concurrency, async (i) => {
       sent[i] = performance.now();
-      const res = await httpRequest(agent, 'POST', podsUrl, podManifest(`w-${i}`, namespace, 'watch'));
+      const res = await httpRequest(via, 'POST', podsUrl, podManifest(`w-${i}`, namespace, 'watch'));
       acked[i] = performance.now();
       return res.status === 201 ? undefined : `${res.status} ${res.body.slice(0, 300)}`;
     }, (n) => progress.update(n));
@@ -330,6 +461,7 @@ async function measureWatch(server: WharfServer, agent: Agent, podsUrl: string):
     }
     progress.stop();
     const serverCpuMs = cpuTimeMs(server.pid) - cpuBefore;
+    metrics.push(await watchMetrics(server, via, `after ${watchPods} events, watchers still connected`));
 
     const lagAck: number[] = [];
     const lagSend: number[] = [];
@@ -370,6 +502,7 @@ async function measureWatch(server: WharfServer, agent: Agent, podsUrl: string):
       beforeAck,
       createsPerSec: (watchPods * 1000) / r.elapsedMs,
       serverCpuMs,
+      metrics,
     };
   } finally {
     for (const w of watchers) w.close();
@@ -436,11 +569,39 @@ function report(): void {
         `creates during fan-out ${f(watch.createsPerSec, 0)}/s; server CPU during the phase ${f(watch.serverCpuMs, 0)} ms` +
         (watch.failures.length ? `; stream failures: ${watch.failures.join('; ')}` : ''),
     );
-    const sites = storageWatchSites(serverRoot);
+    const num = (n: number | undefined) => (n === undefined ? 'absent' : String(n));
     lines.push(
-      `storage watches: no metrics endpoint to count them at run time; the built server opens storage watches only at ` +
-        `${sites.join(', ') || '(no call site found)'} (the watch cache, once per resource), so the ${watch.watchers} watchers share one`,
+      `/metrics: ` +
+        watch.metrics.map((m) => `${m.when}: wharf_storage_watches ${num(m.storageWatches)}, apiserver_registered_watchers{group="",kind="Pod"} ${num(m.podWatchers)}`).join('; '),
     );
+  }
+  const auth = results.authOverhead;
+  if (auth) {
+    const rounds = Array.from({ length: authRounds }, (_, k) => k + 1);
+    const authRows: string[][] = [['Server', ...rounds.map((k) => `creates/s run ${k}`), 'creates/s median', ...rounds.map((k) => `p99 ms run ${k}`), 'p99 median (ms)', 'server CPU/create (µs)', 'failed']];
+    for (const security of securityModes) {
+      const of = auth.runs.filter((r) => r.security === security);
+      const m = auth.median[security];
+      authRows.push([
+        securityLabel[security],
+        ...of.map((r) => f(r.perSec, 0)),
+        f(m.perSec, 0),
+        ...of.map((r) => f(r.latency.p99, 1)),
+        f(m.p99, 1),
+        f(m.serverCpuPerCreateUs, 0),
+        String(of.reduce((n, r) => n + r.errors, 0)),
+      ]);
+    }
+    const pct = (v: number) => `${v >= 0 ? '+' : ''}${f(v, 1)} %`;
+    const overheadRows: string[][] = [['Overhead (medians)', 'creates/s lower by', 'p99 higher by', 'Target', 'Met']];
+    const row = (label: string, o: Overhead) => [label, pct(o.throughputLossPct), pct(o.p99IncreasePct), '< 10 % each', ok(o.throughputLossPct < 10 && o.p99IncreasePct < 10)];
+    overheadRows.push(row('authn + authz: (c) vs (b)', auth.authz));
+    overheadRows.push(row('TLS + authn + authz: (c) vs (a)', auth.tlsAuthz));
+    lines.push('');
+    lines.push(`authentication and authorization overhead: ${auth.pods} creates from ${auth.concurrency} clients per run, fresh server each run, modes alternating a, b, c for ${authRounds} rounds`);
+    lines.push(opts.markdown ? renderMarkdownTable(authRows) : renderTable(authRows));
+    lines.push('');
+    lines.push(opts.markdown ? renderMarkdownTable(overheadRows) : renderTable(overheadRows));
   }
   if (memory) {
     lines.push(

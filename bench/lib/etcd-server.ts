@@ -50,7 +50,7 @@ export async function startEtcd(procs: ChildProcesses, dataDir: string, binary =
   for (;;) {
     if (exitedEarly) throw exitedEarly;
     try {
-      const r = await httpRequest(undefined, 'GET', `${clientUrl}/health`);
+      const r = await httpRequest({}, 'GET', `${clientUrl}/health`);
       if (r.status === 200 && r.body.includes('true')) break;
     } catch {
       // not listening yet

@@ -1,5 +1,6 @@
-import { request, type ClientRequest } from 'node:http';
+import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { send, type TlsCredentials } from './http-client.js';
 
 export interface WatchStream {
   /** Resolves when the server answered the watch with its headers. */
@@ -21,7 +22,7 @@ export interface WatchStream {
  * and the object's name are picked out of each line: parsing 200,000 events fully would load the benchmark's
  * own CPU (which shares the machine with the server) and inflate the measured lag.
  */
-export function openWatch(url: string, namePrefix: string, expected: number): WatchStream {
+export function openWatch(url: string, tls: TlsCredentials | undefined, namePrefix: string, expected: number): WatchStream {
   const stream: WatchStream = {
     opened: Promise.resolve(),
     received: new Float64Array(expected),
@@ -34,7 +35,8 @@ export function openWatch(url: string, namePrefix: string, expected: number): Wa
   let req: ClientRequest | undefined;
   let closing = false;
   stream.opened = new Promise<void>((resolve, reject) => {
-    req = request(url, { method: 'GET', agent: false, headers: { accept: 'application/json' } }, (res) => {
+    // One connection per watcher (no shared agent), as separate clients would hold them.
+    req = send(url, { method: 'GET', headers: { accept: 'application/json' } }, { tls }, (res) => {
       if (res.statusCode !== 200) {
         stream.failure = `watch answered ${res.statusCode}`;
         reject(new Error(stream.failure));

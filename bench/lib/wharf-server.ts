@@ -1,12 +1,29 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parse } from 'yaml';
 import type { ChildProcesses } from './child-processes.js';
-import { httpRequest } from './http-client.js';
+import { httpRequest, type TlsCredentials } from './http-client.js';
+
+/**
+ * How `wharf up` guards its API: `secure` is its default (TLS, client-certificate authentication, RBAC),
+ * `always-allow` keeps TLS and authentication but skips RBAC, `insecure-http` is plain HTTP with neither.
+ */
+export type WharfSecurity = 'secure' | 'always-allow' | 'insecure-http';
+
+const securityArgs: Record<WharfSecurity, string[]> = {
+  secure: [],
+  'always-allow': ['--authorization-mode', 'AlwaysAllow'],
+  'insecure-http': ['--insecure-http'],
+};
 
 export interface WharfServer {
   pid: number;
   port: number;
   baseUrl: string;
+  security: WharfSecurity;
+  /** The CA and the admin's client certificate from the written kubeconfig (undefined over plain HTTP). */
+  tls: TlsCredentials | undefined;
   /** Milliseconds from spawn to the first `GET /readyz` answered 200. */
   readyMs: number;
   /** Everything the server wrote to stderr so far (for error reports). */
@@ -22,12 +39,29 @@ export interface WharfServerOptions {
   port?: number;
   /** When set, the server runs under `node --cpu-prof` and writes its profile here on exit. */
   cpuProfDir?: string;
+  /** Default `secure`. */
+  security?: WharfSecurity;
+  /**
+   * Credentials known from an earlier start on the same data dir (its PKI is kept): with a fixed port they let
+   * /readyz be polled over TLS from spawn, before the kubeconfig is written again.
+   */
+  tls?: TlsCredentials;
 }
 
 /** Starts `wharf up` as its own process and waits until it prints its address and answers /readyz. */
 export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions): Promise<WharfServer> {
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const args = [...nodeArgs, path.join(opts.root, 'bin', 'wharf.js'), 'up', '--data-dir', opts.dataDir, '--port', String(opts.port ?? 0), '--host', '127.0.0.1'];
+  const security = opts.security ?? 'secure';
+  const scheme = security === 'insecure-http' ? 'http' : 'https';
+  const args = [
+    ...nodeArgs,
+    path.join(opts.root, 'bin', 'wharf.js'),
+    'up',
+    '--data-dir', opts.dataDir,
+    '--port', String(opts.port ?? 0),
+    '--host', '127.0.0.1',
+    ...securityArgs[security],
+  ];
   const started = performance.now();
   const child = procs.spawn(process.execPath, args, { cwd: opts.root });
   const pid = child.pid!;
@@ -45,25 +79,30 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
   const printedPort = new Promise<number>((resolve) => {
     child.stdout!.on('data', (c: Buffer) => {
       stdout += c.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      const m = /listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
       if (m) resolve(Number(m[1]));
     });
   });
 
   let port: number;
   let readyMs: number;
-  if (opts.port) {
+  let tls = opts.tls;
+  if (opts.port && (tls || security === 'insecure-http')) {
     port = opts.port;
-    readyMs = await Promise.race([pollReady(`http://127.0.0.1:${port}`, started), exited]);
+    readyMs = await Promise.race([pollReady(`${scheme}://127.0.0.1:${port}`, tls, started), exited]);
   } else {
     port = await Promise.race([printedPort, exited, timeout(30_000, 'wharf did not print its address')]);
-    readyMs = await Promise.race([pollReady(`http://127.0.0.1:${port}`, started), exited]);
+    // The kubeconfig is written before the address is printed.
+    if (security !== 'insecure-http') tls = kubeconfigCredentials(path.join(opts.dataDir, 'kubeconfig'));
+    readyMs = await Promise.race([pollReady(`${scheme}://127.0.0.1:${port}`, tls, started), exited]);
   }
   child.stdout!.resume();
   return {
     pid,
     port,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `${scheme}://127.0.0.1:${port}`,
+    security,
+    tls,
     readyMs,
     stderr: () => stderr,
     stop: async () => {
@@ -73,11 +112,27 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
   };
 }
 
-async function pollReady(baseUrl: string, started: number): Promise<number> {
+/** The cluster CA and the client certificate and key of a kubeconfig's first cluster and user. */
+export function kubeconfigCredentials(file: string): TlsCredentials {
+  const config = parse(readFileSync(file, 'utf8')) as {
+    clusters?: { cluster?: Record<string, unknown> }[];
+    users?: { user?: Record<string, unknown> }[];
+  };
+  const cluster = config.clusters?.[0]?.cluster ?? {};
+  const user = config.users?.[0]?.user ?? {};
+  const pem = (from: Record<string, unknown>, field: string) => {
+    const v = from[field];
+    if (typeof v !== 'string') throw new Error(`${file}: no ${field}`);
+    return Buffer.from(v, 'base64').toString('utf8');
+  };
+  return { ca: pem(cluster, 'certificate-authority-data'), cert: pem(user, 'client-certificate-data'), key: pem(user, 'client-key-data') };
+}
+
+async function pollReady(baseUrl: string, tls: TlsCredentials | undefined, started: number): Promise<number> {
   const deadline = started + 30_000;
   for (;;) {
     try {
-      const r = await httpRequest(undefined, 'GET', `${baseUrl}/readyz`);
+      const r = await httpRequest({ tls }, 'GET', `${baseUrl}/readyz`);
       if (r.status === 200) return performance.now() - started;
     } catch {
       // not listening yet
