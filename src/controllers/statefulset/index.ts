@@ -1,0 +1,39 @@
+import { controllerFor, controllerOwnerKeys, type Manager } from '../../client/index.js';
+import type { ControllerEntry } from '../index.js';
+import { PendingWrites } from '../workload-internal/pending-writes.js';
+import { StatefulSetReconciler } from './stateful-set-reconciler.js';
+
+/** Keeps StatefulSets' pods and claims in step with their specs (see `StatefulSetReconciler`). */
+export const statefulSetController: ControllerEntry = {
+  name: 'statefulset',
+  setup(manager: Manager): void {
+    const setsResource = manager.resource('apps', 'v1', 'statefulsets');
+    const podsResource = manager.resource('', 'v1', 'pods');
+    const claimsResource = manager.resource('', 'v1', 'persistentvolumeclaims');
+    const sets = manager.informers.informerFor(setsResource);
+    const pods = manager.informers.informerFor(podsResource);
+    const claims = manager.informers.informerFor(claimsResource);
+    const reconciler = new StatefulSetReconciler({
+      client: manager.client,
+      recorder: manager.recorder('statefulset-controller'),
+      sets,
+      pods,
+      claims,
+      podsResource,
+      claimsResource,
+      setsResource,
+      pendingPods: new PendingWrites(pods),
+    });
+    const ownerKeys = controllerOwnerKeys(setsResource);
+    const controller = controllerFor(manager.informers, setsResource)
+      .named('statefulset-controller')
+      .owns(podsResource)
+      // Claims are owned by the set only under some retention policies, so map them by any owner reference.
+      .watches(claimsResource, (c) => {
+        const ref = c.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet' && r.apiVersion.startsWith('apps/'));
+        return ref ? [`${c.metadata.namespace}/${ref.name}`] : ownerKeys(c);
+      })
+      .complete(reconciler, { workers: 4, logger: manager.logger });
+    manager.add(controller);
+  },
+};
