@@ -19,7 +19,7 @@ function statefulSet(name: string, replicas: number, extra: Record<string, unkno
   };
 }
 
-const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name).sort();
+const names = (pods: KubeObject[]) => pods.map((p) => p.metadata.name ?? '').sort();
 
 test('StatefulSet OrderedReady creates pods one at a time with claims, then scales down from the highest ordinal', async () => {
   const h = await startControllers([statefulSetController]);
