@@ -1,0 +1,15 @@
+import type { ControllerEntry } from '../index.js';
+import { ReplicaManager, replicaSetSelector } from '../internal/replica-manager.js';
+
+/** ReplicaSets: keeps `spec.replicas` pods matching the selector, adopting orphans and releasing strays. */
+export const replicaSetController: ControllerEntry = {
+  name: 'replicaset',
+  setup(manager) {
+    ReplicaManager.setup(manager, {
+      name: 'replicaset',
+      component: 'replicaset-controller',
+      resource: manager.resource('apps', 'v1', 'replicasets'),
+      selectorOf: replicaSetSelector,
+    });
+  },
+};
