@@ -23,6 +23,7 @@ import { storageClass } from './storage/storage-class.js';
 import { eventV1 } from './events/event.js';
 import { endpointSlice } from './discovery/endpoint-slice.js';
 import { podDisruptionBudget } from './policy/pod-disruption-budget.js';
+import { priorityClass } from './scheduling/priority-class.js';
 import { role } from './rbac/role.js';
 import { clusterRole } from './rbac/cluster-role.js';
 import { roleBinding } from './rbac/role-binding.js';
@@ -61,6 +62,7 @@ export const builtinResources: readonly ResourceDefinition[] = [
   eventV1,
   endpointSlice,
   podDisruptionBudget,
+  priorityClass,
   role,
   clusterRole,
   roleBinding,
