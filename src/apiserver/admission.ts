@@ -3,6 +3,7 @@ import { defaultPodOnlyFields } from '../api/validation/pod-spec.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PodSecurityAdmission, type PodSecurityPolicy } from './admission/pod-security.js';
+import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import { admissionName, emptyResult, type AdmissionAttributes, type AdmissionResult, type ObjectLister, type QuotaStatusWriter } from './admission/types.js';
@@ -36,6 +37,7 @@ export class Admission {
   private readonly services: ServiceAllocator;
   private readonly lifecycle: NamespaceLifecycle;
   private readonly podSecurity: PodSecurityAdmission;
+  private readonly priority: PriorityAdmission;
   private readonly serviceAccounts?: ServiceAccountAdmission;
   private readonly limitRanger?: LimitRanger;
   private readonly quota?: ResourceQuotaAdmission;
@@ -57,6 +59,7 @@ export class Admission {
       exemptUsers: opts.podSecurityExemptions?.users,
       exemptRuntimeClasses: opts.podSecurityExemptions?.runtimeClasses,
     });
+    this.priority = new PriorityAdmission(opts.list);
     if (opts.list) {
       this.serviceAccounts = new ServiceAccountAdmission(opts.list, opts.tokenVolumeSuffix);
       this.limitRanger = new LimitRanger(opts.list);
@@ -105,6 +108,7 @@ export class Admission {
     }
     await this.limitRanger?.mutate(a);
     await this.serviceAccounts?.admit(a);
+    await this.priority.admit(a);
     if (def.group === '' && def.plural === 'services' && subresource === undefined) {
       const errors = await this.services.allocate(obj, old);
       if (errors.length > 0) throw invalid('Service', '', obj.metadata.name ?? '', errors);
@@ -131,6 +135,7 @@ export class Admission {
       user,
     };
     await this.lifecycle.admit(a);
+    await this.priority.admit(a);
     if (this.quota && a.namespace) this.scheduleQuotaResync(a.namespace);
     return emptyResult();
   }
