@@ -1,0 +1,129 @@
+import { ApiClient, type Logger } from '../client/index.js';
+import { NodeAgent } from './agent.js';
+import { NodeHost } from './node-host.js';
+import type { NodeTaint } from './node-object.js';
+import { fleetNodeIp, hashedNodeIndex, podCidrFor } from './pod-ip-allocator.js';
+import { SimulatedRuntime } from './runtimes/simulated-runtime.js';
+import { startSimulatedNodes } from './simulated-nodes.js';
+
+/** `wharf node` options, as parsed from its flags. */
+export interface NodeCommandOptions {
+  kubeconfig: string;
+  /** The node's name; with `simulated` the nodes are `<name>-0`..`<name>-(N-1)`. */
+  name: string;
+  /** Run N simulated nodes. Without it one node runs, also simulated until Wharf has its container runtime. */
+  simulated?: number;
+  zone?: string;
+  region?: string;
+  cpu?: string;
+  memory?: string;
+  pods?: number;
+  labels?: Record<string, string>;
+  taints?: NodeTaint[];
+  /** `10.x.y.0/24`; derived from the name when absent (a fleet's from its first node's). */
+  podCidr?: string;
+  startupDelayMs?: number;
+  renewIntervalMs?: number;
+  leaseDurationSeconds?: number;
+  /** Stops the node(s); SIGINT and SIGTERM do when absent. */
+  signal?: AbortSignal;
+  /** Progress lines ("node x registered"); stdout by default. */
+  out?: (line: string) => void;
+  logger?: Logger;
+}
+
+/**
+ * Runs `wharf node`: joins one node (or a simulated fleet) to the cluster a kubeconfig points at, from
+ * this process or another machine, until the signal aborts. Resolves once stopped.
+ *
+ * @example
+ * await runNodeCommand({ kubeconfig: '/etc/wharf/admin.conf', name: 'edge-1', simulated: 10 });
+ */
+export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
+  const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'node' });
+  const abort = new AbortController();
+  let removeSignals = (): void => {};
+  if (opts.signal) {
+    if (opts.signal.aborted) abort.abort();
+    else opts.signal.addEventListener('abort', () => abort.abort(), { once: true });
+  } else {
+    const onSignal = (): void => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    removeSignals = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  }
+  const stopped = new Promise<void>((resolve) => (abort.signal.aborted ? resolve() : abort.signal.addEventListener('abort', () => resolve(), { once: true })));
+  try {
+    if (opts.simulated !== undefined) {
+      const fleet = startSimulatedNodes({
+        client,
+        count: opts.simulated,
+        namePrefix: `${opts.name}-`,
+        zones: opts.zone ? [opts.zone] : undefined,
+        region: opts.region,
+        cpu: opts.cpu,
+        memory: opts.memory,
+        pods: opts.pods,
+        labels: opts.labels,
+        taints: opts.taints,
+        startupDelayMs: opts.startupDelayMs,
+        renewIntervalMs: opts.renewIntervalMs,
+        leaseDurationSeconds: opts.leaseDurationSeconds,
+        // Joined fleets take indexes from the name so two fleets' pod CIDRs rarely meet.
+        firstIndex: Math.max(0, Math.min(hashedNodeIndex(opts.name) & ~1023, (1 << 15) - opts.simulated)),
+        logger: opts.logger,
+        signal: abort.signal,
+      });
+      await fleet.ready().catch((e) => {
+        if (!abort.signal.aborted) throw e;
+      });
+      if (!abort.signal.aborted) out(`${opts.simulated} simulated nodes ${opts.name}-0..${opts.name}-${opts.simulated - 1} registered`);
+      await stopped;
+      await fleet.stop();
+      return;
+    }
+    // One node, watching only its own pods and Node.
+    const host = new NodeHost({
+      client,
+      podSelection: { fieldSelector: `spec.nodeName=${opts.name}` },
+      nodeSelection: { fieldSelector: `metadata.name=${opts.name}` },
+      renewIntervalMs: opts.renewIntervalMs,
+      leaseDurationSeconds: opts.leaseDurationSeconds,
+      workers: 8,
+      logger: opts.logger,
+    });
+    const index = hashedNodeIndex(opts.name);
+    const agent = new NodeAgent({
+      host,
+      runtime: new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs }),
+      config: {
+        name: opts.name,
+        cpu: opts.cpu ?? '4',
+        memory: opts.memory ?? '32Gi',
+        pods: opts.pods ?? 110,
+        ephemeralStorage: '100Gi',
+        arch: process.arch === 'arm64' ? 'arm64' : 'amd64',
+        zone: opts.zone,
+        region: opts.region,
+        labels: opts.labels ?? {},
+        taints: opts.taints ?? [],
+        podCIDR: opts.podCidr ?? podCidrFor(index),
+        internalIP: fleetNodeIp(index),
+        osImage: 'Wharf node (simulated runtime)',
+      },
+    });
+    host.start(abort.signal);
+    await agent.register(abort.signal);
+    out(`node ${opts.name} registered`);
+    await stopped;
+    agent.stop();
+    await host.stop();
+  } finally {
+    removeSignals();
+    client.close();
+  }
+}
