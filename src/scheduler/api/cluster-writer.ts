@@ -1,0 +1,185 @@
+import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
+import { resourcePath, type ApiClient, type EventRecorder, type Logger } from '../../client/index.js';
+import { DEFAULT_SCHEDULER_NAME } from '../config/defaults.js';
+import type { VolumeBindingDecision } from '../framework/interfaces.js';
+import { podScheduledCondition, type SchedulingFailure } from '../scheduler.js';
+import { InFlightLimit } from './in-flight-limit.js';
+import { podsResource, pvcResource, pvResource } from './resources.js';
+
+/** The annotation that asks a provisioner to create the volume where the pod goes. */
+export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
+/** Marks a PV-PVC binding as made by a controller rather than asked for by the user. */
+export const BOUND_BY_CONTROLLER_ANNOTATION = 'pv.kubernetes.io/bound-by-controller';
+
+/** Event notes are at most this long (Kubernetes' NoteLengthLimit). */
+const NOTE_LENGTH_LIMIT = 1024;
+
+/** Shortens an event message the way the scheduler does before recording it. */
+export function truncateMessage(message: string): string {
+  if (message.length <= NOTE_LENGTH_LIMIT) return message;
+  const suffix = ' ...';
+  return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
+}
+
+export interface ClusterWriterOptions {
+  client: ApiClient;
+  /** The event recorder of a profile (its schedulerName is the reporting component). */
+  recorder(schedulerName: string): EventRecorder;
+  /** The informer's current copy of a pod (namespace, name), undefined once it is gone. */
+  currentPod(namespace: string, name: string): Pod | undefined;
+  /** The informer's current copy of a PVC or PV. */
+  currentClaim(namespace: string, name: string): KubeObject | undefined;
+  currentVolume(name: string): KubeObject | undefined;
+  logger: Logger;
+  /** Bindings and status writes in flight at once; 256 by default. */
+  maxInFlight?: number;
+}
+
+function asObject(pod: Pod): KubeObject {
+  return { ...(pod as unknown as KubeObject), apiVersion: 'v1', kind: 'Pod' };
+}
+
+function splitKey(key: string): [string, string] {
+  const slash = key.indexOf('/');
+  return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+/**
+ * Everything the scheduler writes to the API: bindings (POST pods/<name>/binding), preemption
+ * (DisruptionTarget condition, DELETE, Preempted event), volume decisions, the PodScheduled condition
+ * and nominated node of failed pods, and the Scheduled / FailedScheduling events.
+ */
+export class ClusterWriter {
+  private readonly limit: InFlightLimit;
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: ClusterWriterOptions) {
+    this.limit = new InFlightLimit(opts.maxInFlight ?? 256);
+  }
+
+  /** POST pods/<name>/binding; the scheduler forgets the pod and retries it if this rejects. */
+  bind(pod: Pod, nodeName: string): Promise<void> {
+    const m = pod.metadata ?? {};
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: m.name, namespace: m.namespace, ...(m.uid ? { uid: m.uid } : {}) },
+      target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+    };
+    return this.limit.run(async () => {
+      await this.opts.client.request('POST', resourcePath(podsResource, m.namespace, m.name, 'binding'), body);
+    });
+  }
+
+  /** Preempts a victim: marks why it goes, deletes it (this very pod, by UID) and tells its owner by an event. */
+  async evict(victim: Pod, preemptor: Pod): Promise<void> {
+    const m = victim.metadata ?? {};
+    const ns = m.namespace ?? 'default';
+    const name = m.name ?? '';
+    const schedulerName = preemptor.spec?.schedulerName || DEFAULT_SCHEDULER_NAME;
+    const condition: PodCondition = {
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'PreemptionByScheduler',
+      message: `${schedulerName}: preempting to accommodate a higher priority pod`,
+      lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+    await this.limit.run(async () => {
+      try {
+        await this.opts.client.patch(podsResource, name, { status: { conditions: [condition] } }, { type: 'strategic', namespace: ns, subresource: 'status' });
+        await this.opts.client.delete(podsResource, name, { namespace: ns, ...(m.uid ? { preconditions: { uid: m.uid } } : {}) });
+      } catch (e) {
+        // Gone already, or replaced by a namesake: nothing of this victim is left to remove.
+        if (isNotFound(e) || isConflict(e)) return;
+        throw e;
+      }
+    });
+    const node = victim.spec?.nodeName ?? '';
+    this.opts.recorder(schedulerName).event(asObject(victim), 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid ?? ''} on node ${node}`);
+  }
+
+  /**
+   * Writes what VolumeBinding decided before the pod is bound: static PVs get the claim's reference,
+   * claims to provision get the selected-node annotation a provisioner waits for.
+   */
+  async bindVolumes(_pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
+    const { client } = this.opts;
+    for (const [claimKey, pvName] of decision.staticBindings) {
+      const [ns, claimName] = splitKey(claimKey);
+      const claim = this.opts.currentClaim(ns, claimName);
+      const claimRef: Record<string, string> = { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: ns, name: claimName };
+      if (claim?.metadata.uid) claimRef.uid = claim.metadata.uid;
+      if (claim?.metadata.resourceVersion) claimRef.resourceVersion = claim.metadata.resourceVersion;
+      const pv = this.opts.currentVolume(pvName);
+      const bound = (pv?.spec as { claimRef?: { name?: string; namespace?: string } } | undefined)?.claimRef;
+      if (bound?.name === claimName && bound.namespace === ns) continue;
+      await client.patch(
+        pvResource,
+        pvName,
+        { metadata: { annotations: { [BOUND_BY_CONTROLLER_ANNOTATION]: 'yes' } }, spec: { claimRef } },
+        { type: 'merge' },
+      );
+    }
+    for (const claimKey of decision.provision) {
+      const [ns, claimName] = splitKey(claimKey);
+      const claim = this.opts.currentClaim(ns, claimName);
+      if (claim?.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) continue;
+      await client.patch(pvcResource, claimName, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } }, { type: 'merge', namespace: ns });
+    }
+  }
+
+  onScheduled(pod: Pod, _nodeName: string, message: string): void {
+    this.opts.recorder(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME).event(asObject(pod), 'Normal', 'Scheduled', message);
+  }
+
+  /**
+   * A failed attempt: a FailedScheduling event, and the PodScheduled=False condition and nominated node
+   * on the pod's status, written only when they changed (a pod retried many times is patched once).
+   */
+  onFailure(pod: Pod, failure: SchedulingFailure): void {
+    const m = pod.metadata ?? {};
+    const current = this.opts.currentPod(m.namespace ?? 'default', m.name ?? '');
+    // Deleted, replaced or bound meanwhile: the failure is old news.
+    if (!current || (m.uid && current.metadata?.uid !== m.uid) || current.spec?.nodeName) return;
+    this.opts.recorder(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME).event(asObject(current), 'Warning', 'FailedScheduling', truncateMessage(failure.message));
+    const patch = statusPatch(current, failure);
+    if (!patch) return;
+    this.track(
+      this.limit
+        .run(() => this.opts.client.patch(podsResource, m.name ?? '', patch, { type: 'strategic', namespace: m.namespace, subresource: 'status' }))
+        .catch((e) => {
+          if (!isNotFound(e)) this.opts.logger(`updating the status of pod ${m.namespace}/${m.name} failed`, e);
+        }),
+    );
+  }
+
+  /** Resolves when every write started so far has settled (events are flushed by their recorders). */
+  async flush(): Promise<void> {
+    await this.limit.idle();
+    while (this.background.size) await Promise.allSettled([...this.background]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+  }
+}
+
+/** The status patch a failure asks for, or undefined when the pod already says so. */
+export function statusPatch(pod: Pod, failure: SchedulingFailure): { status: Record<string, unknown> } | undefined {
+  const wanted = podScheduledCondition(failure);
+  const existing = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  const conditionChanged = !existing || existing.status !== wanted.status || existing.reason !== wanted.reason || existing.message !== wanted.message;
+  const nominated = failure.nominatedNodeName;
+  const nominationChanged = nominated !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominated;
+  if (!conditionChanged && !nominationChanged) return undefined;
+  const status: Record<string, unknown> = {};
+  if (conditionChanged) {
+    // The transition time moves only when the status does.
+    if (existing && existing.status === wanted.status && existing.lastTransitionTime) wanted.lastTransitionTime = existing.lastTransitionTime;
+    status.conditions = [{ ...wanted, lastProbeTime: null }];
+  }
+  if (nominationChanged) status.nominatedNodeName = nominated === '' ? null : nominated;
+  return { status };
+}
