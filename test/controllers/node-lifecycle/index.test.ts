@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../src/api/index.js';
+import { events, nodes, pods, eventually, quiet, startApi } from '../../client/fixtures.js';
+import { startSimulatedNodes } from '../../../src/node/index.js';
+import { nodeLifecycle } from '../../../src/controllers/node-lifecycle/index.js';
+import { conditionOf, createBound, getPod, phaseOf, simPod } from '../../node/fixtures.js';
+import { createSilentNode, runControllers, taintsOf } from './fixtures.js';
+
+const hasTaint = (n: KubeObject, key: string, effect: string): boolean => taintsOf(n).some((t) => t.key === key && t.effect === effect);
+
+test('node-lifecycle marks a stopped agent\'s node Unknown, taints it, marks and evicts its pods; a returning agent clears it', async () => {
+  const api = await startApi();
+  const healthy = startSimulatedNodes({ client: api.client, count: 1, namePrefix: 'a-', startupDelayMs: 0, renewIntervalMs: 100, logger: quiet });
+  let failing = startSimulatedNodes({ client: api.client, count: 1, namePrefix: 'b-', startupDelayMs: 0, renewIntervalMs: 100, logger: quiet });
+  const ctl = runControllers(api.client, [nodeLifecycle]);
+  try {
+    await Promise.all([healthy.ready(), failing.ready()]);
+    await createBound(api.client, simPod('plain'), 'b-0');
+    await createBound(api.client, simPod('patient', { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }] }), 'b-0');
+    await createBound(api.client, simPod('forever', { tolerations: [{ operator: 'Exists' }] }), 'b-0');
+    await eventually(async () => (await Promise.all(['plain', 'patient', 'forever'].map((n) => getPod(api.client, n)))).every((p) => phaseOf(p) === 'Running'), 3000, 'pods Running');
+
+    await failing.stop();
+    const stoppedAt = Date.now();
+    await eventually(async () => conditionOf(await api.client.get(nodes, 'b-0'), 'Ready')?.status === 'Unknown', 4000, 'Ready=Unknown');
+    const node = await api.client.get(nodes, 'b-0');
+    const ready = conditionOf(node, 'Ready')!;
+    assert.equal(ready.reason, 'NodeStatusUnknown');
+    assert.equal(ready.message, 'Kubelet stopped posting node status.');
+    for (const t of ['MemoryPressure', 'DiskPressure', 'PIDPressure']) assert.equal(conditionOf(node, t)?.status, 'Unknown', t);
+    await eventually(async () => {
+      const n = await api.client.get(nodes, 'b-0');
+      return hasTaint(n, 'node.kubernetes.io/unreachable', 'NoSchedule') && hasTaint(n, 'node.kubernetes.io/unreachable', 'NoExecute');
+    }, 3000, 'unreachable taints');
+    const noExecute = taintsOf(await api.client.get(nodes, 'b-0')).find((t) => t.effect === 'NoExecute')!;
+    assert.ok(noExecute.timeAdded, 'NoExecute taints carry timeAdded');
+    // The healthy node is untouched.
+    assert.equal(taintsOf(await api.client.get(nodes, 'a-0')).length, 0);
+
+    // Pods: marked not Ready; the intolerant one is evicted at once (it stays terminating: no agent confirms).
+    await eventually(async () => conditionOf(await getPod(api.client, 'forever'), 'Ready')?.status === 'False', 3000, 'pod not Ready');
+    await eventually(async () => Boolean((await getPod(api.client, 'plain')).metadata.deletionTimestamp), 3000, 'plain evicted');
+    assert.equal(conditionOf(await getPod(api.client, 'plain'), 'DisruptionTarget')?.reason, 'DeletionByTaintManager');
+    assert.equal((await getPod(api.client, 'patient')).metadata.deletionTimestamp, undefined);
+    await eventually(async () => Boolean((await getPod(api.client, 'patient')).metadata.deletionTimestamp), 4000, 'patient evicted after its toleration');
+    assert.ok(Date.now() - stoppedAt >= 2000);
+    assert.equal((await getPod(api.client, 'forever')).metadata.deletionTimestamp, undefined);
+    await ctl.manager.flushEvents();
+    const reasons = (await api.client.list(events)).items.map((e) => e.reason as string);
+    assert.ok(reasons.includes('NodeNotReady'));
+    assert.ok(reasons.includes('TaintManagerEviction'));
+
+    // The agent comes back: Ready, untainted, and it finishes the evicted pods' deletion.
+    failing = startSimulatedNodes({ client: api.client, count: 1, namePrefix: 'b-', startupDelayMs: 0, renewIntervalMs: 100, logger: quiet });
+    await failing.ready();
+    await eventually(async () => {
+      const n = await api.client.get(nodes, 'b-0');
+      return conditionOf(n, 'Ready')?.status === 'True' && taintsOf(n).length === 0;
+    }, 4000, 'Ready and untainted');
+    await eventually(async () => (await api.client.list(pods, { namespace: 'default' })).items.map((p) => p.metadata.name).join() === 'forever', 4000, 'evicted pods gone');
+    await eventually(async () => conditionOf(await getPod(api.client, 'forever'), 'Ready')?.status === 'True', 3000, 'pod Ready again');
+  } finally {
+    await ctl.stop();
+    await healthy.stop();
+    await failing.stop();
+    await api.close();
+  }
+});
+
+test('node-lifecycle taints a cordoned node unschedulable and untaints it when uncordoned', async () => {
+  const api = await startApi();
+  const fleet = startSimulatedNodes({ client: api.client, count: 1, logger: quiet });
+  const ctl = runControllers(api.client, [nodeLifecycle]);
+  try {
+    await fleet.ready();
+    await api.client.patch(nodes, 'wharf-node-0', { spec: { unschedulable: true } }, { type: 'merge' });
+    await eventually(async () => hasTaint(await api.client.get(nodes, 'wharf-node-0'), 'node.kubernetes.io/unschedulable', 'NoSchedule'), 3000, 'unschedulable taint');
+    await api.client.patch(nodes, 'wharf-node-0', { spec: { unschedulable: null } }, { type: 'merge' });
+    await eventually(async () => taintsOf(await api.client.get(nodes, 'wharf-node-0')).length === 0, 3000, 'taint removed');
+  } finally {
+    await ctl.stop();
+    await fleet.stop();
+    await api.close();
+  }
+});
+
+test('node-lifecycle taints failed nodes of a zone one at a time at the eviction rate', async () => {
+  const api = await startApi();
+  const fleet = startSimulatedNodes({ client: api.client, count: 6, zones: ['z1'], renewIntervalMs: 100, logger: quiet });
+  // 0.5 nodes a second, a burst of one: the second failed node waits 2 s for its taint.
+  const ctl = runControllers(api.client, [nodeLifecycle], { 'node-lifecycle': { nodeMonitorPeriodMs: 100, nodeMonitorGracePeriodMs: 800, taintPassPeriodMs: 50, evictionRate: 0.5 } });
+  try {
+    await fleet.ready();
+    fleet.stopNode('wharf-node-0');
+    fleet.stopNode('wharf-node-1');
+    const tainted = async () => (await api.client.list(nodes)).items.filter((n) => hasTaint(n, 'node.kubernetes.io/unreachable', 'NoExecute'));
+    await eventually(async () => (await tainted()).length === 1, 4000, 'one tainted');
+    const firstAt = Date.now();
+    await eventually(async () => (await tainted()).length === 2, 5000, 'both tainted');
+    const gap = Date.now() - firstAt;
+    assert.ok(gap >= 1500, `second taint after ${gap} ms`);
+    assert.deepEqual((await tainted()).map((n) => n.metadata.name).sort(), ['wharf-node-0', 'wharf-node-1']);
+  } finally {
+    await ctl.stop();
+    await fleet.stop();
+    await api.close();
+  }
+});
+
+test('node-lifecycle stops NoExecute tainting in a small, mostly failed zone and when every zone is down', async () => {
+  const api = await startApi();
+  // Zone z1: one healthy simulated node and three silent ones (75 % down, more than 2): partial disruption, rate 0.
+  const fleet = startSimulatedNodes({ client: api.client, count: 1, zones: ['z1'], renewIntervalMs: 100, logger: quiet });
+  // Created before the controller starts, so it sees them (and they lapse) in the same pass.
+  for (const n of ['s1', 's2', 's3']) await createSilentNode(api.client, n, 'z1');
+  const ctl = runControllers(api.client, [nodeLifecycle], { 'node-lifecycle': { nodeMonitorPeriodMs: 100, nodeMonitorGracePeriodMs: 800, nodeStartupGracePeriodMs: 800, taintPassPeriodMs: 50, evictionRate: 10 } });
+  try {
+    await fleet.ready();
+    await eventually(async () => (await api.client.list(nodes)).items.filter((n) => conditionOf(n, 'Ready')?.status === 'Unknown').length === 3, 4000, 'three Unknown');
+    await eventually(async () => (await api.client.list(nodes)).items.filter((n) => hasTaint(n, 'node.kubernetes.io/unreachable', 'NoSchedule')).length === 3, 3000, 'NoSchedule taints');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await api.client.list(nodes)).items.filter((n) => hasTaint(n, 'node.kubernetes.io/unreachable', 'NoExecute')).length, 0, 'no NoExecute taint in a partially disrupted small zone');
+
+    // Zone z2 has only silent nodes and the healthy node fails too: every zone fully disrupted, nothing is NoExecute-tainted.
+    await createSilentNode(api.client, 's4', 'z2');
+    fleet.stopNode('wharf-node-0');
+    await eventually(async () => (await api.client.list(nodes)).items.every((n) => conditionOf(n, 'Ready')?.status === 'Unknown'), 4000, 'all Unknown');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await api.client.list(nodes)).items.filter((n) => taintsOf(n).some((t) => t.effect === 'NoExecute')).length, 0);
+  } finally {
+    await ctl.stop();
+    await fleet.stop();
+    await api.close();
+  }
+});
