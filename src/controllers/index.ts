@@ -1,4 +1,8 @@
 import type { Manager } from '../client/index.js';
+import { cronJobController } from './cronjob/index.js';
+import { daemonSetController } from './daemonset/index.js';
+import { jobController, ttlAfterFinishedController } from './job/index.js';
+import { statefulSetController } from './statefulset/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -9,7 +13,13 @@ export interface ControllerEntry {
 }
 
 /** Every controller Wharf runs, by name; `wharf controller-manager --controllers a,b,-c` picks from it. */
-export const controllers: readonly ControllerEntry[] = [];
+export const controllers: readonly ControllerEntry[] = [
+  statefulSetController,
+  daemonSetController,
+  jobController,
+  ttlAfterFinishedController,
+  cronJobController,
+];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */
 export function selectControllers(spec: string[] = ['*']): ControllerEntry[] {
