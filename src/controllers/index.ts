@@ -3,6 +3,8 @@ import { cronJobController } from './cronjob/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { statefulSetController } from './statefulset/index.js';
+import { nodeLifecycle } from './node-lifecycle/index.js';
+import { podGc } from './pod-gc/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -19,6 +21,8 @@ export const controllers: readonly ControllerEntry[] = [
   jobController,
   ttlAfterFinishedController,
   cronJobController,
+  nodeLifecycle,
+  podGc,
 ];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */
