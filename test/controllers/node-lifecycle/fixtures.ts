@@ -1,4 +1,7 @@
 // A controller manager running only the controllers under test, with short timings.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { KubeObject } from '../../../src/api/index.js';
 import { ControllerManager, type ApiClient } from '../../../src/client/index.js';
 import type { ControllerEntry } from '../../../src/controllers/index.js';
@@ -42,4 +45,26 @@ export async function createSilentNode(client: ApiClient, name: string, zone?: s
 
 export function taintsOf(node: KubeObject): { key: string; effect: string; timeAdded?: string }[] {
   return ((node.spec as { taints?: { key: string; effect: string; timeAdded?: string }[] } | undefined)?.taints ?? []);
+}
+
+/** A kubeconfig for a plain-HTTP test server, in a fresh temp dir (also kubectl's cache dir). */
+export function writeKubeconfig(port: number): { kubeconfig: string; dataDir: string; cleanup(): void } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'wharf-node-test-'));
+  const kubeconfig = path.join(dataDir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: test\n  cluster:\n    server: http://127.0.0.1:${port}`,
+      'users:',
+      '- name: admin\n  user: {}',
+      'contexts:',
+      '- name: test\n  context:\n    cluster: test\n    user: admin',
+      'current-context: test',
+      '',
+    ].join('\n'),
+  );
+  return { kubeconfig, dataDir, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }

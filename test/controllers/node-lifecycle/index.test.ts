@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/index.js';
-import { events, nodes, pods, eventually, quiet, startApi } from '../../client/fixtures.js';
+import { events, nodes, pods, eventually, quiet, registry, startApi } from '../../client/fixtures.js';
+import { resourceFor } from '../../../src/client/index.js';
 import { startSimulatedNodes } from '../../../src/node/index.js';
 import { nodeLifecycle } from '../../../src/controllers/node-lifecycle/index.js';
-import { conditionOf, createBound, getPod, phaseOf, simPod } from '../../node/fixtures.js';
-import { createSilentNode, runControllers, taintsOf } from './fixtures.js';
+import { kubectl } from '../../e2e/harness.js';
+import { conditionOf, createBound, getPod, isGone, phaseOf, simPod } from '../../node/fixtures.js';
+import { createSilentNode, runControllers, taintsOf, writeKubeconfig } from './fixtures.js';
+
+const pdbs = resourceFor(registry, 'policy', 'v1', 'poddisruptionbudgets');
 
 const hasTaint = (n: KubeObject, key: string, effect: string): boolean => taintsOf(n).some((t) => t.key === key && t.effect === effect);
 
@@ -132,5 +136,49 @@ test('node-lifecycle stops NoExecute tainting in a small, mostly failed zone and
     await ctl.stop();
     await fleet.stop();
     await api.close();
+  }
+});
+
+test('kubectl cordon, drain (through evictions, held back by a PodDisruptionBudget) and uncordon work on simulated nodes', async () => {
+  const api = await startApi();
+  const cluster = writeKubeconfig(api.port);
+  const fleet = startSimulatedNodes({ client: api.client, count: 2, startupDelayMs: 0, logger: quiet });
+  const ctl = runControllers(api.client, [nodeLifecycle]);
+  try {
+    await fleet.ready();
+    await createBound(api.client, simPod('free', { annotations: { 'wharf.dev/simulate-stop-after': '300ms' } }), 'wharf-node-0');
+    await createBound(api.client, simPod('guarded', { labels: { app: 'web' } }), 'wharf-node-0');
+    await createBound(api.client, simPod('elsewhere'), 'wharf-node-1');
+    await eventually(async () => (await api.client.list(pods, { namespace: 'default' })).items.every((p) => phaseOf(p) === 'Running'), 3000, 'Running');
+    const pdb: KubeObject = await api.client.create<KubeObject>(pdbs, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } });
+    const setAllowed = async (n: number) => {
+      const current = await api.client.get(pdbs, 'web', { namespace: 'default' });
+      await api.client.updateStatus(pdbs, { ...current, status: { observedGeneration: pdb.metadata.generation ?? 1, disruptionsAllowed: n, currentHealthy: 1, desiredHealthy: 1 - n, expectedPods: 1 } });
+    };
+    await setAllowed(0);
+
+    const blocked = await kubectl(cluster, ['drain', 'wharf-node-0', '--force', '--timeout=4s']);
+    assert.notEqual(blocked.code, 0, blocked.stdout);
+    assert.match(blocked.stderr + blocked.stdout, /disruption budget/);
+    assert.equal(((await api.client.get(nodes, 'wharf-node-0')).spec as { unschedulable?: boolean }).unschedulable, true);
+    await eventually(async () => hasTaint(await api.client.get(nodes, 'wharf-node-0'), 'node.kubernetes.io/unschedulable', 'NoSchedule'), 3000, 'cordon taint');
+    assert.equal(await isGone(api.client, 'free'), true, 'the unprotected pod was evicted and removed by its node');
+    assert.equal(await isGone(api.client, 'guarded'), false);
+
+    await setAllowed(1);
+    const drained = await kubectl(cluster, ['drain', 'wharf-node-0', '--force', '--timeout=10s']);
+    assert.equal(drained.code, 0, drained.stderr);
+    assert.match(drained.stdout, /evicted/);
+    assert.equal(await isGone(api.client, 'guarded'), true);
+    assert.equal(await isGone(api.client, 'elsewhere'), false);
+
+    const uncordoned = await kubectl(cluster, ['uncordon', 'wharf-node-0']);
+    assert.equal(uncordoned.code, 0, uncordoned.stderr);
+    await eventually(async () => taintsOf(await api.client.get(nodes, 'wharf-node-0')).length === 0, 3000, 'untainted');
+  } finally {
+    await ctl.stop();
+    await fleet.stop();
+    await api.close();
+    cluster.cleanup();
   }
 });
