@@ -66,11 +66,12 @@ test('DaemonSet runs one pod per eligible node: nodeSelector, taints, toleration
     await h.client.patch(r.daemonSets, 'agent', { spec: { template: { spec: { tolerations: [{ key: 'dedicated', operator: 'Exists' }] } } } }, { namespace: 'default', type: 'strategic' });
     await eventually(async () => (await podNodes(h)).includes('n2'), 5000, 'pod on n2');
 
-    for (const p of await listPods(h.client)) await setPodStatus(h.client, p, 'Ready');
+    // The template changed, so old pods are being replaced too: keep playing kubelet for new ones.
     await eventually(async () => {
+      for (const p of await listPods(h.client)) if (!(p.status as { conditions?: unknown[] }).conditions?.length) await setPodStatus(h.client, p, 'Ready');
       const s = (await h.client.get(r.daemonSets, 'agent', { namespace: 'default' })).status as Record<string, unknown>;
-      return s.desiredNumberScheduled === 3 && s.currentNumberScheduled === 3 && s.numberReady === 3 && s.numberAvailable === 3 && s.numberUnavailable === 0 && s.numberMisscheduled === 0 && s.observedGeneration === 2;
-    }, 5000, 'status');
+      return s.desiredNumberScheduled === 3 && s.currentNumberScheduled === 3 && s.numberReady === 3 && s.numberAvailable === 3 && s.numberUnavailable === 0 && s.numberMisscheduled === 0 && s.observedGeneration === 2 && s.updatedNumberScheduled === 3;
+    }, 10000, 'status');
   } finally {
     await h.close();
   }
