@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/index.js';
 import { jobController, ttlAfterFinishedController } from '../../../src/controllers/job/index.js';
-import { condition, eventually, r, setPodStatus, startControllers, type Harness } from '../workload-internal/harness.js';
+import { condition, eventually, r, runManager, setPodStatus, startControllers, type Harness } from '../workload-internal/harness.js';
 
 const fast = { job: { backoffBaseMs: 50, backoffMaxMs: 200 } };
 
@@ -185,6 +185,37 @@ test('Job activeDeadlineSeconds ends a running Job with DeadlineExceeded; ttlSec
       }
     }, 5000, 'TTL deletion');
   } finally {
+    await h.close();
+  }
+});
+
+test('Job counts each pod once across a controller restart and a second controller catching up', async () => {
+  const h = await startControllers([], fast);
+  let run = runManager(h.client, [jobController], fast);
+  try {
+    await h.client.create(r.jobs, job('restart', { completions: 2, parallelism: 2 }));
+    await eventually(async () => (await jobPods(h, 'restart')).length === 2, 5000, 'two pods');
+    // The controller "crashes"; pods finish while it is down.
+    await run.stop();
+    const pods = await jobPods(h, 'restart');
+    await setPodStatus(h.client, pods[0], 'Succeeded');
+    await setPodStatus(h.client, pods[1], 'Failed');
+    run = runManager(h.client, [jobController], fast);
+    await eventually(async () => st(await getJob(h, 'restart')).failed === 1 && st(await getJob(h, 'restart')).succeeded === 1, 5000, 'counted after restart');
+    await eventually(async () => (await jobPods(h, 'restart')).length === 1, 5000, 'replacement for the failed pod');
+    // Another restart before anything changes must count nothing twice.
+    await run.stop();
+    run = runManager(h.client, [jobController], fast);
+    await new Promise((res) => setTimeout(res, 300));
+    const again = await getJob(h, 'restart');
+    assert.equal(st(again).succeeded, 1);
+    assert.equal(st(again).failed, 1);
+    assert.equal((await jobPods(h, 'restart')).length, 1);
+    await setPodStatus(h.client, (await jobPods(h, 'restart'))[0], 'Succeeded');
+    await eventually(async () => condition(await getJob(h, 'restart'), 'Complete')?.status === 'True', 5000, 'Complete');
+    assert.equal(st(await getJob(h, 'restart')).succeeded, 2);
+  } finally {
+    await run.stop();
     await h.close();
   }
 });

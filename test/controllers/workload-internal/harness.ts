@@ -26,20 +26,31 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startControllers(entries: ControllerEntry[], settings: Record<string, unknown> = {}): Promise<Harness> {
-  const api = await startApi('workload-test');
-  const manager = new ControllerManager({ client: api.client, registry, logger: quiet, settings });
+/** Runs controllers against an existing API server until `stop()`: a "process" that can crash and restart. */
+export function runManager(client: ApiClient, entries: ControllerEntry[], settings: Record<string, unknown> = {}): { manager: ControllerManager; stop(): Promise<void> } {
+  const manager = new ControllerManager({ client, registry, logger: quiet, settings });
   for (const e of entries) e.setup(manager);
   const abort = new AbortController();
   const running = manager.start(abort.signal);
   return {
-    api,
-    client: api.client,
     manager,
-    async close() {
+    async stop() {
       abort.abort();
       await running;
       await manager.informers.stop();
+    },
+  };
+}
+
+export async function startControllers(entries: ControllerEntry[], settings: Record<string, unknown> = {}): Promise<Harness> {
+  const api = await startApi('workload-test');
+  const run = runManager(api.client, entries, settings);
+  return {
+    api,
+    client: api.client,
+    manager: run.manager,
+    async close() {
+      await run.stop();
       await api.close();
     },
   };
