@@ -13,6 +13,7 @@ import {
   type Status,
 } from '../api/index.js';
 import { openApiResponse } from '../api/openapi/index.js';
+import { systemPriorityClasses } from '../api/resources/scheduling/priority-class.js';
 import type { Store } from '../storage/index.js';
 import { Admission, type AdmissionResult } from './admission.js';
 import { sourceIPs, type Auditor, type AuditRequest } from './audit/index.js';
@@ -207,6 +208,13 @@ export class ApiServer implements HandlerContext {
     if (!(await services.find('default', 'kubernetes'))) {
       await this.admit(services.def, svc, undefined, undefined);
       await ignoreExisting(services.create(svc));
+    }
+    const priorityClasses = this.registry.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+    if (priorityClasses) {
+      const store = this.storeFor(priorityClasses);
+      for (const pc of systemPriorityClasses()) {
+        if (!(await store.find(undefined, pc.metadata.name!))) await ignoreExisting(store.create(pc as KubeObject));
+      }
     }
   }
 

@@ -1,4 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiClient, ControllerManager } from '../client/index.js';
+import { selectControllers } from '../controllers/index.js';
+import { parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
+import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
 import { up, type UpOptions } from './up.js';
 
 function portNumber(value: string): number {
@@ -7,11 +11,30 @@ function portNumber(value: string): number {
   return n;
 }
 
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Runs until SIGINT or SIGTERM; the signal given to `run` aborts then. */
+function untilSignalled(): AbortController {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return ac;
+}
+
 const program = new Command('wharf').description('A Kubernetes-compatible control plane for bare-metal clusters');
 
 program
   .command('up')
-  .description('start an all-in-one cluster and write an admin kubeconfig')
+  .description('start an all-in-one cluster (API server, scheduler, controllers, simulated nodes) and write an admin kubeconfig')
   .option('--data-dir <dir>', 'where the cluster keeps its state', './.wharf')
   .option('--port <port>', 'API server port (0 picks a free one)', portNumber, 6443)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -20,10 +43,19 @@ program
   .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['RBAC', 'AlwaysAllow']).default('RBAC'))
   .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (default: Metadata for everything but health checks and lease renewals)')
   .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook')
+  .option('--nodes <n>', 'simulated nodes to run', count, 1)
+  .option('--zones <n>', 'spread the nodes over zones zone-0..zone-(n-1)', count)
+  .option('--node-cpu <cpus>', 'CPU capacity of each simulated node', '4')
+  .option('--node-memory <bytes>', 'memory capacity of each simulated node', '32Gi')
+  .option('--node-pods <n>', 'pod capacity of each simulated node', count, 110)
+  .option('--node-labels <k=v,...>', 'labels for every simulated node', parseNodeLabels)
+  .option('--node-taints <k=v:Effect,...>', 'taints for every simulated node', parseNodeTaints)
+  .option('--controllers <names>', 'controllers to run: * for all, a name to add, -name to leave out', list)
+  .option('--api-server-only', 'run only the API server (no scheduler, controllers or nodes)')
   .action(async (opts: UpOptions) => {
     const cluster = await up(opts);
     console.log(`Wharf API server listening on ${cluster.url}`);
-    console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get namespaces\n`);
+    console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get nodes\n`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -34,6 +66,69 @@ program
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+  });
+
+program
+  .command('scheduler')
+  .description('run the scheduler against a cluster')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig naming the API server and credentials')
+  .option('--config <file>', 'a KubeSchedulerConfiguration file')
+  .option('--leader-elect', 'schedule only while holding the kube-system/kube-scheduler Lease')
+  .action(async (opts: { kubeconfig: string; config?: string; leaderElect?: boolean }) => {
+    await runSchedulerCommand({ kubeconfig: opts.kubeconfig, config: opts.config, leaderElect: Boolean(opts.leaderElect) });
+  });
+
+program
+  .command('controller-manager')
+  .description('run the controllers against a cluster')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig naming the API server and credentials')
+  .option('--controllers <names>', 'controllers to run: * for all, a name to add, -name to leave out', list)
+  .option('--leader-elect', 'act only while holding the kube-system/kube-controller-manager Lease', true)
+  .option('--no-leader-elect', 'act without leader election')
+  .option('--identity <id>', 'this instance in leader election', `${process.pid}`)
+  .action(async (opts: { kubeconfig: string; controllers?: string[]; leaderElect: boolean; identity: string }) => {
+    const ac = untilSignalled();
+    const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'controller-manager' });
+    const manager = new ControllerManager({
+      client,
+      leaderElection: opts.leaderElect ? { namespace: 'kube-system', name: 'kube-controller-manager', identity: opts.identity } : undefined,
+    });
+    for (const c of selectControllers(opts.controllers)) c.setup(manager);
+    await manager.start(ac.signal);
+  });
+
+program
+  .command('node')
+  .description('join a node (or a simulated fleet) to a cluster')
+  .requiredOption('--kubeconfig <file>', 'kubeconfig naming the API server and credentials')
+  .requiredOption('--name <name>', 'the node name (with --simulated N: <name>-0..<name>-(N-1))')
+  .option('--simulated <n>', 'run N simulated nodes', count)
+  .option('--zone <zone>', 'topology.kubernetes.io/zone label')
+  .option('--region <region>', 'topology.kubernetes.io/region label')
+  .option('--cpu <cpus>', 'CPU capacity', '4')
+  .option('--memory <bytes>', 'memory capacity', '32Gi')
+  .option('--pods <n>', 'pod capacity', count, 110)
+  .option('--labels <k=v,...>', 'node labels', parseNodeLabels)
+  .option('--taints <k=v:Effect,...>', 'node taints', parseNodeTaints)
+  .action(async (opts: Parameters<typeof runNodeCommand>[0]) => {
+    await runNodeCommand(opts);
+  });
+
+const explain = program.command('explain').description('explain scheduling decisions');
+explain
+  .command('pod <name>')
+  .description("each plugin's filter verdict and score per node for a pod, pending or placed")
+  .option('-n, --namespace <ns>', 'the pod namespace', 'default')
+  .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG or ./.wharf/kubeconfig)')
+  .option('--top <n>', 'nodes to show scores for', count, 10)
+  .action(async (name: string, opts: { namespace: string; kubeconfig?: string; top: number }) => {
+    const kubeconfig = opts.kubeconfig ?? process.env.KUBECONFIG ?? './.wharf/kubeconfig';
+    const client = ApiClient.fromKubeconfig(kubeconfig, { component: 'explain' });
+    try {
+      console.log(await explainPod(client, opts.namespace, name, opts.top));
+    } finally {
+      client.close();
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,9 +1,12 @@
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { createAuditor } from '../apiserver/audit/index.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
-import { ensurePki } from '../apiserver/pki/index.js';
+import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
+import type { NodeTaint } from '../node/index.js';
+import { startComponents, type Connection, type RunningComponents } from './components.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
 import { SqliteStore } from '../storage/index.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
@@ -16,6 +19,18 @@ export interface UpOptions {
   /** Plain HTTP without authentication or authorization, for those who ask. */
   insecureHttp?: boolean;
   tokenAuthFile?: string;
+  /** Simulated nodes to run in this process (0 for none). */
+  nodes?: number;
+  zones?: number;
+  nodeCpu?: string;
+  nodeMemory?: string;
+  nodePods?: number;
+  nodeLabels?: Record<string, string>;
+  nodeTaints?: NodeTaint[];
+  /** `--controllers a,b,-c` (all by default). */
+  controllers?: string[];
+  /** Start no scheduler, controllers or nodes: the API server alone. */
+  apiServerOnly?: boolean;
   /** `RBAC` (default) or `AlwaysAllow` (authenticate, but let every authenticated request through). */
   authorizationMode?: 'RBAC' | 'AlwaysAllow';
   auditPolicyFile?: string;
@@ -26,6 +41,7 @@ export interface RunningCluster {
   port: number;
   url: string;
   kubeconfig: string;
+  components?: RunningComponents;
   stop: () => Promise<void>;
 }
 
@@ -47,10 +63,17 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   });
   const serverOptions: Omit<ApiServerOptions, 'store'> = { auditor };
   let kubeconfigFor: (url: string) => string;
+  let connectionFor: (url: string, user: string, groups: string[]) => Promise<Connection>;
   if (opts.insecureHttp) {
     kubeconfigFor = (server) => renderKubeconfig({ server });
+    connectionFor = async (url) => ({ baseUrl: url });
   } else {
     const pki = await ensurePki(dataDir, [hostname(), opts.host, '10.96.0.1']);
+    // Wharf's own components act with full rights, each under its own name for the audit log.
+    connectionFor = async (url, user, groups) => {
+      const { cert, key } = await issueClientCertificate(pki, user, [...groups, 'system:masters']);
+      return { baseUrl: url, ca: pki.ca.cert, cert, key };
+    };
     serverOptions.tls = { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert };
     serverOptions.authenticator = createAuthenticator({
       clientCaPem: pki.ca.cert,
@@ -77,12 +100,40 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const url = `${opts.insecureHttp ? 'http' : 'https'}://${displayHost}:${port}`;
   const kubeconfig = path.join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(url), { mode: 0o600 });
+  const components = new AbortController();
+  // Every informer, worker and node of the in-process components listens for this one signal.
+  setMaxListeners(0, components.signal);
+  let running: RunningComponents | undefined;
+  if (!opts.apiServerOnly) {
+    // Components reach the server on loopback whatever address it listens on.
+    const local = `${opts.insecureHttp ? 'http' : 'https'}://127.0.0.1:${port}`;
+    running = await startComponents({
+      connections: {
+        scheduler: await connectionFor(local, 'system:kube-scheduler', []),
+        controllerManager: await connectionFor(local, 'system:kube-controller-manager', []),
+        nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes']),
+      },
+      nodes: opts.nodes ?? 1,
+      zones: opts.zones,
+      nodeCpu: opts.nodeCpu,
+      nodeMemory: opts.nodeMemory,
+      nodePods: opts.nodePods,
+      nodeLabels: opts.nodeLabels,
+      nodeTaints: opts.nodeTaints,
+      controllers: opts.controllers,
+      signal: components.signal,
+    });
+  }
   return {
     port,
     url,
     kubeconfig,
+    components: running,
     stop: async () => {
       stopGc();
+      components.abort();
+      await running?.nodes.stop();
+      await running?.scheduler.stop();
       await server.close();
       await store.close();
     },

@@ -1,0 +1,62 @@
+import { ApiClient, ControllerManager, type Logger } from '../client/index.js';
+import { selectControllers } from '../controllers/index.js';
+import { startSimulatedNodes, type NodeTaint, type SimulatedNodes } from '../node/index.js';
+import { startScheduler, type SchedulerHandle } from '../scheduler/api/index.js';
+
+/** How a component reaches the API server: a URL and, over TLS, the CA and a client certificate. */
+export interface Connection {
+  baseUrl: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface ComponentOptions {
+  /** Credentials per component, so the audit log and RBAC see who is who. */
+  connections: { scheduler: Connection; controllerManager: Connection; nodes: Connection };
+  nodes: number;
+  zones?: number;
+  nodeCpu?: string;
+  nodeMemory?: string;
+  nodePods?: number;
+  nodeLabels?: Record<string, string>;
+  nodeTaints?: NodeTaint[];
+  controllers?: string[];
+  /** Settings by controller name, for tests that need short timings. */
+  controllerSettings?: Record<string, unknown>;
+  signal: AbortSignal;
+  logger?: Logger;
+}
+
+export interface RunningComponents {
+  scheduler: SchedulerHandle;
+  manager: ControllerManager;
+  nodes: SimulatedNodes;
+}
+
+/**
+ * The cluster's own API clients, started in the `wharf up` process: controllers, the scheduler and a
+ * simulated fleet. Each talks to the API server over its own connection, exactly as it would from
+ * another machine.
+ */
+export async function startComponents(opts: ComponentOptions): Promise<RunningComponents> {
+  const { signal } = opts;
+  const managerClient = new ApiClient({ ...opts.connections.controllerManager, component: 'controller-manager' });
+  const manager = new ControllerManager({ client: managerClient, settings: opts.controllerSettings, logger: opts.logger });
+  for (const c of selectControllers(opts.controllers)) c.setup(manager);
+  void manager.start(signal);
+  const scheduler = await startScheduler({ client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }), signal, logger: opts.logger });
+  const nodes = startSimulatedNodes({
+    client: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
+    count: opts.nodes,
+    zones: opts.zones,
+    cpu: opts.nodeCpu,
+    memory: opts.nodeMemory,
+    pods: opts.nodePods,
+    labels: opts.nodeLabels,
+    taints: opts.nodeTaints,
+    signal,
+    logger: opts.logger,
+  });
+  return { scheduler, manager, nodes };
+}
