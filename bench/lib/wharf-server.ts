@@ -60,6 +60,8 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
     '--data-dir', opts.dataDir,
     '--port', String(opts.port ?? 0),
     '--host', '127.0.0.1',
+    // The API benchmark measures the API server alone: no scheduler, controllers or nodes beside it.
+    '--api-server-only',
     ...securityArgs[security],
   ];
   const started = performance.now();

@@ -50,6 +50,8 @@ export interface ApiServerOptions {
   tokenIssuer?: TokenIssuer;
   /** The cluster CA, published to every namespace as `kube-root-ca.crt`. */
   rootCaPem?: string;
+  /** How often storage history is compacted (5 minutes by default; 0 never). */
+  compactionIntervalMs?: number;
 }
 
 /** The user of every request when the server runs without authentication. */
@@ -82,6 +84,7 @@ export class ApiServer implements HandlerContext {
   private server: Server | undefined;
   private address = '127.0.0.1:6443';
   private readonly rbac: RbacWiring | undefined;
+  private compactionTimer: NodeJS.Timeout | undefined;
   /** The Status each failed response carried, for its audit event. */
   private readonly failures = new WeakMap<ServerResponse, Status>();
 
@@ -189,6 +192,7 @@ export class ApiServer implements HandlerContext {
     ).start();
     // Serve at once; fill every watch cache in the background so the first LIST does not wait for it.
     void this.warmCaches();
+    this.scheduleCompaction();
     return bound;
   }
 
@@ -218,6 +222,24 @@ export class ApiServer implements HandlerContext {
     }
   }
 
+  /**
+   * Forgets history older than one compaction interval, as kube-apiserver compacts etcd every five
+   * minutes: the revision seen at the previous tick becomes the compacted one.
+   */
+  private scheduleCompaction(): void {
+    const every = this.opts.compactionIntervalMs ?? 5 * 60_000;
+    if (every <= 0) return;
+    let previous: number | undefined;
+    this.compactionTimer = setInterval(() => {
+      void (async () => {
+        const current = await this.store.currentRevision();
+        if (previous !== undefined && previous > this.store.compactedRevision()) await this.store.compact(previous);
+        previous = current;
+      })().catch((e: unknown) => console.error('wharf apiserver: compaction failed:', e));
+    }, every);
+    this.compactionTimer.unref();
+  }
+
   private async warmCaches(): Promise<void> {
     for (const def of this.registry.all()) {
       try {
@@ -229,6 +251,7 @@ export class ApiServer implements HandlerContext {
   }
 
   async close(): Promise<void> {
+    if (this.compactionTimer) clearInterval(this.compactionTimer);
     this.admission.stop();
     for (const s of this.stores.values()) s.cache.stop();
     await this.opts.auditor?.close();

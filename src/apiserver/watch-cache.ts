@@ -61,7 +61,17 @@ export class WatchCache {
 
   private async load(): Promise<void> {
     const listed = await this.store.list(this.prefix);
-    for (const kv of listed.kvs) this.objects.set(kv.key, this.decode(kv));
+    // Decoding a large resource takes a while: yield now and then so the server keeps answering
+    // (health checks, other resources) meanwhile. The watch below replays whatever lands in between.
+    let sliceStart = performance.now();
+    for (let i = 0; i < listed.kvs.length; i++) {
+      const kv = listed.kvs[i];
+      this.objects.set(kv.key, this.decode(kv));
+      if ((i & 255) === 255 && performance.now() - sliceStart > 8) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
     this.revision = listed.revision;
     this.oldestRevision = listed.revision;
     this.storeWatch = this.store.watch(this.prefix, listed.revision, {

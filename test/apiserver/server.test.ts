@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStore } from '../../src/storage/index.js';
-import { serverVersion } from '../../src/apiserver/server.js';
+import { MemoryStore, SqliteStore } from '../../src/storage/index.js';
+import { ApiServer, serverVersion } from '../../src/apiserver/server.js';
 import { configMap, startServer, startSqliteServer, tempSqlite, type TestServer } from './fixtures.js';
 
 for (const backend of ['memory', 'sqlite'] as const) {
@@ -177,5 +177,25 @@ test('ApiServer over SQLite keeps objects across a restart', async () => {
     }
   } finally {
     cleanup();
+  }
+});
+
+test('ApiServer compacts storage history one interval behind', async () => {
+  const store = new MemoryStore();
+  const server = new ApiServer({ store, compactionIntervalMs: 100 });
+  const port = await server.listen(0);
+  try {
+    const url = `http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps`;
+    const post = (name: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(configMap(name)) });
+    assert.equal((await post('before')).status, 201);
+    const early = await store.currentRevision();
+    await new Promise((r) => setTimeout(r, 350));
+    assert.ok(store.compactedRevision() >= early, `compacted to ${store.compactedRevision()}, expected at least ${early}`);
+    // The watch caches keep serving after compaction.
+    assert.equal((await post('after')).status, 201);
+    const list = (await (await fetch(url)).json()) as { items: { metadata: { name: string } }[] };
+    assert.deepEqual(list.items.map((i) => i.metadata.name).filter((n) => n !== 'kube-root-ca.crt'), ['after', 'before']);
+  } finally {
+    await server.close();
   }
 });

@@ -36,7 +36,8 @@ describe('kubectl against wharf up', () => {
 
   before(async () => {
     ({ dir, cleanup } = tempDataDir());
-    cluster = await startCluster(dir);
+    // No nodes: pods stay Pending, so their API behaviour can be checked without a scheduler racing.
+    cluster = await startCluster(dir, ['--nodes', '0']);
   });
   after(async () => {
     await cluster?.stop();
@@ -199,7 +200,7 @@ describe('kubectl against wharf up', () => {
   test('restarting on the same data dir keeps every object', async () => {
     const before = await ok('get', 'cm,ns', '-A', '-o', 'name');
     await cluster.stop();
-    cluster = await startCluster(dir);
+    cluster = await startCluster(dir, ['--nodes', '0']);
     const after = await ok('get', 'cm,ns', '-A', '-o', 'name');
     assert.equal(after, before);
     assert.match(after, /configmap\/settings/);

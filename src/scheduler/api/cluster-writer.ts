@@ -1,9 +1,10 @@
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
-import { resourcePath, type ApiClient, type EventRecorder, type Logger } from '../../client/index.js';
+import { resourcePath, type ApiClient, type Logger } from '../../client/index.js';
 import { DEFAULT_SCHEDULER_NAME } from '../config/defaults.js';
 import type { VolumeBindingDecision } from '../framework/interfaces.js';
 import { podScheduledCondition, type SchedulingFailure } from '../scheduler.js';
+import type { EventSink } from './event-sink.js';
 import { InFlightLimit } from './in-flight-limit.js';
 import { podsResource, pvcResource, pvResource } from './resources.js';
 
@@ -24,8 +25,8 @@ export function truncateMessage(message: string): string {
 
 export interface ClusterWriterOptions {
   client: ApiClient;
-  /** The event recorder of a profile (its schedulerName is the reporting component). */
-  recorder(schedulerName: string): EventRecorder;
+  /** Where events go; the component is the profile's schedulerName. */
+  events: EventSink;
   /** The informer's current copy of a pod (namespace, name), undefined once it is gone. */
   currentPod(namespace: string, name: string): Pod | undefined;
   /** The informer's current copy of a PVC or PV. */
@@ -96,7 +97,7 @@ export class ClusterWriter {
       }
     });
     const node = victim.spec?.nodeName ?? '';
-    this.opts.recorder(schedulerName).event(asObject(victim), 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid ?? ''} on node ${node}`);
+    this.opts.events.event(schedulerName, asObject(victim), 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid ?? ''} on node ${node}`);
   }
 
   /**
@@ -130,7 +131,7 @@ export class ClusterWriter {
   }
 
   onScheduled(pod: Pod, _nodeName: string, message: string): void {
-    this.opts.recorder(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME).event(asObject(pod), 'Normal', 'Scheduled', message);
+    this.opts.events.event(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME, asObject(pod), 'Normal', 'Scheduled', message);
   }
 
   /**
@@ -142,7 +143,7 @@ export class ClusterWriter {
     const current = this.opts.currentPod(m.namespace ?? 'default', m.name ?? '');
     // Deleted, replaced or bound meanwhile: the failure is old news.
     if (!current || (m.uid && current.metadata?.uid !== m.uid) || current.spec?.nodeName) return;
-    this.opts.recorder(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME).event(asObject(current), 'Warning', 'FailedScheduling', truncateMessage(failure.message));
+    this.opts.events.event(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME, asObject(current), 'Warning', 'FailedScheduling', truncateMessage(failure.message));
     const patch = statusPatch(current, failure);
     if (!patch) return;
     this.track(
@@ -154,10 +155,11 @@ export class ClusterWriter {
     );
   }
 
-  /** Resolves when every write started so far has settled (events are flushed by their recorders). */
+  /** Resolves when every write and event started so far has settled. */
   async flush(): Promise<void> {
     await this.limit.idle();
     while (this.background.size) await Promise.allSettled([...this.background]);
+    await this.opts.events.flush();
   }
 
   private track(p: Promise<unknown>): void {

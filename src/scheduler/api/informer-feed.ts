@@ -2,6 +2,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/index.js';
 import { deletedObject, type Informer, type SharedInformerFactory } from '../../client/index.js';
 import type { Scheduler } from '../scheduler.js';
+import { podKey } from '../snapshot/pod-info.js';
 import { clusterObjectKinds, type ClusterObjectKind, type ClusterObjectKinds } from '../snapshot/cluster-objects.js';
 import { nodesResource, objectResources, podsResource } from './resources.js';
 
@@ -31,11 +32,19 @@ export function feedScheduler(factory: SharedInformerFactory, scheduler: Schedul
     onDelete: (n) => scheduler.removeNode(asNode(deletedObject(n))),
   });
   const pods = factory.informerFor(podsResource);
+  // A pod the scheduler has assumed on a node but whose binding the informer has not shown yet must not
+  // go back to the queue: a re-list (or any late copy of the pending pod) would have it bound twice.
+  const assumedPending = (p: KubeObject): boolean =>
+    !(p.spec as { nodeName?: string } | undefined)?.nodeName && scheduler.snapshot.isAssumed(podKey(asPod(p)));
   pods.addEventHandler({
-    onAdd: (p) => scheduler.addPod(asPod(p)),
+    onAdd: (p) => {
+      if (!assumedPending(p)) scheduler.addPod(asPod(p));
+    },
     onUpdate: (old, p) => {
-      // Resyncs repeat the object; the scheduler has nothing to learn from them.
-      if (old !== p) scheduler.updatePod(asPod(old), asPod(p));
+      // Resyncs and re-lists repeat objects unchanged; the scheduler has nothing to learn from them.
+      if (old === p || (old.metadata.resourceVersion && old.metadata.resourceVersion === p.metadata.resourceVersion)) return;
+      if (assumedPending(p)) return;
+      scheduler.updatePod(asPod(old), asPod(p));
     },
     onDelete: (p) => scheduler.removePod(asPod(deletedObject(p))),
   });

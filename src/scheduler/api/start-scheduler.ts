@@ -8,6 +8,7 @@ import type { KubeSchedulerConfiguration, ResolvedConfiguration } from '../confi
 import type { PluginFactory } from '../framework/interfaces.js';
 import { Scheduler } from '../scheduler.js';
 import { ClusterWriter } from './cluster-writer.js';
+import { EventSink } from './event-sink.js';
 import { feedScheduler, type SchedulerInformers } from './informer-feed.js';
 
 /** Where the scheduler's leader election lease lives, as kube-scheduler's. */
@@ -46,6 +47,8 @@ export interface SchedulerHandle {
   /** Resolves once the scheduler has stopped: stop(), the signal, or a lost lease. */
   readonly done: Promise<void>;
   isLeader(): boolean;
+  /** Events dropped because too many were waiting to be written (best effort, as upstream). */
+  droppedEvents(): number;
   /** Resolves when the bindings, evictions, status writes and events started so far have finished. */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -84,9 +87,10 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
   };
   // The writer reads current objects from the informers, which exist only after the scheduler does.
   let informers: SchedulerInformers | undefined;
+  const events = new EventSink(recorder);
   const writer = new ClusterWriter({
     client: opts.client,
-    recorder,
+    events,
     logger: log,
     maxInFlight: opts.maxInFlightWrites,
     currentPod: (ns, name) => informers?.pods.store.getByName(ns, name) as Pod | undefined,
@@ -167,6 +171,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
     leading,
     done,
     isLeader: () => leader,
+    droppedEvents: () => events.dropped,
     async flush() {
       await scheduler.waitForBindings();
       await writer.flush();

@@ -142,19 +142,22 @@ export class SqliteStore implements Store {
   }
 
   /** The current values under a prefix: the key index says which rows, each read by its revision. */
-  private listCurrent(prefix: string, after: string | undefined, limit: number): ListResult {
-    const keys: string[] = [];
-    for (const k of this.keys.keys()) if (k.startsWith(prefix) && (after === undefined || k > after)) keys.push(k);
-    keys.sort();
-    const take = limit > 0 ? Math.min(limit, keys.length) : keys.length;
+  private async listCurrent(prefix: string, after: string | undefined, limit: number): Promise<ListResult> {
+    // The revisions are taken now, so the result is the state of this moment even though reading yields.
+    const revision = this.revision;
+    const entries: [string, number][] = [];
+    for (const [k, state] of this.keys) if (k.startsWith(prefix) && (after === undefined || k > after)) entries.push([k, state.revision]);
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const take = limit > 0 ? Math.min(limit, entries.length) : entries.length;
     const kvs: KeyValue[] = [];
     for (let i = 0; i < take; i++) {
-      const state = this.keys.get(keys[i])!;
-      const row = this.selectByRev.get(state.revision);
+      const row = this.selectByRev.get(entries[i][1]);
       if (row) kvs.push(toKeyValue(row));
+      // A large resource is read in slices so other requests are served in between.
+      if ((i & 1023) === 1023) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const remaining = keys.length - take;
-    return { kvs, revision: this.revision, more: remaining > 0, remaining };
+    const remaining = entries.length - take;
+    return { kvs, revision, more: remaining > 0, remaining };
   }
 
   async count(prefix: string): Promise<number> {
