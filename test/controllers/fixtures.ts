@@ -121,3 +121,56 @@ export function replicaSet(name: string, replicas: number, labels: Record<string
 export function barePod(name: string, labels: Record<string, string>, extra: Partial<KubeObject['metadata']> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels, ...extra }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
 }
+
+/**
+ * Stands in for node agents: every `intervalMs` marks each pod that is not yet ready Running and Ready
+ * with its own IP, and calls `observe` with the pods it listed (for invariant checks between steps).
+ */
+export function fakeKubelet(client: ApiClient, opts: { namespace?: string; intervalMs?: number; observe?: (pods: KubeObject[]) => void; skip?: (pod: KubeObject) => boolean } = {}): { stop(): Promise<void> } {
+  let stopped = false;
+  let ipSeq = 1;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const pods = await list(client, r.pods, opts.namespace ?? 'default');
+        opts.observe?.(pods);
+        for (const p of pods) {
+          const st = p.status as { conditions?: { type: string; status: string }[] } | undefined;
+          const ready = st?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+          if (ready || p.metadata.deletionTimestamp || opts.skip?.(p)) continue;
+          const n = ipSeq++;
+          await markReady(client, p, `10.1.${Math.floor(n / 250)}.${(n % 250) + 1}`).catch(() => {});
+        }
+      } catch {
+        // the server is going away at the end of a test
+      }
+      await new Promise((res) => setTimeout(res, opts.intervalMs ?? 15));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/** Runs kubectl against a cluster's plain-HTTP server; resolves stdout, rejects with stderr. */
+export async function kubectl(cluster: Cluster, args: string[], timeoutMs = 30_000): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'wharf-kubectl-'));
+  const kubeconfig = path.join(dir, 'config');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${cluster.baseUrl}\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n`,
+  );
+  return new Promise((resolve, reject) => {
+    execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
