@@ -132,7 +132,9 @@ export function computePodStatus(pod: KubeObject, rt: RuntimePodStatus | undefin
   }
   const terminal = phase === 'Succeeded' || phase === 'Failed';
 
-  const unready = [...inits.filter((c) => sidecars.has(c.name)), ...containers].filter((c) => !c.ready).map((c) => c.name);
+  // In spec order, as kubelet lists them; a container the runtime has not reported is not ready.
+  const readyNames = new Set([...inits, ...containers].filter((c) => c.ready).map((c) => c.name));
+  const unready = [...(spec.initContainers ?? []).filter((c) => sidecars.has(c.name)), ...(spec.containers ?? [])].map((c) => c.name).filter((n) => !readyNames.has(n));
   const old = new Map((current.conditions ?? []).map((c) => [c.type, c]));
   const condition = (type: string, ok: boolean, reason?: string, message?: string): PodCondition => {
     const status = ok ? 'True' : 'False';

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Backoff, sleep, type ApiClient, type Logger, type SharedInformerFactory } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { NodeHost } from './node-host.js';
@@ -73,6 +74,8 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
   const prefix = opts.namePrefix ?? 'wharf-node-';
   const first = opts.firstIndex ?? 0;
   const abort = new AbortController();
+  // Every registration request listens to it: many at once is expected, not a leak.
+  setMaxListeners(0, abort.signal);
   if (opts.signal) {
     if (opts.signal.aborted) abort.abort();
     else opts.signal.addEventListener('abort', () => abort.abort(), { once: true });

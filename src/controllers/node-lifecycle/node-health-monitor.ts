@@ -301,7 +301,7 @@ export class NodeHealthMonitor {
     for (const [zone, old] of this.zoneStates) {
       const state = newStates.get(zone)!;
       if (state === old) continue;
-      this.o.logger(`node-lifecycle: zone ${zoneName(zone)} is now ${state}`);
+      if (old !== 'Initial' || state !== 'Normal') this.o.logger(`node-lifecycle: zone ${zoneName(zone)} is now ${state}`);
       this.setZoneRate(zone, zoneReady.get(zone)?.length ?? 0, state);
       this.zoneStates.set(zone, state);
     }

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SimulatedRuntime } from '../../../src/node/runtimes/simulated-runtime.js';
+import { simPod } from '../fixtures.js';
+
+const sandbox = { podIP: '10.0.0.2', hostIP: '172.16.0.1' };
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pod(name: string, annotations?: Record<string, string>) {
+  const p = simPod(name, { annotations });
+  p.metadata.uid = `uid-${name}`;
+  return p;
+}
+
+test('SimulatedRuntime creates a pod for the startup delay, then runs its containers', async () => {
+  const rt = new SimulatedRuntime({ startupDelayMs: 50 });
+  const changes: string[] = [];
+  rt.onPodChange((uid) => changes.push(uid));
+  rt.startPod(pod('a'), sandbox);
+  rt.startPod(pod('a'), sandbox);
+  let s = rt.podStatus('uid-a')!;
+  assert.equal(s.sandboxReady, false);
+  assert.deepEqual(s.containers[0].state, { waiting: { reason: 'ContainerCreating' } });
+  await wait(100);
+  s = rt.podStatus('uid-a')!;
+  assert.equal(s.sandboxReady, true);
+  assert.equal(s.podIP, '10.0.0.2');
+  assert.ok('running' in s.containers[0].state);
+  assert.deepEqual(changes, ['uid-a', 'uid-a']);
+  rt.close();
+});
+
+test('SimulatedRuntime exits containers by annotation and restarts them on request', async () => {
+  const rt = new SimulatedRuntime({ startupDelayMs: 0 });
+  const p = pod('job', { 'wharf.dev/simulate-exit-after': '30ms', 'wharf.dev/simulate-exit-code': '4' });
+  rt.startPod(p, sandbox);
+  await wait(60);
+  const c = rt.podStatus('uid-job')!.containers[0];
+  assert.ok('terminated' in c.state && c.state.terminated.exitCode === 4 && c.state.terminated.reason === 'Error');
+  rt.restartContainer(p, 'c');
+  const again = rt.podStatus('uid-job')!.containers[0];
+  assert.equal(again.restartCount, 1);
+  assert.ok('running' in again.state);
+  assert.ok(again.lastState && 'terminated' in again.lastState);
+  assert.notEqual(again.containerID, c.containerID);
+  rt.close();
+});
+
+test('SimulatedRuntime stops within the grace period, killing what outlasts it', async () => {
+  const rt = new SimulatedRuntime({ startupDelayMs: 0 });
+  const polite = pod('polite', { 'wharf.dev/simulate-stop-after': '20ms' });
+  const stubborn = pod('stubborn', { 'wharf.dev/simulate-stop-after': '10s' });
+  rt.startPod(polite, sandbox);
+  rt.startPod(stubborn, sandbox);
+  const t0 = Date.now();
+  await rt.stopPod(polite, 30);
+  const politeState = rt.podStatus('uid-polite')!.containers[0].state;
+  assert.ok('terminated' in politeState && politeState.terminated.exitCode === 0);
+  const stopping = rt.stopPod(stubborn, 30);
+  // A second delete with a shorter grace period brings the kill forward.
+  await rt.stopPod(stubborn, 0.05);
+  await stopping;
+  assert.ok(Date.now() - t0 < 1000);
+  const killed = rt.podStatus('uid-stubborn')!.containers[0].state;
+  assert.ok('terminated' in killed && killed.terminated.exitCode === 137);
+  rt.removePod('uid-polite');
+  assert.equal(rt.podStatus('uid-polite'), undefined);
+  assert.equal(await rt.stopPod(pod('unknown'), 30), undefined);
+  rt.close();
+});
+
+test('SimulatedRuntime adopts a pod whose status shows its containers running', () => {
+  const rt = new SimulatedRuntime({ startupDelayMs: 10_000 });
+  const p = pod('kept');
+  p.status = { podIP: '10.0.0.9', containerStatuses: [{ name: 'c', containerID: 'wharf-simulated://abc', imageID: 'img', restartCount: 3, state: { running: { startedAt: '2025-01-01T00:00:00Z' } } }] };
+  rt.startPod(p, sandbox);
+  const s = rt.podStatus('uid-kept')!;
+  assert.equal(s.sandboxReady, true);
+  assert.equal(s.podIP, '10.0.0.9');
+  assert.equal(s.containers[0].containerID, 'wharf-simulated://abc');
+  assert.equal(s.containers[0].restartCount, 3);
+  rt.close();
+});
