@@ -1,0 +1,21 @@
+import { controllerFor } from '../../client/index.js';
+import type { ControllerEntry } from '../index.js';
+import { NamespaceDeleter, type NamespaceDeleterOptions } from './namespace-deleter.js';
+
+export interface NamespaceControllerSettings extends NamespaceDeleterOptions {
+  workers?: number;
+}
+
+/** Namespaces: deleting one deletes everything in it, then releases the `kubernetes` finalizer. */
+export const namespaceController: ControllerEntry = {
+  name: 'namespace',
+  setup(manager) {
+    const settings = (manager.settings.namespace ?? {}) as NamespaceControllerSettings;
+    const namespaces = manager.resource('', 'v1', 'namespaces');
+    const deleter = new NamespaceDeleter(manager.client, manager.informers.informerFor(namespaces), namespaces, settings);
+    const controller = controllerFor(manager.informers, namespaces)
+      .named('namespace-controller')
+      .complete(deleter, { workers: settings.workers ?? 10, logger: manager.logger });
+    manager.add({ name: 'namespace', start: (signal) => controller.start(signal) });
+  },
+};
