@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApiClient, type Logger } from '../../client/index.js';
+import { parseSchedulerConfig } from '../config/parse-config.js';
 import { startScheduler } from './start-scheduler.js';
 
 export interface SchedulerCommandOptions {
@@ -21,7 +22,8 @@ export interface SchedulerCommandOptions {
  */
 export async function runSchedulerCommand(opts: SchedulerCommandOptions): Promise<void> {
   const log: Logger = opts.logger ?? ((message, error) => console.error(`wharf scheduler: ${message}${error === undefined ? '' : `: ${error instanceof Error ? error.message : String(error)}`}`));
-  const config = opts.config === undefined ? undefined : readFileSync(opts.config, 'utf8');
+  // A bad file fails here, with ConfigError's list of problems, before anything connects.
+  const config = opts.config === undefined ? undefined : parseSchedulerConfig(readFileSync(opts.config, 'utf8'));
   const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'scheduler' });
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();

@@ -25,8 +25,8 @@ export interface LeaderElectionSettings {
 
 export interface StartSchedulerOptions {
   client: ApiClient;
-  /** A KubeSchedulerConfiguration object, or the text of one (YAML or JSON). */
-  config?: KubeSchedulerConfiguration | string;
+  /** A KubeSchedulerConfiguration object (or one already resolved), or the text of one (YAML or JSON). */
+  config?: KubeSchedulerConfiguration | ResolvedConfiguration | string;
   /** Stops the scheduler when it aborts. */
   signal?: AbortSignal;
   /** Schedule only while holding the kube-system/kube-scheduler Lease (true), or a Lease of your own. */

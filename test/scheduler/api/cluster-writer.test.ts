@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { statusPatch, truncateMessage } from '../../../src/scheduler/api/cluster-writer.js';
+
+const failure = { reason: 'Unschedulable' as const, message: '0/3 nodes are available: 3 Insufficient cpu.' };
+
+test('truncateMessage() keeps 1024 characters, ending a longer message with " ..."', () => {
+  assert.equal(truncateMessage('short'), 'short');
+  const exact = 'x'.repeat(1024);
+  assert.equal(truncateMessage(exact), exact);
+  const long = truncateMessage('y'.repeat(2000));
+  assert.equal(long.length, 1024);
+  assert.ok(long.endsWith('y ...'));
+});
+
+test('statusPatch() sets PodScheduled=False once and then only when the message or nomination changes', () => {
+  const pod: Pod = { metadata: { name: 'p' }, status: { phase: 'Pending' } };
+  const first = statusPatch(pod, failure)!;
+  const conditions = first.status.conditions as Record<string, unknown>[];
+  assert.equal(conditions.length, 1);
+  assert.deepEqual(
+    { type: conditions[0]!.type, status: conditions[0]!.status, reason: conditions[0]!.reason, message: conditions[0]!.message, lastProbeTime: conditions[0]!.lastProbeTime },
+    { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: failure.message, lastProbeTime: null },
+  );
+  assert.match(String(conditions[0]!.lastTransitionTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.equal('nominatedNodeName' in first.status, false);
+
+  const written: Pod = { ...pod, status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: failure.message, lastTransitionTime: '2020-01-01T00:00:00Z' }] } };
+  assert.equal(statusPatch(written, failure), undefined, 'nothing new to write');
+
+  const changed = statusPatch(written, { ...failure, message: 'other' })!;
+  assert.equal((changed.status.conditions as { lastTransitionTime: string }[])[0]!.lastTransitionTime, '2020-01-01T00:00:00Z', 'the transition time stays while the status does');
+
+  const nominated = statusPatch(written, { ...failure, nominatedNodeName: 'n1' })!;
+  assert.deepEqual(nominated, { status: { nominatedNodeName: 'n1' } });
+  const cleared = statusPatch({ ...written, status: { ...written.status, nominatedNodeName: 'n1' } }, { ...failure, nominatedNodeName: '' })!;
+  assert.deepEqual(cleared, { status: { nominatedNodeName: null } });
+});
