@@ -5,6 +5,11 @@ import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { nodeLifecycle } from './node-lifecycle/index.js';
 import { podGc } from './pod-gc/index.js';
+import { deploymentController } from './deployment/index.js';
+import { garbageCollectorController } from './garbage-collector/index.js';
+import { namespaceController } from './namespace/index.js';
+import { replicaSetController } from './replicaset/index.js';
+import { replicationControllerController } from './replication-controller/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -23,6 +28,11 @@ export const controllers: readonly ControllerEntry[] = [
   cronJobController,
   nodeLifecycle,
   podGc,
+  deploymentController,
+  replicaSetController,
+  replicationControllerController,
+  garbageCollectorController,
+  namespaceController,
 ];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */

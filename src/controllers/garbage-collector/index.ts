@@ -29,9 +29,9 @@ export interface GarbageCollectorSettings {
 
 /** The garbage collector: background, foreground and orphan deletion through ownerReferences. */
 export const garbageCollectorController: ControllerEntry = {
-  name: 'garbagecollector',
+  name: 'garbage-collector',
   setup(manager) {
-    const settings = (manager.settings.garbagecollector ?? {}) as GarbageCollectorSettings;
+    const settings = (manager.settings['garbage-collector'] ?? {}) as GarbageCollectorSettings;
     const resources: ResourceDescriptor[] = [];
     for (const [group, version, plural] of watchedResources) {
       try {
@@ -41,6 +41,6 @@ export const garbageCollectorController: ControllerEntry = {
       }
     }
     const gc = new GarbageCollector(manager, resources, { workers: settings.workers });
-    manager.add({ name: 'garbagecollector', start: (signal) => gc.start(signal) });
+    manager.add({ name: 'garbage-collector', start: (signal) => gc.start(signal) });
   },
 };

@@ -3,10 +3,10 @@ import { mapSelector, ReplicaManager } from '../internal/replica-manager.js';
 
 /** ReplicationControllers: ReplicaSets' logic over a map selector. */
 export const replicationControllerController: ControllerEntry = {
-  name: 'replicationcontroller',
+  name: 'replication-controller',
   setup(manager) {
     ReplicaManager.setup(manager, {
-      name: 'replicationcontroller',
+      name: 'replication-controller',
       component: 'replication-controller',
       resource: manager.resource('', 'v1', 'replicationcontrollers'),
       selectorOf: mapSelector,
