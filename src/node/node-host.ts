@@ -29,7 +29,10 @@ export interface HostedAgent {
 
 export interface NodeHostOptions {
   client: ApiClient;
-  /** Share the process' informers (a controller manager's) instead of opening the host's own watches. */
+  /**
+   * Share the process' informers (a controller manager's) instead of opening the host's own watches;
+   * the host starts the two it uses (pods, nodes) itself and leaves stopping them to their owner.
+   */
   informers?: SharedInformerFactory;
   /** Which pods to watch; bound pods (`spec.nodeName!=`) by default. Ignored with `informers`. */
   podSelection?: Selection;
@@ -135,16 +138,16 @@ export class NodeHost {
     this.queue.add(`${nodeName}|`);
   }
 
-  /** Starts the informers (unless shared ones are started by their owner), Lease renewals and writers. */
+  /** Starts the pod and node informers, Lease renewals and writers. */
   start(signal?: AbortSignal): void {
     if (this.abort) return;
     const abort = new AbortController();
     this.abort = abort;
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
-    if (this.ownsInformers) {
-      this.podInformer.start(abort.signal);
-      this.nodeInformer.start(abort.signal);
-    }
+    // Shared informers too: starting a running one does nothing, and agents must not wait on a
+    // factory that only starts when its controller manager leads.
+    this.podInformer.start(abort.signal);
+    this.nodeInformer.start(abort.signal);
     this.leases.start(abort.signal);
     for (let i = 0; i < this.workers; i++) this.loops.push(this.work());
     const report = (): void => {

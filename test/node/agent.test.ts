@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { leases, nodes, pods, eventually, quiet, startApi } from '../client/fixtures.js';
 import { startSimulatedNodes } from '../../src/node/index.js';
+import { SharedInformerFactory } from '../../src/client/index.js';
 import { bind, conditionOf, createBound, getPod, isGone, phaseOf, simPod } from './fixtures.js';
 
 test('NodeAgent registers its Node with capacity, labels, conditions, addresses and node info', async () => {
@@ -228,6 +229,36 @@ test('NodeAgent ignores pods bound to nodes it does not run', async () => {
     assert.equal((p.status as { containerStatuses?: unknown }).containerStatuses, undefined);
   } finally {
     await fleet.stop();
+    await api.close();
+  }
+});
+
+test('NodeAgent reports its Node status again after the report interval even when nothing changed', async () => {
+  const api = await startApi();
+  const fleet = startSimulatedNodes({ client: api.client, count: 1, statusReportIntervalMs: 300, logger: quiet });
+  try {
+    await fleet.ready();
+    const heartbeat = async () => ((await api.client.get(nodes, 'wharf-node-0')).status as { conditions: { type: string; lastHeartbeatTime: string }[] }).conditions.find((c) => c.type === 'Ready')!.lastHeartbeatTime;
+    const first = await heartbeat();
+    await eventually(async () => (await heartbeat()) !== first, 4000, 'a new heartbeat');
+  } finally {
+    await fleet.stop();
+    await api.close();
+  }
+});
+
+test('startSimulatedNodes() can share a controller manager\'s informers', async () => {
+  const api = await startApi();
+  const factory = new SharedInformerFactory(api.client, { logger: quiet });
+  const fleet = startSimulatedNodes({ client: api.client, count: 1, startupDelayMs: 0, informers: factory, logger: quiet });
+  try {
+    await fleet.ready();
+    await createBound(api.client, simPod('shared'), 'wharf-node-0');
+    await eventually(async () => phaseOf(await getPod(api.client, 'shared')) === 'Running', 3000, 'Running');
+    assert.equal(fleet.host.podInformer, factory.informerFor(pods));
+  } finally {
+    await fleet.stop();
+    await factory.stop();
     await api.close();
   }
 });

@@ -157,7 +157,7 @@ test('kubectl cordon, drain (through evictions, held back by a PodDisruptionBudg
     };
     await setAllowed(0);
 
-    const blocked = await kubectl(cluster, ['drain', 'wharf-node-0', '--force', '--timeout=4s']);
+    const blocked = await kubectl(cluster, ['drain', 'wharf-node-0', '--force', '--timeout=8s']);
     assert.notEqual(blocked.code, 0, blocked.stdout);
     assert.match(blocked.stderr + blocked.stdout, /disruption budget/);
     assert.equal(((await api.client.get(nodes, 'wharf-node-0')).spec as { unschedulable?: boolean }).unschedulable, true);
@@ -166,7 +166,7 @@ test('kubectl cordon, drain (through evictions, held back by a PodDisruptionBudg
     assert.equal(await isGone(api.client, 'guarded'), false);
 
     await setAllowed(1);
-    const drained = await kubectl(cluster, ['drain', 'wharf-node-0', '--force', '--timeout=10s']);
+    const drained = await kubectl(cluster, ['drain', 'wharf-node-0', '--force', '--timeout=30s']);
     assert.equal(drained.code, 0, drained.stderr);
     assert.match(drained.stdout, /evicted/);
     assert.equal(await isGone(api.client, 'guarded'), true);
