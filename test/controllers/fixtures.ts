@@ -174,3 +174,21 @@ export async function kubectl(cluster: Cluster, args: string[], timeoutMs = 30_0
     });
   });
 }
+
+/** A Service `web` selecting app=web with a named and a numbered port. */
+export function webService(extra: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default', labels: { tier: 'front' } },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9090, targetPort: 9090 }], ...extra },
+  };
+}
+
+/** A pod for `webService()` whose container names port 8080 `http`. */
+export function webPod(name: string, extra: Record<string, unknown> = {}): KubeObject {
+  const p = barePod(name, { app: 'web' });
+  p.spec = { containers: [{ name: 'c', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }], ...extra };
+  return p;
+}
+
