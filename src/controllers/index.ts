@@ -10,6 +10,9 @@ import { garbageCollectorController } from './garbage-collector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { replicaSetController } from './replicaset/index.js';
 import { replicationControllerController } from './replication-controller/index.js';
+import { disruptionController } from './disruption/index.js';
+import { endpointsController } from './endpoints/index.js';
+import { endpointSliceController } from './endpointslice/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -33,6 +36,9 @@ export const controllers: readonly ControllerEntry[] = [
   replicationControllerController,
   garbageCollectorController,
   namespaceController,
+  endpointsController,
+  endpointSliceController,
+  disruptionController,
 ];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */
