@@ -1,5 +1,6 @@
 import { isAlreadyExists, labelSelectorFromObject, type KubeObject } from '../../api/index.js';
 import { objectKey, type EventRecorder, type Informer, type Manager, type ReconcileResult, type Reconciler, type ResourceDescriptor } from '../../client/index.js';
+import { retryConflicts } from '../internal/conflicts.js';
 import { claimObjects, controllerRefOf, newControllerRef, ownerStillCurrent } from '../internal/controller-ref.js';
 import { byOwnerUid, ensureIndex, ownerUidIndex } from '../internal/indexes.js';
 import { semanticEqual } from '../internal/semantic-equal.js';
@@ -102,7 +103,11 @@ export class DeploymentReconciler implements Reconciler {
     return [objectKey(d)];
   };
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
+  reconcile(key: string): Promise<ReconcileResult | void> {
+    return retryConflicts(() => this.syncDeployment(key));
+  }
+
+  private async syncDeployment(key: string): Promise<ReconcileResult | void> {
     const cached = this.deployments.store.get(key);
     if (!cached) return;
     const d = structuredClone(cached);

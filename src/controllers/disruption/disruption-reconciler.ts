@@ -1,5 +1,6 @@
 import { labelSelectorFromObject, type KubeObject } from '../../api/index.js';
 import { objectKey, type ApiClient, type EventRecorder, type Informer, type MapFunc, type ReconcileResult, type Reconciler, type ResourceDescriptor } from '../../client/index.js';
+import { retryConflicts } from '../internal/conflicts.js';
 import { controllerRefOf, type OwnerReference } from '../internal/controller-ref.js';
 import { scaledValue } from '../internal/int-or-percent.js';
 import { isPodReady } from '../internal/pod-util.js';
@@ -76,7 +77,11 @@ export class DisruptionReconciler implements Reconciler {
       .filter((pdb) => labelSelectorFromObject(pdb.spec?.selector).matches(pod.metadata.labels))
       .map((pdb) => objectKey(pdb));
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
+  reconcile(key: string): Promise<ReconcileResult | void> {
+    return retryConflicts(() => this.sync(key));
+  }
+
+  private async sync(key: string): Promise<ReconcileResult | void> {
     const pdb = this.informers.pdbs.store.get(key);
     if (!pdb) return;
     const selector = labelSelectorFromObject(pdb.spec?.selector);

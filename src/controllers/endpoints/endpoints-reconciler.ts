@@ -2,6 +2,7 @@ import { isAlreadyExists, isNotFound, type KubeObject } from '../../api/index.js
 import type { EndpointAddress, EndpointPort, EndpointSubset } from 'kubernetes-types/core/v1.js';
 import type { ApiClient, Informer, MapFunc, ReconcileResult, Reconciler, ResourceDescriptor } from '../../client/index.js';
 import { splitKey } from '../../client/index.js';
+import { retryConflicts } from '../internal/conflicts.js';
 import { canonicalJson, semanticEqual } from '../internal/semantic-equal.js';
 import { isPodReady } from '../internal/pod-util.js';
 import {
@@ -131,7 +132,11 @@ export class EndpointsReconciler implements Reconciler {
     return svc && serviceSelector(svc) ? [`${ep.metadata.namespace}/${ep.metadata.name}`] : [];
   };
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
+  reconcile(key: string): Promise<ReconcileResult | void> {
+    return retryConflicts(() => this.sync(key));
+  }
+
+  private async sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);
     const svc = this.services.store.get(key);
     const current = this.endpoints.store.get(key);

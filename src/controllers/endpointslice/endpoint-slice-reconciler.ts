@@ -2,6 +2,7 @@ import { isNotFound, type KubeObject } from '../../api/index.js';
 import type { Endpoint, EndpointPort } from 'kubernetes-types/discovery/v1.js';
 import type { ApiClient, Informer, MapFunc, ReconcileResult, Reconciler, ResourceDescriptor } from '../../client/index.js';
 import { splitKey } from '../../client/index.js';
+import { retryConflicts } from '../internal/conflicts.js';
 import { controllerRefOf } from '../internal/controller-ref.js';
 import { isPodReady } from '../internal/pod-util.js';
 import { canonicalJson, semanticEqual } from '../internal/semantic-equal.js';
@@ -88,7 +89,11 @@ export class EndpointSliceReconciler implements Reconciler {
     m.set(name, rv);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
+  reconcile(key: string): Promise<ReconcileResult | void> {
+    return retryConflicts(() => this.sync(key));
+  }
+
+  private async sync(key: string): Promise<ReconcileResult | void> {
     const { namespace } = splitKey(key);
     if (this.cacheIsStale(key, namespace)) return { requeueAfterMs: 100 };
     const svc = this.services.store.get(key);

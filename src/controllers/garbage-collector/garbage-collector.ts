@@ -9,6 +9,7 @@ import {
   type Manager,
   type ResourceDescriptor,
 } from '../../client/index.js';
+import { conflictRetryMs } from '../internal/conflicts.js';
 import type { OwnerReference } from '../internal/controller-ref.js';
 import { byOwnerUid, byUid, ensureIndex, ownerUidIndex, uidIndex } from '../internal/indexes.js';
 import { ResourceMapper } from '../internal/resource-mapper.js';
@@ -148,8 +149,12 @@ export class GarbageCollector {
         await this.process(key);
         this.queue.forget(key);
       } catch (e) {
-        this.log(`garbage collector: processing "${key}" failed, will retry`, e);
-        this.queue.addRateLimited(key);
+        // A conflict only means the cache was behind: look again shortly, without noise.
+        if (isConflict(e)) this.queue.addAfter(key, conflictRetryMs);
+        else {
+          this.log(`garbage collector: processing "${key}" failed, will retry`, e);
+          this.queue.addRateLimited(key);
+        }
       } finally {
         this.queue.done(key);
       }

@@ -11,6 +11,7 @@ import {
   type Reconciler,
   type ResourceDescriptor,
 } from '../../client/index.js';
+import { retryConflicts } from './conflicts.js';
 import { claimObjects, controllerRefOf, ownerStillCurrent } from './controller-ref.js';
 import { Expectations, slowStartBatch } from './expectations.js';
 import { byOwnerUid, ensureIndex, ownerUidIndex } from './indexes.js';
@@ -123,7 +124,11 @@ export class ReplicaManager implements Reconciler {
       .map((o) => objectKey(o));
   };
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
+  reconcile(key: string): Promise<ReconcileResult | void> {
+    return retryConflicts(() => this.sync(key));
+  }
+
+  private async sync(key: string): Promise<ReconcileResult | void> {
     const rs = this.ownerInformer.store.get(key);
     if (!rs) {
       this.expectations.forget(key);
