@@ -242,3 +242,29 @@ test('minReadySeconds holds availability back until pods have been ready long en
     await c.close();
   }
 });
+
+test('scaling in the middle of a rollout spreads the change over old and new ReplicaSets in proportion', async () => {
+  const c = await startCluster([replicaSetController, deploymentController]);
+  // New pods never become ready, so the rollout stays half way.
+  const kubelet = fakeKubelet(c.client, { skip: (p) => (p.spec as { containers: { image: string }[] }).containers[0].image === 'nginx:2' });
+  try {
+    await c.client.create(r.deployments, deployment('prop', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    await rolledOut(c, 'prop');
+    await setImage(c, 'prop', 'nginx:2');
+    const sizes = async () => Object.fromEntries((await list(c.client, r.replicaSets)).map((rs) => [(rs.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image, (rs.spec as { replicas: number }).replicas]));
+    await eventually(async () => {
+      const s = await sizes();
+      return s['nginx:1'] === 8 && s['nginx:2'] === 5;
+    }, 10_000, 'stalled rollout at 8 old + 5 new');
+    await c.client.patch(r.deployments, 'prop', { spec: { replicas: 20 } }, { type: 'merge', namespace: 'default' });
+    // 20 + maxSurge 3 = 23 allowed; 13 -> 23 shared 8:5 => old 8 * 23/13 = 14, new gets the rest.
+    const s = await eventually(async () => {
+      const x = await sizes();
+      return x['nginx:1'] + x['nginx:2'] === 23 ? x : undefined;
+    }, 10_000, 'proportional scale');
+    assert.deepEqual(s, { 'nginx:1': 14, 'nginx:2': 9 });
+  } finally {
+    await kubelet.stop();
+    await c.close();
+  }
+});
