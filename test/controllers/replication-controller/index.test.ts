@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../src/api/index.js';
 import { replicationControllerController } from '../../../src/controllers/replication-controller/index.js';
 import { eventually, list, r, startCluster } from '../fixtures.js';
 
 test('replication-controller keeps spec.replicas pods for a map selector', async () => {
   const c = await startCluster([replicationControllerController]);
   try {
-    const rc = await c.client.create(r.replicationControllers, {
+    const rc: KubeObject = await c.client.create<KubeObject>(r.replicationControllers, {
       apiVersion: 'v1',
       kind: 'ReplicationController',
       metadata: { name: 'legacy', namespace: 'default' },
