@@ -9,6 +9,9 @@
  *
  *   npm run build && node --import tsx bench/scheduler/api.ts [--workload NAME] [--scale 1] [--creators 32] [--markdown]
  *
+ * `--mode drain` creates the measured pods while no scheduler runs, then starts one and times it from its
+ * start (informer sync included) until all are bound: the scheduling and binding path without the
+ * creation rate in the way; latency then includes the wait in the queue.
  * `--server in-process` runs an ApiServer over SqliteStore in this process instead (one core for all).
  * Progress goes to stderr, the results table to stdout. Every process started here is stopped by its pid.
  */
@@ -21,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../src/api/index.js';
 import { ApiServer } from '../../src/apiserver/server.js';
-import { ApiClient, type ResourceDescriptor } from '../../src/client/index.js';
+import { ApiClient, SharedInformerFactory, type Informer, type ResourceDescriptor } from '../../src/client/index.js';
 import { startScheduler, type SchedulerHandle } from '../../src/scheduler/api/index.js';
 import { SqliteStore } from '../../src/storage/index.js';
 import { ChildProcesses } from '../lib/child-processes.js';
@@ -41,6 +44,7 @@ const { values: opts } = parseArgs({
     scale: { type: 'string', default: '1' },
     creators: { type: 'string', default: '32' },
     server: { type: 'string', default: 'process' },
+    mode: { type: 'string', default: 'stream' },
     'skip-build': { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -108,15 +112,20 @@ function strip(o: { metadata?: { uid?: string } }): KubeObject {
   return copy;
 }
 
-/** Watches the scheduler's pod informer: when each pod arrived and when it was seen bound. */
+/**
+ * Watches one namespace's pods through the benchmark's own informer, as scheduler_perf does: when each
+ * pod was first seen pending and when it was seen bound.
+ */
 class BindTracker {
   readonly arrived = new Map<string, number>();
   readonly latencies: number[] = [];
   bound = 0;
+  /** Pods seen pending before this time count from it (drain mode: from the scheduler's start). */
+  notBefore = 0;
   private waiters: { n: number; resolve(): void }[] = [];
 
-  constructor(handle: SchedulerHandle, private readonly namespace: string) {
-    handle.informers.pods.addEventHandler({
+  constructor(informer: Informer<KubeObject>, private readonly namespace: string) {
+    informer.addEventHandler({
       onAdd: (p) => this.seen(p),
       onUpdate: (_old, p) => this.seen(p),
     });
@@ -133,7 +142,7 @@ class BindTracker {
     }
     const t = this.arrived.get(key);
     if (t === undefined || t < 0) return;
-    this.latencies.push(now - t);
+    this.latencies.push(now - Math.max(t, this.notBefore));
     this.arrived.set(key, -1);
     this.bound++;
     this.waiters = this.waiters.filter((w) => (this.bound >= w.n ? (w.resolve(), false) : true));
@@ -151,6 +160,8 @@ async function run(w: Workload, procs: ChildProcesses, progress: Progress): Prom
   const client = new ApiClient({ baseUrl: cluster.baseUrl, component: 'bench' });
   const schedClient = new ApiClient({ baseUrl: cluster.baseUrl, component: 'scheduler' });
   let handle: SchedulerHandle | undefined;
+  const observer = new SharedInformerFactory(client, { logger: () => undefined });
+  const abort = new AbortController();
   try {
     const t0 = performance.now();
     for (const name of ['sched-0', 'sched-1']) await client.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -158,9 +169,12 @@ async function run(w: Workload, procs: ChildProcesses, progress: Progress): Prom
     await createAll(client, nodes, w.nodes, (i) => strip(w.node(i)), (n) => n % 100 === 0 && progress.update(n));
     progress.update(w.nodes);
 
-    handle = await startScheduler({ client: schedClient, logger: (m, e) => progress.note(`scheduler: ${m}${e ? `: ${String(e)}` : ''}`) });
-    const warm = new BindTracker(handle, 'sched-0');
-    const measured = new BindTracker(handle, 'sched-1');
+    const warm = new BindTracker(observer.informerFor(pods, { namespace: 'sched-0' }), 'sched-0');
+    const measured = new BindTracker(observer.informerFor(pods, { namespace: 'sched-1' }), 'sched-1');
+    observer.start(abort.signal);
+    await observer.waitForSync(abort.signal);
+    const logger = (m: string, e?: unknown) => progress.note(`scheduler: ${m}${e ? `: ${String(e)}` : ''}`);
+    handle = await startScheduler({ client: schedClient, logger });
 
     progress.start(`${w.name} warm-up`, w.warmupPods);
     const warmTicker = setInterval(() => progress.update(warm.bound), 200);
@@ -170,6 +184,13 @@ async function run(w: Workload, procs: ChildProcesses, progress: Progress): Prom
     progress.update(warm.bound);
     const setupS = (performance.now() - t0) / 1000;
 
+    let createsPerSec = 0;
+    if (opts.mode === 'drain') {
+      await handle.stop();
+      handle = undefined;
+      progress.start(`${w.name} create (no scheduler)`, w.measuredPods);
+      createsPerSec = await createAll(client, pods, w.measuredPods, (i) => strip(w.measuredPod(i)), (n) => n % 100 === 0 && progress.update(n));
+    }
     progress.start(`${w.name} measured`, w.measuredPods);
     const perSecond: number[] = [];
     let last = 0;
@@ -184,8 +205,12 @@ async function run(w: Workload, procs: ChildProcesses, progress: Progress): Prom
       lastTick = now;
       progress.update(measured.bound);
     }, 1000);
-    const creating = createAll(client, pods, w.measuredPods, (i) => strip(w.measuredPod(i)));
-    const createsPerSec = await creating;
+    if (opts.mode === 'drain') {
+      measured.notBefore = start;
+      handle = await startScheduler({ client: schedClient, logger });
+    } else {
+      createsPerSec = await createAll(client, pods, w.measuredPods, (i) => strip(w.measuredPod(i)));
+    }
     await measured.until(w.measuredPods);
     const elapsed = performance.now() - start;
     clearInterval(ticker);
@@ -209,9 +234,11 @@ async function run(w: Workload, procs: ChildProcesses, progress: Progress): Prom
       setupS,
       serverCpuPct: server0 !== undefined && server1 !== undefined ? ((server1 - server0) * 100) / elapsed : undefined,
       benchCpuPct: ((cpu.user + cpu.system) / 1000 / elapsed) * 100,
-      droppedEvents: handle.droppedEvents(),
+      droppedEvents: handle!.droppedEvents(),
     };
   } finally {
+    abort.abort();
+    await observer.stop();
     await handle?.stop();
     client.close();
     schedClient.close();
@@ -235,7 +262,7 @@ async function main(): Promise<void> {
   for (const w of list) results.push(await run(w, procs, progress));
   progress.stop();
   if (opts.json) {
-    console.log(JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, server: opts.server, creators: Number(opts.creators), results }, null, 2));
+    console.log(JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, server: opts.server, mode: opts.mode, creators: Number(opts.creators), results }, null, 2));
     return;
   }
   const rows = [

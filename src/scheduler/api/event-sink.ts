@@ -12,7 +12,7 @@ interface QueuedEvent {
 export interface EventSinkOptions {
   /** Events waiting to be written; more are dropped, as Kubernetes' event broadcaster drops when its queue is full. 1000 by default. */
   maxQueued?: number;
-  /** Events written at once; 16 by default. */
+  /** Events written at once; 4 by default (kube-scheduler's broadcaster writes one at a time). */
   batch?: number;
 }
 
@@ -35,7 +35,7 @@ export class EventSink {
     opts: EventSinkOptions = {},
   ) {
     this.maxQueued = opts.maxQueued ?? 1000;
-    this.batch = opts.batch ?? 16;
+    this.batch = opts.batch ?? 4;
   }
 
   event(component: string, obj: KubeObject, type: EventType, reason: string, message: string): void {
