@@ -1,6 +1,6 @@
 /**
  * The scheduler end to end through the API server: each workload of issue 4 on a fresh `wharf up
- * --insecure-http` (its own process, SQLite store, bindings persisted). Nodes are created directly as Node
+ * --insecure-http --api-server-only` (its own process, SQLite store, bindings persisted). Nodes are created directly as Node
  * objects (no node agents); the scheduler runs in this process as an API client (informers, POST
  * pods/<name>/binding); warm-up pods are created and bound first, then the measured pods are created
  * through the API by concurrent clients while the scheduler runs. Reported per workload: pods/s (average
@@ -33,7 +33,6 @@ import { Progress } from '../lib/progress.js';
 import { renderMarkdownTable, renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
 import { median, summarize } from '../lib/stats.js';
-import { startWharf } from '../lib/wharf-server.js';
 import { workloads, type Workload } from './workloads.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -91,8 +90,43 @@ async function startCluster(procs: ChildProcesses, dataDir: string): Promise<Clu
       },
     };
   }
-  const w = await startWharf(procs, { root, dataDir, security: 'insecure-http' });
-  return { baseUrl: w.baseUrl, serverPid: w.pid, stop: () => w.stop() };
+  return startApiServerOnly(procs, dataDir);
+}
+
+/**
+ * `wharf up --insecure-http --api-server-only`: the API server and its SQLite store alone, so the only
+ * scheduler is the one measured here (plain `wharf up` runs its own scheduler and a simulated node).
+ */
+async function startApiServerOnly(procs: ChildProcesses, dataDir: string): Promise<Cluster> {
+  const args = [path.join(root, 'bin', 'wharf.js'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--insecure-http', '--api-server-only'];
+  const child = procs.spawn(process.execPath, args, { cwd: root });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8000)));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`wharf up exited (code ${code}): ${stderr.trim()}`)));
+  });
+  child.stdout!.resume();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ; ) {
+    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`wharf did not become ready: ${stderr.trim()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    baseUrl,
+    serverPid: child.pid,
+    stop: async () => {
+      const { code } = await procs.stop(child.pid!);
+      if (code !== 0) throw new Error(`wharf did not exit cleanly (code ${code}): ${stderr.trim()}`);
+    },
+  };
 }
 
 /** Creates `count` objects from `creators` concurrent clients; throws on the first error. */
