@@ -257,6 +257,10 @@ export class ResourceStore {
     const obj = next;
     if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
     const meta = obj.metadata;
+    // A uid in the request is a precondition: the write is for that incarnation of the object only.
+    if (meta.uid && meta.uid !== old.metadata.uid) {
+      throw conflict(this.qualified, old.metadata.name ?? '', `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
     meta.uid ??= old.metadata.uid;
     meta.creationTimestamp = sameSecond(meta.creationTimestamp, old.metadata.creationTimestamp)
       ? old.metadata.creationTimestamp

@@ -183,8 +183,9 @@ async function handleEviction(scope: RequestScope): Promise<void> {
       const pdbs = ctx.storeFor(pdbDef);
       await pdbs.cache.sync();
       const matching = pdbs.cache.list(pdbs.listPrefix(info.namespace)).filter((p) => {
+        // In policy/v1 an empty selector selects every pod of the namespace; a missing one selects none.
         const sel = labelSelectorFromObject((p.obj.spec as { selector?: unknown } | undefined)?.selector);
-        return !sel.empty && sel.matches(pod.metadata.labels);
+        return sel.matches(pod.metadata.labels);
       });
       if (matching.length > 1) {
         throw new StatusError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');

@@ -11,7 +11,8 @@ describe('@kubernetes/client-node against wharf up', () => {
   before(async () => {
     const t = tempDataDir();
     cleanup = t.cleanup;
-    cluster = await startCluster(t.dir);
+    // No nodes: the test binds pods itself, with no scheduler placing them first.
+    cluster = await startCluster(t.dir, ['--nodes', '0']);
     kc = new k8s.KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
   });

@@ -14,6 +14,7 @@ const groupPackages: Readonly<Record<string, string>> = {
   'authentication.k8s.io': 'authentication',
   'rbac.authorization.k8s.io': 'rbac',
   'authorization.k8s.io': 'authorization',
+  'scheduling.k8s.io': 'scheduling',
   'meta.k8s.io': 'meta',
 };
 
@@ -34,6 +35,7 @@ const packageKinds: Readonly<Record<string, readonly string[]>> = {
   authentication: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'],
   rbac: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   authorization: ['SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'],
+  scheduling: ['PriorityClass'],
   meta: ['DeleteOptions', 'Status'],
 };
 

@@ -274,6 +274,7 @@ export const messageTable: Readonly<Record<string, string>> = {
   'batch.JobTemplateSpec': 'metadata=1:meta.ObjectMeta spec=2:batch.JobSpec',
   'batch.CronJobStatus': 'active=1:[]core.ObjectReference lastScheduleTime=4:time lastSuccessfulTime=5:time',
   'coordination.Lease': 'metadata=1:meta.ObjectMeta spec=2:coordination.LeaseSpec',
+  'scheduling.PriorityClass': 'metadata=1:meta.ObjectMeta value=2:int32 globalDefault?=3:bool description?=4:string preemptionPolicy=5:string',
   'coordination.LeaseSpec': 'holderIdentity=1:string leaseDurationSeconds=2:int32 acquireTime=3:microtime renewTime=4:microtime leaseTransitions=5:int32 strategy=6:string preferredHolder=7:string',
   'storage.StorageClass': 'metadata=1:meta.ObjectMeta provisioner=2:string parameters=3:{string} reclaimPolicy=4:string mountOptions=5:[]string allowVolumeExpansion=6:bool volumeBindingMode=7:string allowedTopologies=8:[]core.TopologySelectorTerm',
   'core.TopologySelectorTerm': 'matchLabelExpressions=1:[]core.TopologySelectorLabelRequirement',
