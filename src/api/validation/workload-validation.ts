@@ -1,7 +1,7 @@
 import { field, type FieldError } from '../errors.js';
 import { deepEqual } from '../object.js';
 import { validatePodTemplateSpec } from './pod-spec.js';
-import { isEmptyLabelSelector, validateLabelSelector } from './selector-validation.js';
+import { isEmptyLabelSelector, validateLabelSelector } from './label-selector-validation.js';
 import { labelSelectorMatches } from './selector-match.js';
 import { asRecord, stringMap, type JsonRecord } from './workload-fields.js';
 

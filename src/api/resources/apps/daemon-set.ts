@@ -6,7 +6,7 @@ import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { formatLabels } from '../../validation/selector-format.js';
 import { ageColumn, containersColumn, imagesColumn, selectorColumn } from '../../validation/workload-columns.js';
 import { asRecord, childRecord, defaultField, defaultString, intOf, specOf, statusOf } from '../../validation/workload-fields.js';
-import { isEmptyLabelSelector, validateLabelSelector } from '../../validation/selector-validation.js';
+import { isEmptyLabelSelector, validateLabelSelector } from '../../validation/label-selector-validation.js';
 import {
   intOrPercentValue,
   validateAtMost100Percent,

@@ -5,7 +5,7 @@ import { dns1123Label } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from '../../validation/pod-spec.js';
 import { labelSelectorMatches } from '../../validation/selector-match.js';
-import { validateLabelSelector } from '../../validation/selector-validation.js';
+import { validateLabelSelector } from '../../validation/label-selector-validation.js';
 import { ageColumn, containersColumn, humanDuration, imagesColumn, selectorColumn } from '../../validation/workload-columns.js';
 import {
   arrayOf,

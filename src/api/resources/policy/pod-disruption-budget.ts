@@ -2,7 +2,7 @@ import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
-import { validateLabelSelector } from '../../validation/selector-validation.js';
+import { validateLabelSelector } from '../../validation/label-selector-validation.js';
 import { ageColumn } from '../../validation/workload-columns.js';
 import { intOf, specOf, statusOf } from '../../validation/workload-fields.js';
 import { validateAtMost100Percent, validateIntOrPercent } from '../../validation/workload-validation.js';

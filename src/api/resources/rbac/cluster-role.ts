@@ -2,7 +2,7 @@ import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { arr, rec } from '../../validation/json-access.js';
-import { validateLabelSelector } from '../../validation/selector-validation.js';
+import { validateLabelSelector } from '../../validation/label-selector-validation.js';
 import { createdAtColumn } from './rbac-columns.js';
 import { rbacGroup, validateRbacMeta, validateRules } from './rbac-validation.js';
 
