@@ -1,6 +1,6 @@
 import { field, type FieldError } from '../errors.js';
 import { arr, num, rec, str } from './json-access.js';
-import { validateLabelName, validateLabelSelector } from './label-selector-validation.js';
+import { setOperatorValueErrors, validateLabelName, validateLabelSelector } from './label-selector-validation.js';
 import { dns1123Label, dns1123Subdomain, labelValue } from './names.js';
 
 /**
@@ -11,24 +11,13 @@ import { dns1123Label, dns1123Subdomain, labelValue } from './names.js';
 /** A NodeSelectorRequirement of `matchExpressions` (node labels). */
 function validateNodeSelectorRequirement(raw: unknown, path: string): FieldError[] {
   const req = rec(raw) ?? {};
-  const errs: FieldError[] = [];
   const values = arr(req.values);
-  switch (req.operator) {
-    case 'In':
-    case 'NotIn':
-      if (values.length === 0) errs.push(field.required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-      break;
-    case 'Exists':
-    case 'DoesNotExist':
-      if (values.length > 0) errs.push(field.forbidden(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-      break;
-    case 'Gt':
-    case 'Lt':
-      if (values.length !== 1) errs.push(field.required(`${path}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-      break;
-    default:
-      errs.push(field.invalid(`${path}.operator`, req.operator ?? '', 'not a valid selector operator'));
-  }
+  // Node selectors add the numeric operators to the set-based ones of label selectors.
+  const numeric = req.operator === 'Gt' || req.operator === 'Lt';
+  const errs: FieldError[] = numeric
+    ? []
+    : setOperatorValueErrors(req.operator, values, path) ?? [field.invalid(`${path}.operator`, req.operator ?? '', 'not a valid selector operator')];
+  if (numeric && values.length !== 1) errs.push(field.required(`${path}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
   errs.push(...validateLabelName(str(req.key), `${path}.key`));
   return errs;
 }
