@@ -2,7 +2,7 @@ import { ageColumn as sharedAgeColumn, humanDuration, timestampSince } from '../
 import type { PrinterColumn } from '../resource.js';
 import type { KubeObject } from '../object.js';
 import { formatLabelSelector } from './selector-format.js';
-import { asRecord, arrayOf, stringOf } from './workload-fields.js';
+import { asRecord, arrayOf, intOf, specOf, statusOf, stringOf } from './workload-fields.js';
 
 /**
  * Printer columns shared by the workload kinds, with kube-apiserver's names, descriptions and cells
@@ -13,6 +13,15 @@ import { asRecord, arrayOf, stringOf } from './workload-fields.js';
 export const ageColumn: PrinterColumn = sharedAgeColumn();
 
 export { humanDuration, timestampSince };
+
+/** The READY column of Deployments and StatefulSets: ready replicas over desired ones (`2/3`). */
+export const readyOfDesiredColumn: PrinterColumn = {
+  name: 'Ready',
+  type: 'string',
+  description: 'Number of the pod with ready state',
+  priority: 0,
+  cell: (obj) => `${intOf(statusOf(obj).readyReplicas)}/${intOf(specOf(obj).replicas)}`,
+};
 
 /** The pod template of a workload: `spec.template`, or `spec.jobTemplate.spec.template` for CronJobs. */
 export type TemplateOf = (obj: KubeObject) => unknown;

@@ -4,7 +4,7 @@ import { defineResource } from '../../resource.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { labelSelectorString } from '../../validation/selector-format.js';
-import { ageColumn, containersColumn, imagesColumn } from '../../validation/workload-columns.js';
+import { ageColumn, containersColumn, imagesColumn, readyOfDesiredColumn } from '../../validation/workload-columns.js';
 import { asRecord, childRecord, defaultField, defaultString, intOf, specOf, statusOf } from '../../validation/workload-fields.js';
 import {
   intOrPercentValue,
@@ -95,13 +95,7 @@ export const deployment = defineResource({
   subresources: { status: true, scale: { specReplicasPath: ['spec', 'replicas'], statusReplicasPath: ['status', 'replicas'], labelSelectorPath: ['spec', 'selector'] } },
   strategy: { default: defaultDeployment, validate: validateDeployment, validateUpdate: validateDeploymentUpdate },
   printerColumns: [
-    {
-      name: 'Ready',
-      type: 'string',
-      description: 'Number of the pod with ready state',
-      priority: 0,
-      cell: (obj) => `${intOf(statusOf(obj).readyReplicas)}/${intOf(specOf(obj).replicas)}`,
-    },
+    readyOfDesiredColumn,
     {
       name: 'Up-to-date',
       type: 'string',

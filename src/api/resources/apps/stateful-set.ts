@@ -4,7 +4,7 @@ import { defineResource } from '../../resource.js';
 import { dns1123Label } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
-import { ageColumn, containersColumn, imagesColumn } from '../../validation/workload-columns.js';
+import { ageColumn, containersColumn, imagesColumn, readyOfDesiredColumn } from '../../validation/workload-columns.js';
 import { arrayOf, asRecord, childRecord, defaultField, defaultString, intOf, specOf, statusOf } from '../../validation/workload-fields.js';
 import {
   intOrPercentValue,
@@ -135,13 +135,7 @@ export const statefulSet = defineResource({
   subresources: { status: true, scale: { specReplicasPath: ['spec', 'replicas'], statusReplicasPath: ['status', 'replicas'], labelSelectorPath: ['spec', 'selector'] } },
   strategy: { default: defaultStatefulSet, validate: validateStatefulSet, validateUpdate: validateStatefulSetUpdate },
   printerColumns: [
-    {
-      name: 'Ready',
-      type: 'string',
-      description: 'Number of the pod with ready state',
-      priority: 0,
-      cell: (obj) => `${intOf(statusOf(obj).readyReplicas)}/${intOf(specOf(obj).replicas)}`,
-    },
+    readyOfDesiredColumn,
     ageColumn,
     containersColumn(),
     imagesColumn(),
