@@ -1,9 +1,9 @@
 import { field, type FieldError } from '../../errors.js';
 import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
+import { event as coreEvent } from '../core/event.js';
 import { dns1123Subdomain, qualifiedName } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
-import { timestampSince } from '../../validation/workload-columns.js';
 import { asRecord, intOf, stringOf } from '../../validation/workload-fields.js';
 import { validateImmutable } from '../../validation/workload-validation.js';
 
@@ -85,19 +85,21 @@ function validateEventUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   return errs;
 }
 
-/** The table's timestamps and count, computed as for core Events (series first, then singletons). */
-function seen(obj: KubeObject, now: number): { first: string; last: string; count: number } {
-  const first = isSet(obj.deprecatedFirstTimestamp)
-    ? timestampSince(obj.deprecatedFirstTimestamp, now)
-    : timestampSince(obj.eventTime, now);
-  let last = isSet(obj.deprecatedLastTimestamp) ? timestampSince(obj.deprecatedLastTimestamp, now) : first;
-  let count = intOf(obj.deprecatedCount);
-  const series = asRecord(obj.series);
-  if (series) {
-    last = timestampSince(series.lastObservedTime, now);
-    count = intOf(series.count);
-  } else if (count === 0) count = 1;
-  return { first, last, count };
+/**
+ * The core/v1 fields behind an events.k8s.io/v1 Event's table cells: Kubernetes converts both versions to
+ * the one internal Event and prints that, so the core table serves both.
+ */
+function asCoreEvent(obj: KubeObject): KubeObject {
+  return {
+    ...obj,
+    involvedObject: obj.regarding,
+    message: obj.note,
+    source: obj.deprecatedSource,
+    firstTimestamp: obj.deprecatedFirstTimestamp,
+    lastTimestamp: obj.deprecatedLastTimestamp,
+    count: obj.deprecatedCount,
+    reportingComponent: obj.reportingController,
+  };
 }
 
 export const eventV1 = defineResource({
@@ -111,82 +113,7 @@ export const eventV1 = defineResource({
   generation: false,
   strategy: { validate: validateEvent, validateUpdate: validateEventUpdate },
   nameColumnLast: true,
-  printerColumns: [
-    {
-      name: 'Last Seen',
-      type: 'string',
-      description: 'The time at which the most recent occurrence of this event was recorded.',
-      priority: 0,
-      cell: (obj, now) => seen(obj, now).last,
-    },
-    {
-      name: 'Type',
-      type: 'string',
-      description: 'Type of this event (Normal, Warning), new types could be added in the future',
-      priority: 0,
-      cell: (obj) => stringOf(obj.type),
-    },
-    {
-      name: 'Reason',
-      type: 'string',
-      description: "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
-      priority: 0,
-      cell: (obj) => stringOf(obj.reason),
-    },
-    {
-      name: 'Object',
-      type: 'string',
-      description: 'The object that this event is about.',
-      priority: 0,
-      cell: (obj) => {
-        const regarding = asRecord(obj.regarding) ?? {};
-        const kind = stringOf(regarding.kind).toLowerCase();
-        const name = stringOf(regarding.name);
-        return name ? `${kind}/${name}` : kind;
-      },
-    },
-    {
-      name: 'Subobject',
-      type: 'string',
-      description:
-        'If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers[2]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.',
-      priority: 1,
-      cell: (obj) => stringOf(asRecord(obj.regarding)?.fieldPath),
-    },
-    {
-      name: 'Source',
-      type: 'string',
-      description: 'The component reporting this event. Should be a short machine understandable string.',
-      priority: 1,
-      cell: (obj) => {
-        const source = asRecord(obj.deprecatedSource) ?? {};
-        const component = stringOf(source.component) || stringOf(obj.reportingController);
-        const instance = stringOf(source.host) || stringOf(obj.reportingInstance);
-        return instance ? `${component}, ${instance}` : component;
-      },
-    },
-    {
-      name: 'Message',
-      type: 'string',
-      description: 'A human-readable description of the status of this operation.',
-      priority: 0,
-      cell: (obj) => stringOf(obj.note).trim(),
-    },
-    {
-      name: 'First Seen',
-      type: 'string',
-      description: 'The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)',
-      priority: 1,
-      cell: (obj, now) => seen(obj, now).first,
-    },
-    {
-      name: 'Count',
-      type: 'string',
-      description: 'The number of times this event has occurred.',
-      priority: 1,
-      cell: (obj, now) => seen(obj, now).count,
-    },
-  ],
+  printerColumns: coreEvent.printerColumns.map((c) => ({ ...c, cell: (obj, now) => c.cell(asCoreEvent(obj), now) })),
   selectableFields: {
     'regarding.kind': (obj) => stringOf(asRecord(obj.regarding)?.kind),
     'regarding.namespace': (obj) => stringOf(asRecord(obj.regarding)?.namespace),

@@ -73,6 +73,22 @@ test('printer columns follow the core event table', () => {
   assert.equal(eventV1.printerColumns[8].cell(make(), now), 1);
 });
 
+test('printer columns read the deprecated fields where the core table reads their core names', () => {
+  const o = make({
+    deprecatedSource: { component: 'kubelet', host: 'node-1' },
+    deprecatedFirstTimestamp: '2024-01-01T00:05:00Z',
+    deprecatedLastTimestamp: '2024-01-01T00:08:00Z',
+    deprecatedCount: 3,
+    regarding: { kind: 'Pod', name: 'web', fieldPath: 'spec.containers{app}' },
+  });
+  const now = Date.parse('2024-01-01T00:10:00Z');
+  const cells = Object.fromEntries(eventV1.printerColumns.map((c) => [c.name, c.cell(o, now)]));
+  assert.deepEqual(
+    [cells['Last Seen'], cells['First Seen'], cells['Count'], cells['Source'], cells['Subobject']],
+    ['2m', '5m', 3, 'kubelet, node-1', 'spec.containers{app}'],
+  );
+});
+
 test('field selectors use the events.k8s.io names', () => {
   const o = make();
   assert.equal(eventV1.selectableFields['regarding.name'](o), 'web');
