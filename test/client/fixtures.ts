@@ -62,18 +62,8 @@ export function configMap(name: string, data: Record<string, string> = { k: 'v' 
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...(labels ? { labels } : {}) }, data };
 }
 
-export function deployment(name: string, replicas = 1, namespace = 'default'): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
-    },
-  };
-}
+/** The same Deployment builder as the apiserver tests use. */
+export { deployment } from '../apiserver/fixtures.js';
 
 export function pod(name: string, nodeName?: string, namespace = 'default'): KubeObject {
   return {
