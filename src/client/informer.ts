@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isGone, type KubeObject } from '../api/index.js';
 import type { ApiClient, ObjectList } from './api-client.js';
 import { Backoff, sleep } from './backoff.js';
@@ -162,6 +163,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   start(signal?: AbortSignal): void {
     if (this.running) return;
     const abort = new AbortController();
+    // A shared informer is waited on by every controller that uses it.
+    setMaxListeners(0, abort.signal);
     this.abort = abort;
     if (signal) {
       if (signal.aborted) abort.abort();

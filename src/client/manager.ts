@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { ResourceRegistry } from '../api/index.js';
 import type { ApiClient } from './api-client.js';
 import { EventRecorder } from './event-recorder.js';
@@ -89,6 +90,8 @@ export class ControllerManager implements Manager {
   }
 
   private async runAll(signal: AbortSignal): Promise<void> {
+    // Every informer and worker of every controller listens for this one signal.
+    setMaxListeners(0, signal);
     this.informers.start(signal);
     await Promise.all(
       this.runnables.map(async (r) => {
