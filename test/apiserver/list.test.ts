@@ -6,16 +6,7 @@ import { listJson, listObjects, listTable, type ListRequest } from '../../src/ap
 import { ResourceStore } from '../../src/apiserver/resource-store.js';
 import { selectionFrom } from '../../src/apiserver/selection.js';
 import { configMap, configMaps, pod, pods, tempSqlite } from './fixtures.js';
-
-function statusOf(code: number, reason: string, message?: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof StatusError, `expected a StatusError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.reason, reason);
-    if (message) assert.match(e.message, message);
-    return true;
-  };
-}
+import { statusOf } from './status-assertions.js';
 
 async function seeded(store: Store = new MemoryStore(), names = ['a', 'b', 'c', 'd', 'e']): Promise<ResourceStore> {
   const cms = new ResourceStore(configMaps, store);

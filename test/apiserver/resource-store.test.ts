@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError, type KubeObject } from '../../src/api/index.js';
+import type { KubeObject } from '../../src/api/index.js';
 import { MemoryStore, SqliteStore } from '../../src/storage/index.js';
 import { ResourceStore } from '../../src/apiserver/resource-store.js';
 import { configMap, configMaps, deployment, deployments, namespace, namespaces, pod, pods, tempSqlite } from './fixtures.js';
-
-function statusOf(code: number, reason: string, message?: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof StatusError, `expected a StatusError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.equal(e.reason, reason);
-    if (message) assert.match(e.message, message);
-    return true;
-  };
-}
+import { statusOf } from './status-assertions.js';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_JSON_PATCH_OPERATIONS, applyJsonPatch } from '../../../src/apiserver/patch/json-patch.js';
-import { StatusError } from '../../../src/api/errors.js';
 import type { KubeObject } from '../../../src/api/object.js';
+import { rejects } from '../status-assertions.js';
 
 function pod(): KubeObject {
   return {
@@ -13,19 +13,6 @@ function pod(): KubeObject {
   };
 }
 const containers = (o: KubeObject): Array<Record<string, unknown>> => (o.spec as { containers: Array<Record<string, unknown>> }).containers;
-
-function rejects(fn: () => unknown, code: number, message?: string): StatusError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof StatusError, `expected a StatusError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (message !== undefined) assert.equal(caught.message, message);
-  return caught;
-}
 
 test('applyJsonPatch() applies add, remove and replace', () => {
   const out = applyJsonPatch(pod(), [

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyMergePatch, withoutNulls } from '../../../src/apiserver/patch/merge-patch.js';
-import { StatusError } from '../../../src/api/errors.js';
 import type { KubeObject } from '../../../src/api/object.js';
+import { rejects } from '../status-assertions.js';
 
 function pod(): KubeObject {
   return {
@@ -11,19 +11,6 @@ function pod(): KubeObject {
     metadata: { name: 'web', labels: { app: 'web', tier: 'front' } },
     spec: { containers: [{ name: 'a', image: 'nginx' }, { name: 'b' }], nodeSelector: { zone: 'a' } },
   };
-}
-
-function rejects(fn: () => unknown, code: number, message?: string): StatusError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof StatusError, `expected a StatusError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (message !== undefined) assert.equal(caught.message, message);
-  return caught;
 }
 
 test('applyMergePatch() merges objects recursively and deletes members set to null', () => {

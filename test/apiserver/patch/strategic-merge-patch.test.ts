@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyStrategicMergePatch } from '../../../src/apiserver/patch/strategic-merge-patch.js';
-import { StatusError } from '../../../src/api/errors.js';
 import type { KubeObject } from '../../../src/api/object.js';
 import type { SchemaNode } from '../../../src/api/schema.js';
+import { rejects } from '../status-assertions.js';
 
 // A hand-made slice of the Pod and Deployment schemas, with the patch metadata Kubernetes declares.
 interface NodeSpec {
@@ -79,20 +79,6 @@ function pod(spec: Record<string, unknown>, metadata: Record<string, unknown> = 
 const smp = (original: KubeObject, patch: unknown): KubeObject => applyStrategicMergePatch(original, patch, podSchema);
 const spec = (o: KubeObject): Record<string, unknown> => o.spec as Record<string, unknown>;
 const names = (v: unknown): unknown[] => (v as Array<Record<string, unknown>>).map((c) => c.name);
-
-function rejects(fn: () => unknown, code: number, message?: string | RegExp): StatusError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof StatusError, `expected a StatusError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (typeof message === 'string') assert.equal(caught.message, message);
-  else if (message) assert.match(caught.message, message);
-  return caught;
-}
 
 test('applyStrategicMergePatch() merges maps and deletes members set to null', () => {
   const original = pod({}, { labels: { app: 'web', tier: 'front', old: 'x' } });
