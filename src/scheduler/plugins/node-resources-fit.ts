@@ -29,34 +29,30 @@ const MAX_CUSTOM_PRIORITY_SCORE = 10;
 
 type Scorer = (requested: number[], allocatable: number[]) => number;
 
-function leastAllocated(resources: readonly ResourceSpec[]): Scorer {
+/**
+ * The weighted mean of each resource's score, over the resources the node has any of (upstream's
+ * LeastAllocated and MostAllocated scorers differ only in the per-resource score).
+ */
+function weightedMean(resources: readonly ResourceSpec[], score: (requested: number, capacity: number) => number): Scorer {
   return (req, alloc) => {
-    let score = 0;
+    let total = 0;
     let weights = 0;
     for (let i = 0; i < req.length; i++) {
       const cap = alloc[i]!;
       if (cap === 0) continue;
-      const r = req[i]!;
-      score += (r > cap ? 0 : Math.trunc(((cap - r) * MAX_NODE_SCORE) / cap)) * resources[i]!.weight;
+      total += score(req[i]!, cap) * resources[i]!.weight;
       weights += resources[i]!.weight;
     }
-    return weights === 0 ? 0 : Math.trunc(score / weights);
+    return weights === 0 ? 0 : Math.trunc(total / weights);
   };
 }
 
+function leastAllocated(resources: readonly ResourceSpec[]): Scorer {
+  return weightedMean(resources, (r, cap) => (r > cap ? 0 : Math.trunc(((cap - r) * MAX_NODE_SCORE) / cap)));
+}
+
 function mostAllocated(resources: readonly ResourceSpec[]): Scorer {
-  return (req, alloc) => {
-    let score = 0;
-    let weights = 0;
-    for (let i = 0; i < req.length; i++) {
-      const cap = alloc[i]!;
-      if (cap === 0) continue;
-      const r = Math.min(req[i]!, cap);
-      score += Math.trunc((r * MAX_NODE_SCORE) / cap) * resources[i]!.weight;
-      weights += resources[i]!.weight;
-    }
-    return weights === 0 ? 0 : Math.trunc(score / weights);
-  };
+  return weightedMean(resources, (r, cap) => Math.trunc((Math.min(r, cap) * MAX_NODE_SCORE) / cap));
 }
 
 /** A piecewise-linear function through the shape points (upstream BuildBrokenLinearFunction). */
