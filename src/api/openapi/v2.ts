@@ -50,11 +50,16 @@ function operation(op: Operation): Record<string, unknown> {
   return out;
 }
 
-/** Swagger 2.0 path items keyed by path. */
-export function v2Paths(items: readonly PathItem[]): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
+type Rendered = Record<string, unknown>;
+
+/**
+ * Path items keyed by path: each operation under its method, then the path's shared parameters. Swagger
+ * 2.0 and OpenAPI 3 lay paths out alike and differ only in how one operation or parameter is written.
+ */
+export function pathObjects(items: readonly PathItem[], operation: (op: Operation) => Rendered, param: (p: Param) => Rendered): Rendered {
+  const paths: Rendered = {};
   for (const item of items) {
-    const out: Record<string, unknown> = {};
+    const out: Rendered = {};
     for (const op of item.operations) out[op.method] = operation(op);
     if (item.params.length) out['parameters'] = item.params.map(param);
     paths[item.path] = out;
@@ -68,7 +73,7 @@ export function buildOpenApiV2(resources: readonly ResourceDefinition[]): Record
   return {
     swagger: '2.0',
     info: { ...openApiInfo },
-    paths: v2Paths(items),
+    paths: pathObjects(items, operation, param),
     definitions: referencedDefinitions(items, resources),
     securityDefinitions: {
       BearerToken: { description: 'Bearer Token authentication', type: 'apiKey', name: 'authorization', in: 'header' },

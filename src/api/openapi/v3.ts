@@ -3,7 +3,7 @@ import type { ResourceDefinition } from '../resource.js';
 import { definitionsRefPrefix, type JsonSchema } from './json-schema.js';
 import { discoveryPaths, gvPath, resourceListPath, resourcePaths, type Operation, type Param, type PathItem } from './operations.js';
 import { referencedDefinitions } from './referenced.js';
-import { openApiInfo, responseDescription } from './v2.js';
+import { openApiInfo, pathObjects, responseDescription } from './v2.js';
 
 const componentsPrefix = '#/components/schemas/';
 
@@ -69,19 +69,12 @@ function operation(op: Operation): Record<string, unknown> {
 }
 
 function document(items: readonly PathItem[], resources: readonly ResourceDefinition[]): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  for (const item of items) {
-    const out: Record<string, unknown> = {};
-    for (const op of item.operations) out[op.method] = operation(op);
-    if (item.params.length) out['parameters'] = item.params.map(param);
-    paths[item.path] = out;
-  }
   const schemas: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(referencedDefinitions(items, resources))) schemas[name] = toV3Schema(schema);
   return {
     openapi: '3.0.0',
     info: { ...openApiInfo },
-    paths,
+    paths: pathObjects(items, operation, param),
     components: {
       schemas,
       securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
