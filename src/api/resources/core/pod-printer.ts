@@ -28,6 +28,13 @@ function conditionTrue(status: JsonRecord, type: string): boolean {
   return arr(status.conditions).some((c) => rec(c)?.type === type && rec(c)?.status === 'True');
 }
 
+/** The parts of a container status the STATUS and RESTARTS cells read (status and state empty objects when absent). */
+function statusParts(raw: unknown) {
+  const cs = rec(raw) ?? {};
+  const state = rec(cs.state) ?? {};
+  return { cs, state, terminated: rec(state.terminated), waiting: rec(state.waiting), lastTerminated: rec(rec(cs.lastState)?.terminated) };
+}
+
 export function summarizePod(pod: KubeObject, now: number): PodSummary {
   const spec = rec(pod.spec) ?? {};
   const status = rec(pod.status) ?? {};
@@ -55,11 +62,7 @@ export function summarizePod(pod: KubeObject, now: number): PodSummary {
   let initializing = false;
   const initStatuses = arr(status.initContainerStatuses);
   for (let i = 0; i < initStatuses.length; i++) {
-    const cs = rec(initStatuses[i]) ?? {};
-    const state = rec(cs.state) ?? {};
-    const terminated = rec(state.terminated);
-    const waiting = rec(state.waiting);
-    const lastTerminated = rec(rec(cs.lastState)?.terminated);
+    const { cs, terminated, waiting, lastTerminated } = statusParts(initStatuses[i]);
     restarts += num(cs.restartCount) ?? 0;
     if (lastTerminated) lastRestart = laterTime(lastRestart, lastTerminated.finishedAt);
     const sidecar = isSidecar(initSpecs.get(str(cs.name)));
@@ -92,11 +95,7 @@ export function summarizePod(pod: KubeObject, now: number): PodSummary {
     let hasRunning = false;
     const statuses = arr(status.containerStatuses);
     for (let i = statuses.length - 1; i >= 0; i--) {
-      const cs = rec(statuses[i]) ?? {};
-      const state = rec(cs.state) ?? {};
-      const terminated = rec(state.terminated);
-      const waiting = rec(state.waiting);
-      const lastTerminated = rec(rec(cs.lastState)?.terminated);
+      const { cs, state, terminated, waiting, lastTerminated } = statusParts(statuses[i]);
       restarts += num(cs.restartCount) ?? 0;
       if (lastTerminated) lastRestart = laterTime(lastRestart, lastTerminated.finishedAt);
       if (waiting && str(waiting.reason)) reason = str(waiting.reason);
