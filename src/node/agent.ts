@@ -3,8 +3,9 @@ import { objectKey } from '../client/index.js';
 import type { HostedAgent, NodeHost } from './node-host.js';
 import { buildNode, nodeIdentity, nodeLabels, nodeStatus, nodeStatusDiffers, type NodeCondition, type NodeConfig } from './node-object.js';
 import { PodIpAllocator } from './pod-ip-allocator.js';
-import { computePodStatus, isTerminalPhase, podPhase, podStatusDiffers, rfc3339 } from './pod-status.js';
+import { computePodStatus, isTerminalPhase, podPhase, podStatusDiffers } from './pod-status.js';
 import type { Runtime } from './runtime.js';
+import { rfc3339 } from '../api/rfc3339.js';
 
 export interface NodeAgentOptions {
   /** The runtime's version completes it. */

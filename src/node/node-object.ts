@@ -3,6 +3,7 @@ import { release } from 'node:os';
 import type { KubeObject } from '../api/index.js';
 import { canonicalizeResourceList } from '../api/validation/pod-spec-defaults.js';
 import { sameJson } from './pod-status.js';
+import { rfc3339 } from '../api/rfc3339.js';
 
 export const kubeletVersion = 'v1.32.0-wharf';
 
@@ -39,10 +40,6 @@ export interface NodeCondition {
   lastTransitionTime: string;
   reason: string;
   message: string;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The labels kubelet puts on its Node, plus the configured ones. */

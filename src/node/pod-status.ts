@@ -1,5 +1,6 @@
 import type { KubeObject } from '../api/index.js';
 import type { RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus } from './runtime.js';
+import { rfc3339 } from '../api/rfc3339.js';
 
 export interface PodCondition {
   type: string;
@@ -53,10 +54,6 @@ interface SpecView {
   containers?: { name: string }[];
   initContainers?: { name: string; restartPolicy?: string }[];
   readinessGates?: { conditionType: string }[];
-}
-
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function isRunning(s: RuntimeContainerState): s is { running: { startedAt: string } } {

@@ -4,8 +4,8 @@ import type { ApiClient, EventRecorder, Informer, Reconciler, ReconcileResult, R
 import { splitKey } from '../../client/index.js';
 import { loadLocationError } from '../../api/validation/workload-schedule.js';
 import { controllerRef, isControlledBy } from '../workload-internal/owner-ref.js';
-import { rfc3339 } from '../workload-internal/pod-state.js';
 import { formatInZone, nextAfter, parseSchedule, type Schedule } from './cron-schedule.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 export const scheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../api/index.js';
 import { scaledValue } from '../internal/int-or-percent.js';
 import { semanticEqual } from '../internal/semantic-equal.js';
-import { rfc3339, timeMs, type LabelSelectorJson, type PodTemplate, type ReplicaSet, type WorkloadCondition } from '../internal/types.js';
+import { timeMs, type LabelSelectorJson, type PodTemplate, type ReplicaSet, type WorkloadCondition } from '../internal/types.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 export const revisionAnnotation = 'deployment.kubernetes.io/revision';
 export const revisionHistoryAnnotation = 'deployment.kubernetes.io/revision-history';

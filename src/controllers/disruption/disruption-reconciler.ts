@@ -6,7 +6,8 @@ import { scaledValue } from '../internal/int-or-percent.js';
 import { isPodReady } from '../internal/pod-util.js';
 import { ResourceMapper } from '../internal/resource-mapper.js';
 import { semanticEqual } from '../internal/semantic-equal.js';
-import { rfc3339, timeMs, type Pod } from '../internal/types.js';
+import { timeMs, type Pod } from '../internal/types.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** How long a pod the eviction API let go may stay before it counts as healthy again: 2 minutes, as Kubernetes. */
 export const deletionTimeoutMs = 2 * 60_000;

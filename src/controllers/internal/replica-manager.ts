@@ -17,7 +17,8 @@ import { Expectations, slowStartBatch } from './expectations.js';
 import { byOwnerUid, ensureIndex, ownerUidIndex } from './indexes.js';
 import { PodControl } from './pod-control.js';
 import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, type RankedPod } from './pod-util.js';
-import { rfc3339, type Pod, type ReplicaSet, type ReplicaSetStatus, type WorkloadCondition } from './types.js';
+import { type Pod, type ReplicaSet, type ReplicaSetStatus, type WorkloadCondition } from './types.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** Pods without a controller, by namespace: the orphans a ReplicaSet may adopt. */
 const orphanIndex = 'wharf.io/orphan-namespace';

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/index.js';
 import type { PodSpec, PodStatus, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** A Pod as controllers read it: typed spec and status over the generic object. */
 export type Pod = KubeObject & { spec?: PodSpec; status?: PodStatus };
@@ -43,11 +44,6 @@ export interface ReplicaSetStatus {
 }
 
 export type ReplicaSet = KubeObject & { spec: ReplicaSetSpec; status?: ReplicaSetStatus };
-
-/** metav1.Time: RFC 3339 to the second. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Milliseconds of a metav1.Time, or undefined when absent or unparsable. */
 export function timeMs(t: string | undefined): number | undefined {

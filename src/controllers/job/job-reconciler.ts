@@ -5,9 +5,10 @@ import type { ApiClient, EventRecorder, Informer, Reconciler, ReconcileResult, R
 import { deletedObject, splitKey } from '../../client/index.js';
 import { isControlledBy } from '../workload-internal/owner-ref.js';
 import type { PendingWrites } from '../workload-internal/pending-writes.js';
-import { isPodReady, isPodTerminal, podCondition, podPhase, rfc3339 } from '../workload-internal/pod-state.js';
+import { isPodReady, isPodTerminal, podCondition, podPhase } from '../workload-internal/pod-state.js';
 import { completionIndex, formatIndexes, isIndexed, jobPod, jobSpec, parseIndexes, trackingFinalizer } from './job-pod.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** `manager.settings.job`: durations shortened in tests, and the clock. */
 export interface JobSettings {

@@ -1,7 +1,8 @@
 import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
 import { resourcePath, type ApiClient, type Informer, type ReconcileResult, type Reconciler, type ResourceDescriptor } from '../../client/index.js';
 import { ResourceMapper, type DiscoveredResource } from '../internal/resource-mapper.js';
-import { rfc3339, timeMs } from '../internal/types.js';
+import { timeMs } from '../internal/types.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** The finalizer this controller owns in a namespace's spec.finalizers. */
 export const kubernetesFinalizer = 'kubernetes';

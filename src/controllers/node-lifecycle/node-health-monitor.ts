@@ -4,6 +4,7 @@ import type { NodeLifecycleSettings } from './settings.js';
 import { updateNodeTaints, swapTaints } from './taint-writer.js';
 import { hasTaint, nodeCondition, notReadyTaintKey, taintsOf, unreachableTaintKey } from './taints.js';
 import { computeZoneState, ZoneEvictionQueue, zoneKey, zoneName, type ZoneState } from './zones.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 export interface NodeHealthMonitorOptions {
   client: ApiClient;
@@ -33,10 +34,6 @@ const notReadyNoExecute = { key: notReadyTaintKey, effect: 'NoExecute' };
 const unreachableNoExecute = { key: unreachableTaintKey, effect: 'NoExecute' };
 const monitoredConditions = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 const excludeDisruptionLabel = 'node.kubernetes.io/exclude-disruption';
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -1,6 +1,7 @@
 import { deepEqual, isConflict, isNotFound, type KubeObject } from '../../api/index.js';
 import type { ApiClient, ResourceDescriptor } from '../../client/index.js';
 import { taintsOf, type Taint } from './taints.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /**
  * Rewrites a node's taints with `change`, guarded by the node's resourceVersion so a concurrent cordon
@@ -22,10 +23,6 @@ export async function updateNodeTaints(client: ApiClient, nodes: ResourceDescrip
       current = await client.get(nodes, current.metadata.name!);
     }
   }
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A change that removes `remove` taints (by key and effect) and adds `add` (NoExecute ones stamped with timeAdded). */

@@ -1,6 +1,7 @@
 import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
 import { objectKey, sleep, type ApiClient, type Informer, type Logger, type ResourceDescriptor } from '../../client/index.js';
 import type { PodGcSettings } from './settings.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 export interface PodGarbageCollectorOptions {
   client: ApiClient;
@@ -31,10 +32,6 @@ function nodeNameOf(pod: KubeObject): string {
 function isTerminated(pod: KubeObject): boolean {
   const phase = phaseOf(pod);
   return phase === 'Succeeded' || phase === 'Failed';
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../api/index.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** A pod condition as the kubelet writes it. */
 export interface PodCondition {
@@ -74,7 +75,3 @@ export function msUntilAvailable(pod: KubeObject, minReadySeconds: number, nowMs
   return left > 0 ? left : undefined;
 }
 
-/** metav1.Time: RFC 3339 to the second. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../api/index.js';
 import type { PodSandboxConfig, Runtime, RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus } from '../runtime.js';
 import { simulationHints } from '../simulation-hints.js';
 import { normalizeImage, simulatedImageId } from './image-reference.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 export interface SimulatedRuntimeOptions {
   /** How long a new pod shows ContainerCreating; 1 000 ms by default (`wharf.dev/simulate-start-after` overrides it). */
@@ -35,10 +36,6 @@ interface PodRecord {
   exitCode: number;
   createTimer?: NodeJS.Timeout;
   stop?: { deadline: number; timer: NodeJS.Timeout; done: Promise<void>; resolve: () => void; stopAfterMs: number; startedAt: number };
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function newContainerId(): string {
