@@ -5,6 +5,7 @@ import { updateNodeTaints, swapTaints } from './taint-writer.js';
 import { hasTaint, nodeCondition, notReadyTaintKey, taintsOf, unreachableTaintKey } from './taints.js';
 import { computeZoneState, ZoneEvictionQueue, zoneKey, zoneName, type ZoneState } from './zones.js';
 import { rfc3339 } from '../../api/rfc3339.js';
+import { eachLimit } from '../internal/each-limit.js';
 
 export interface NodeHealthMonitorOptions {
   client: ApiClient;
@@ -34,15 +35,6 @@ const notReadyNoExecute = { key: notReadyTaintKey, effect: 'NoExecute' };
 const unreachableNoExecute = { key: unreachableTaintKey, effect: 'NoExecute' };
 const monitoredConditions = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 const excludeDisruptionLabel = 'node.kubernetes.io/exclude-disruption';
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /**
  * The node lifecycle controller's health pass: a node whose Lease and status have not moved for the

@@ -2,6 +2,7 @@ import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
 import { objectKey, sleep, type ApiClient, type Informer, type Logger, type ResourceDescriptor } from '../../client/index.js';
 import type { PodGcSettings } from './settings.js';
 import { rfc3339 } from '../../api/rfc3339.js';
+import { eachLimit } from '../internal/each-limit.js';
 
 export interface PodGarbageCollectorOptions {
   client: ApiClient;
@@ -32,14 +33,6 @@ function nodeNameOf(pod: KubeObject): string {
 function isTerminated(pod: KubeObject): boolean {
   const phase = phaseOf(pod);
   return phase === 'Succeeded' || phase === 'Failed';
-}
-
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**
