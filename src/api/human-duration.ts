@@ -1,5 +1,6 @@
 import type { PrinterColumn } from './resource.js';
 import type { KubeObject } from './object.js';
+import { rfc3339 } from './rfc3339.js';
 
 /**
  * Kubernetes' human-readable durations (`5s`, `3m12s`, `2d3h`), as `kubectl get` shows in AGE and
@@ -57,3 +58,19 @@ export function ageColumn(): PrinterColumn {
     cell: (obj: KubeObject, now: number) => timestampSince(obj.metadata.creationTimestamp, now),
   };
 }
+
+/**
+ * The CREATED AT column of kinds that print only when they were created (Roles, ClusterRoles,
+ * LimitRanges): RFC 3339 UTC to the second.
+ */
+export const createdAtColumn: PrinterColumn = {
+  name: 'Created At',
+  type: 'date',
+  description: creationTimestampDescription,
+  priority: 0,
+  cell: (obj: KubeObject) => {
+    const t = typeof obj.metadata.creationTimestamp === 'string' ? Date.parse(obj.metadata.creationTimestamp) : NaN;
+    // Go prints a zero time for an object that has none.
+    return Number.isNaN(t) ? '0001-01-01T00:00:00Z' : rfc3339(t);
+  },
+};

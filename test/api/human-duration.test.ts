@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageColumn, humanDuration, timestampSince } from '../../src/api/human-duration.js';
+import { ageColumn, createdAtColumn, humanDuration, timestampSince } from '../../src/api/human-duration.js';
 
 const s = 1000;
 const m = 60 * s;
@@ -44,4 +44,10 @@ test('ageColumn() fills the Age cell from creationTimestamp', () => {
   assert.equal(col.name, 'Age');
   const now = Date.parse('2024-01-01T00:00:30Z');
   assert.equal(col.cell({ apiVersion: 'v1', kind: 'Pod', metadata: { creationTimestamp: '2024-01-01T00:00:00Z' } }, now), '30s');
+});
+
+test('createdAtColumn prints RFC 3339 UTC without fractions, Go\'s zero time when unset', () => {
+  const at = (creationTimestamp?: string) => createdAtColumn.cell({ apiVersion: 'v1', kind: 'Role', metadata: { name: 'r', creationTimestamp } }, 0);
+  assert.equal(at('2024-05-01T12:00:00+02:00'), '2024-05-01T10:00:00Z');
+  assert.equal(at(undefined), '0001-01-01T00:00:00Z');
 });

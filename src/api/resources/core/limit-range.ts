@@ -1,6 +1,6 @@
 import { field, type FieldError } from '../../errors.js';
-import { creationTimestampDescription } from '../../human-duration.js';
-import { defineResource, type PrinterColumn } from '../../resource.js';
+import { createdAtColumn } from '../../human-duration.js';
+import { defineResource } from '../../resource.js';
 import { arr, rec, str, type JsonRecord } from '../../validation/json-access.js';
 import { qualifiedName } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
@@ -127,18 +127,6 @@ function defaultLimits(spec: JsonRecord | undefined): void {
   }
 }
 
-/** LimitRanges print only when they were created, in RFC 3339 UTC. */
-const createdAt: PrinterColumn = {
-  name: 'Created At',
-  type: 'date',
-  description: creationTimestampDescription,
-  priority: 0,
-  cell: (obj) => {
-    const t = Date.parse(str(obj.metadata.creationTimestamp));
-    return Number.isNaN(t) ? '0001-01-01T00:00:00Z' : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  },
-};
-
 export const limitRange = defineResource({
   group: '',
   version: 'v1',
@@ -153,5 +141,5 @@ export const limitRange = defineResource({
     default: (obj) => defaultLimits(rec(obj.spec)),
     validate: (obj) => [...validateObjectMeta(obj, true), ...validateLimits(rec(obj.spec))],
   },
-  printerColumns: [createdAt],
+  printerColumns: [createdAtColumn],
 });

@@ -3,7 +3,7 @@ import type { KubeObject } from '../../object.js';
 import { defineResource } from '../../resource.js';
 import { arr, rec } from '../../validation/json-access.js';
 import { validateLabelSelector } from '../../validation/label-selector-validation.js';
-import { createdAtColumn } from './rbac-columns.js';
+import { createdAtColumn } from '../../human-duration.js';
 import { rbacGroup, validateRbacMeta, validateRules } from './rbac-validation.js';
 
 function validateAggregationRule(obj: KubeObject): FieldError[] {

@@ -1,20 +1,7 @@
-import { ageColumn, creationTimestampDescription } from '../../human-duration.js';
+import { ageColumn } from '../../human-duration.js';
 import type { KubeObject } from '../../object.js';
 import type { PrinterColumn } from '../../resource.js';
 import { arr, rec, str } from '../../validation/json-access.js';
-
-/** Roles print only when they were created, in RFC 3339 UTC, as `kubectl get roles` shows. */
-export const createdAtColumn: PrinterColumn = {
-  name: 'Created At',
-  type: 'date',
-  description: creationTimestampDescription,
-  priority: 0,
-  cell: (obj) => {
-    const t = Date.parse(str(obj.metadata.creationTimestamp));
-    // Go prints a zero time for an object that has none.
-    return Number.isNaN(t) ? '0001-01-01T00:00:00Z' : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  },
-};
 
 type SubjectKind = 'User' | 'Group' | 'ServiceAccount';
 

@@ -1,5 +1,5 @@
 import { defineResource } from '../../resource.js';
-import { createdAtColumn } from './rbac-columns.js';
+import { createdAtColumn } from '../../human-duration.js';
 import { rbacGroup, validateRbacMeta, validateRules } from './rbac-validation.js';
 
 export const role = defineResource({
