@@ -206,7 +206,7 @@ describe('two controller-managers, one leader', () => {
     await stopChild(managers.get(leader)!, 'SIGKILL');
     managers.delete(leader);
     // A killed leader cannot release the lease: the follower waits out its 15 s duration, then takes it.
-    let now = leader;
+    let now: string | undefined = leader;
     for (let i = 0; i < 300 && now !== follower; i++) {
       await sleep(100);
       now = (await holder())?.holderIdentity;
