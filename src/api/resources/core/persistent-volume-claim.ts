@@ -11,7 +11,7 @@ import { canonicalizeResourceList } from '../../validation/pod-spec-defaults.js'
 import { compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../validation/quantity.js';
 import { validateResourceQuantity } from '../../validation/resource-requirements.js';
 import { validateAccessModes, volumeModes } from './persistent-volume.js';
-import { accessModesString, storageClassOf } from './printer-helpers.js';
+import { accessModesString, storageClassOf, storageString } from './printer-helpers.js';
 
 const storageClassAnnotation = 'volume.beta.kubernetes.io/storage-class';
 
@@ -135,12 +135,7 @@ export const persistentVolumeClaim = defineResource({
       type: 'string',
       description: 'capacity represents the actual resources of the underlying volume.',
       priority: 0,
-      cell: (o) => {
-        if (!str(specOf(o).volumeName)) return '';
-        const raw = rec(rec(o.status)?.capacity)?.storage;
-        const q = typeof raw === 'string' || typeof raw === 'number' ? parseQuantity(raw) : undefined;
-        return q ? formatQuantity(q) : '0';
-      },
+      cell: (o) => (str(specOf(o).volumeName) ? storageString(rec(o.status)?.capacity) : ''),
     },
     {
       name: 'Access Modes',

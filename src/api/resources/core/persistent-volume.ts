@@ -7,10 +7,10 @@ import { arr, rec, setDefault, str, type JsonRecord } from '../../validation/jso
 import { dns1123Subdomain } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
 import { canonicalizeResourceList } from '../../validation/pod-spec-defaults.js';
-import { formatQuantity, parseQuantity } from '../../validation/quantity.js';
+import { formatQuantity } from '../../validation/quantity.js';
 import { validateResourceQuantity } from '../../validation/resource-requirements.js';
 import { validateNodeSelector } from '../../validation/scheduling-validation.js';
-import { accessModesString, storageClassOf } from './printer-helpers.js';
+import { accessModesString, storageClassOf, storageString } from './printer-helpers.js';
 
 export const accessModes = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 export const volumeModes = ['Block', 'Filesystem'];
@@ -149,11 +149,7 @@ export const persistentVolume = defineResource({
       type: 'string',
       description: "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity",
       priority: 0,
-      cell: (o) => {
-        const raw = rec(specOf(o).capacity)?.storage;
-        const q = typeof raw === 'string' || typeof raw === 'number' ? parseQuantity(raw) : undefined;
-        return q ? formatQuantity(q) : '0';
-      },
+      cell: (o) => storageString(specOf(o).capacity),
     },
     {
       name: 'Access Modes',

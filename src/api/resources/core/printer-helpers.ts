@@ -1,4 +1,5 @@
 import { arr, rec, str } from '../../validation/json-access.js';
+import { formatQuantity, parseQuantity } from '../../validation/quantity.js';
 
 /** Cell formats the core tables share. */
 
@@ -20,6 +21,13 @@ const accessModeOrder: [string, string][] = [
 export function accessModesString(modes: unknown): string {
   const present = new Set(arr(modes).map(str));
   return accessModeOrder.filter(([m]) => present.has(m)).map(([, s]) => s).join(',');
+}
+
+/** The `storage` quantity of a resource list (PV capacity, PVC status capacity) in canonical form, `0` when absent. */
+export function storageString(resources: unknown): string {
+  const raw = rec(resources)?.storage;
+  const q = typeof raw === 'string' || typeof raw === 'number' ? parseQuantity(raw) : undefined;
+  return q ? formatQuantity(q) : '0';
 }
 
 /** The storage class of a PV or PVC: the legacy beta annotation wins over the field. */
