@@ -1,6 +1,5 @@
 import type { KubeObject } from '../../api/index.js';
 import type { PodSpec, PodStatus, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { rfc3339 } from '../../api/rfc3339.js';
 
 /** A Pod as controllers read it: typed spec and status over the generic object. */
 export type Pod = KubeObject & { spec?: PodSpec; status?: PodStatus };

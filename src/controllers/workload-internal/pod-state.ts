@@ -1,5 +1,4 @@
 import type { KubeObject } from '../../api/index.js';
-import { rfc3339 } from '../../api/rfc3339.js';
 
 /** A pod condition as the kubelet writes it. */
 export interface PodCondition {

@@ -5,7 +5,7 @@ import { dns1123Label } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
 import { defaultPodTemplateSpec } from '../../validation/pod-spec.js';
 import { ageColumn, containersColumn, imagesColumn, readyOfDesiredColumn } from '../../validation/workload-columns.js';
-import { arrayOf, asRecord, childRecord, defaultField, defaultString, intOf, specOf, statusOf } from '../../validation/workload-fields.js';
+import { arrayOf, asRecord, childRecord, defaultField, defaultString, specOf } from '../../validation/workload-fields.js';
 import {
   intOrPercentValue,
   validateAtMost100Percent,
