@@ -143,7 +143,9 @@ test('kubectl cordon, drain (through evictions, held back by a PodDisruptionBudg
   const api = await startApi();
   const cluster = writeKubeconfig(api.port);
   const fleet = startSimulatedNodes({ client: api.client, count: 2, startupDelayMs: 0, logger: quiet });
-  const ctl = runControllers(api.client, [nodeLifecycle]);
+  // Nodes renew their Leases every 10 s: keep the grace period real, or a slow machine would see them go
+  // Unknown mid-test and taint eviction (which ignores budgets) would remove the guarded pod.
+  const ctl = runControllers(api.client, [nodeLifecycle], { 'node-lifecycle': { nodeMonitorGracePeriodMs: 40_000, nodeStartupGracePeriodMs: 60_000, taintPassPeriodMs: 50 } });
   try {
     await fleet.ready();
     await createBound(api.client, simPod('free', { annotations: { 'wharf.dev/simulate-stop-after': '300ms' } }), 'wharf-node-0');
