@@ -33,16 +33,15 @@ import {
 } from './interfaces.js';
 import { Code, errorStatus, Status, WaitStatus } from './status.js';
 
-/** What the framework needs from the scheduler that owns it. */
-export interface FrameworkDeps {
-  snapshot: Snapshot;
-  bind(pod: Pod, nodeName: string): Promise<void>;
-  evict(victim: Pod, preemptor: Pod): Promise<void>;
-  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
-  bindVolumes(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void>;
-  clearNomination(pod: Pod): void;
-  allowWaitingPod(podKey: string): boolean;
-  rejectWaitingPod(podKey: string, message: string): boolean;
+/**
+ * What the framework needs from the scheduler that owns it: the Handle callbacks it passes through to
+ * plugins (same signatures, declared once on Handle), plus a random source and a clock.
+ */
+export interface FrameworkDeps
+  extends Pick<
+    Handle,
+    'snapshot' | 'bind' | 'evict' | 'nominatedPodsForNode' | 'bindVolumes' | 'clearNomination' | 'allowWaitingPod' | 'rejectWaitingPod'
+  > {
   random(): number;
   now(): number;
 }
