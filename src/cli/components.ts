@@ -11,17 +11,23 @@ export interface Connection {
   key?: string;
 }
 
-export interface ComponentOptions {
-  /** Credentials per component, so the audit log and RBAC see who is who. */
-  connections: { scheduler: Connection; controllerManager: Connection; nodes: Connection };
-  nodes: number;
+/** The simulated fleet `wharf up` runs: how many nodes, where, and their shape. */
+export interface FleetOptions {
+  /** Simulated nodes to run in this process (1 by default; 0 for none). */
+  nodes?: number;
   zones?: number;
   nodeCpu?: string;
   nodeMemory?: string;
   nodePods?: number;
   nodeLabels?: Record<string, string>;
   nodeTaints?: NodeTaint[];
+  /** `--controllers a,b,-c` (all by default). */
   controllers?: string[];
+}
+
+export interface ComponentOptions extends FleetOptions {
+  /** Credentials per component, so the audit log and RBAC see who is who. */
+  connections: { scheduler: Connection; controllerManager: Connection; nodes: Connection };
   /** Settings by controller name, for tests that need short timings. */
   controllerSettings?: Record<string, unknown>;
   signal: AbortSignal;
@@ -48,7 +54,7 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
   const scheduler = await startScheduler({ client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }), signal, logger: opts.logger });
   const nodes = startSimulatedNodes({
     client: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
-    count: opts.nodes,
+    count: opts.nodes ?? 1,
     zones: opts.zones,
     cpu: opts.nodeCpu,
     memory: opts.nodeMemory,

@@ -5,30 +5,19 @@ import path from 'node:path';
 import { createAuditor } from '../apiserver/audit/index.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
-import type { NodeTaint } from '../node/index.js';
-import { startComponents, type Connection, type RunningComponents } from './components.js';
+import { startComponents, type Connection, type FleetOptions, type RunningComponents } from './components.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
 import { SqliteStore } from '../storage/index.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
 import { renderKubeconfig } from './kubeconfig.js';
 
-export interface UpOptions {
+export interface UpOptions extends FleetOptions {
   dataDir: string;
   port: number;
   host: string;
   /** Plain HTTP without authentication or authorization, for those who ask. */
   insecureHttp?: boolean;
   tokenAuthFile?: string;
-  /** Simulated nodes to run in this process (0 for none). */
-  nodes?: number;
-  zones?: number;
-  nodeCpu?: string;
-  nodeMemory?: string;
-  nodePods?: number;
-  nodeLabels?: Record<string, string>;
-  nodeTaints?: NodeTaint[];
-  /** `--controllers a,b,-c` (all by default). */
-  controllers?: string[];
   /** Start no scheduler, controllers or nodes: the API server alone. */
   apiServerOnly?: boolean;
   /** `RBAC` (default) or `AlwaysAllow` (authenticate, but let every authenticated request through). */
@@ -113,7 +102,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
         controllerManager: await connectionFor(local, 'system:kube-controller-manager', []),
         nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes']),
       },
-      nodes: opts.nodes ?? 1,
+      nodes: opts.nodes,
       zones: opts.zones,
       nodeCpu: opts.nodeCpu,
       nodeMemory: opts.nodeMemory,
