@@ -338,7 +338,10 @@ async function main(): Promise<void> {
     interrupted = true;
     stopBars();
     process.stderr.write('interrupted: stopping the server\n');
-    void procs.stop(pid).finally(() => process.exit(130));
+    void procs.stop(pid).finally(() => {
+      if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
@@ -514,10 +517,13 @@ async function main(): Promise<void> {
       apiReadyS: apiReadyMs / 1000,
       allNodesReadyS: allNodesReadyMs / 1000,
       nodeReadyTransitionsAway: nodes.notReady.length,
+      notReadyNodeCount: new Set(nodes.notReady.map((n) => n.name)).size,
       notReadyNodes: [...new Set(nodes.notReady.map((n) => n.name))].slice(0, 20),
+      firstNotReadyS: nodes.notReady.length ? nodes.notReady[0]!.atMs / 1000 : undefined,
       nodeWatchFailure: nodes.failure,
       leaseChecks: leases.checks,
       leasesLapsed: leases.lapsed,
+      lapsedLeaseCount: leases.lapsedNames.size,
       lapsedLeaseNames: [...leases.lapsedNames].slice(0, 20),
       maxLeaseAgeS: leases.maxAgeS,
       leasesMissingAtLastCheck: leases.missing,
@@ -546,8 +552,16 @@ async function main(): Promise<void> {
       ['pods / namespaces / clients', `${podCount} / ${namespaceCount} / ${concurrency} (bare pods)`],
       ['API answering /readyz', `${fmt(report.apiReadyS, 1)} s from spawn`],
       ['all nodes Ready', `${fmt(report.allNodesReadyS, 1)} s from spawn (SLO 30 s)`],
-      ['Ready -> not Ready transitions', `${report.nodeReadyTransitionsAway}${report.notReadyNodes.length ? ` (${report.notReadyNodes.join(', ')})` : ''}`],
-      ['lapsed leases', `${report.leasesLapsed} over ${report.leaseChecks} checks; oldest renewTime seen ${fmt(report.maxLeaseAgeS, 1)} s; missing ${report.leasesMissingAtLastCheck}`],
+      [
+        'Ready -> not Ready transitions',
+        `${report.nodeReadyTransitionsAway} on ${report.notReadyNodeCount} nodes` +
+          (report.firstNotReadyS === undefined ? '' : `, first ${fmt(report.firstNotReadyS, 1)} s from spawn (${report.notReadyNodes.slice(0, 3).join(', ')}, ...)`),
+      ],
+      [
+        'lapsed leases',
+        `${report.lapsedLeaseCount} leases (${report.leasesLapsed} sightings over ${report.leaseChecks} checks); ` +
+          `oldest renewTime seen ${fmt(report.maxLeaseAgeS, 1)} s; missing ${report.leasesMissingAtLastCheck}`,
+      ],
       ['pods created / creates/s', `${createdOk} / ${fmt(createsPerSec)}`],
       ['pods Running', `${report.podsRunning} of ${createdOk}${report.podWatchFailure ? ` (pod watch: ${report.podWatchFailure})` : ''}`],
       ['time to all Running', Number.isFinite(allRunningMs) ? `${fmt(report.allRunningS, 1)} s from the first create` : 'not reached'],
