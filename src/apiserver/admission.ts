@@ -3,6 +3,7 @@ import { defaultPodOnlyFields } from '../api/validation/pod-spec.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PodSecurityAdmission, type PodSecurityPolicy } from './admission/pod-security.js';
+import { admitDefaultTolerations } from './admission/default-toleration-seconds.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
@@ -109,6 +110,7 @@ export class Admission {
     await this.limitRanger?.mutate(a);
     await this.serviceAccounts?.admit(a);
     await this.priority.admit(a);
+    admitDefaultTolerations(a);
     if (def.group === '' && def.plural === 'services' && subresource === undefined) {
       const errors = await this.services.allocate(obj, old);
       if (errors.length > 0) throw invalid('Service', '', obj.metadata.name ?? '', errors);

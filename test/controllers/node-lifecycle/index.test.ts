@@ -20,7 +20,9 @@ test('node-lifecycle marks a stopped agent\'s node Unknown, taints it, marks and
   const ctl = runControllers(api.client, [nodeLifecycle]);
   try {
     await Promise.all([healthy.ready(), failing.ready()]);
-    await createBound(api.client, simPod('plain'), 'b-0');
+    // Admission gives every pod 300 s on a not-ready or unreachable node; this one asks for none.
+    const noGrace = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 }));
+    await createBound(api.client, simPod('plain', { tolerations: noGrace }), 'b-0');
     await createBound(api.client, simPod('patient', { tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }] }), 'b-0');
     await createBound(api.client, simPod('forever', { tolerations: [{ operator: 'Exists' }] }), 'b-0');
     await eventually(async () => (await Promise.all(['plain', 'patient', 'forever'].map((n) => getPod(api.client, n)))).every((p) => phaseOf(p) === 'Running'), 3000, 'pods Running');
