@@ -34,7 +34,7 @@ import { anonymousUser, type AuthorizationAttributes, type RequestContext, type 
 import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
-import { issueToken, ServiceAccountPublisher, type TokenIssuer } from './service-accounts.js';
+import { issueToken, type TokenIssuer } from './service-accounts.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -48,8 +48,6 @@ export interface ApiServerOptions {
   auditor?: Auditor;
   /** Signs ServiceAccount tokens for the TokenRequest subresource. */
   tokenIssuer?: TokenIssuer;
-  /** The cluster CA, published to every namespace as `kube-root-ca.crt`. */
-  rootCaPem?: string;
   /** How often storage history is compacted (5 minutes by default; 0 never). */
   compactionIntervalMs?: number;
 }
@@ -184,12 +182,6 @@ export class ApiServer implements HandlerContext {
     this.address = `${host}:${bound}`;
     await this.bootstrap();
     await this.rbac?.start();
-    await new ServiceAccountPublisher(
-      this.storeFor(this.core('namespaces')),
-      this.storeFor(this.core('serviceaccounts')),
-      this.storeFor(this.core('configmaps')),
-      this.opts.rootCaPem,
-    ).start();
     // Serve at once; fill every watch cache in the background so the first LIST does not wait for it.
     void this.warmCaches();
     this.scheduleCompaction();

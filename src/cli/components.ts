@@ -48,7 +48,8 @@ export interface RunningComponents {
 export async function startComponents(opts: ComponentOptions): Promise<RunningComponents> {
   const { signal } = opts;
   const managerClient = new ApiClient({ ...opts.connections.controllerManager, component: 'controller-manager' });
-  const manager = new ControllerManager({ client: managerClient, settings: opts.controllerSettings, logger: opts.logger });
+  const settings = { serviceaccount: { rootCaPem: opts.connections.controllerManager.ca }, ...opts.controllerSettings };
+  const manager = new ControllerManager({ client: managerClient, settings, logger: opts.logger });
   for (const c of selectControllers(opts.controllers)) c.setup(manager);
   void manager.start(signal);
   const scheduler = await startScheduler({ client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }), signal, logger: opts.logger });

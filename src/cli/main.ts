@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApiClient, ControllerManager } from '../client/index.js';
+import { ApiClient, ControllerManager, loadKubeconfig } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
 import { parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
 import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
@@ -91,6 +91,7 @@ program
     const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'controller-manager' });
     const manager = new ControllerManager({
       client,
+      settings: { serviceaccount: { rootCaPem: loadKubeconfig(opts.kubeconfig).ca?.toString() } },
       leaderElection: opts.leaderElect ? { namespace: 'kube-system', name: 'kube-controller-manager', identity: opts.identity } : undefined,
     });
     for (const c of selectControllers(opts.controllers)) c.setup(manager);

@@ -4,6 +4,7 @@ import { daemonSetController } from './daemonset/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { nodeLifecycle } from './node-lifecycle/index.js';
+import { serviceAccountController } from './serviceaccount/index.js';
 import { podGc } from './pod-gc/index.js';
 import { deploymentController } from './deployment/index.js';
 import { garbageCollectorController } from './garbage-collector/index.js';
@@ -30,6 +31,7 @@ export const controllers: readonly ControllerEntry[] = [
   ttlAfterFinishedController,
   cronJobController,
   nodeLifecycle,
+  serviceAccountController,
   podGc,
   deploymentController,
   replicaSetController,
