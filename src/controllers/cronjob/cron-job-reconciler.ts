@@ -62,6 +62,8 @@ function timeMs(t: unknown): number | undefined {
 export class CronJobReconciler implements Reconciler {
   private readonly clock: () => Date;
   private readonly maxRequeueMs: number | undefined;
+  /** The CronJob as this controller last wrote it, by key, until the cache catches up. */
+  private readonly written = new Map<string, KubeObject>();
 
   constructor(private readonly d: CronJobReconcilerDeps) {
     this.clock = d.settings?.now ?? (() => new Date());
@@ -70,8 +72,16 @@ export class CronJobReconciler implements Reconciler {
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const cached = this.d.cronJobs.store.get(key);
-    if (!cached) return;
-    const cj: KubeObject = structuredClone(cached);
+    if (!cached) {
+      this.written.delete(key);
+      return;
+    }
+    // Our own last status write may not have reached the cache yet: start from whichever is newer, so a
+    // Job just started counts as active (Forbid) and is not started twice.
+    const mine = this.written.get(key);
+    const newest = mine && mine.metadata.uid === cached.metadata.uid && Number(mine.metadata.resourceVersion) > Number(cached.metadata.resourceVersion) ? mine : cached;
+    if (newest === cached) this.written.delete(key);
+    const cj: KubeObject = structuredClone(newest);
     const { namespace } = splitKey(key);
     const jobs = this.d.jobs.store.byIndex('namespace', namespace ?? '').filter((j) => isControlledBy(j, cj));
     const now = this.clock();
@@ -81,7 +91,7 @@ export class CronJobReconciler implements Reconciler {
 
     const { requeueMs, changed } = await this.sync(cj, jobs, now);
     if (changed || JSON.stringify(status) !== before) {
-      await this.d.client.updateStatus(this.d.cronJobsResource, cj);
+      this.written.set(key, await this.d.client.updateStatus(this.d.cronJobsResource, cj));
     }
     if (!cj.metadata.deletionTimestamp) await this.cleanupFinishedJobs(cj, jobs);
     if (requeueMs === undefined) return;
