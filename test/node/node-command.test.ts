@@ -1,3 +1,4 @@
+import type { KubeObject } from '../../src/api/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -47,8 +48,13 @@ test('runNodeCommand() joins a node from a second process that runs pods and sto
     assert.equal(node.metadata.labels?.['topology.kubernetes.io/zone'], 'edge');
     const cidr = (node.spec as { podCIDR: string }).podCIDR;
     assert.match(cidr, /^10\.(1[2-9]\d|2[0-5]\d)\.\d+\.0\/24$/);
-    const first = await api.client.get(leases, 'edge-1', { namespace: 'kube-node-lease' });
-    await eventually(async () => (await api.client.get(leases, 'edge-1', { namespace: 'kube-node-lease' })).metadata.resourceVersion !== first.metadata.resourceVersion, 3000, 'Lease renewed');
+    // The node registers before its first Lease is written: wait for the Lease, then for a renewal.
+    let first: KubeObject | undefined;
+    await eventually(async () => {
+      first = await api.client.get(leases, 'edge-1', { namespace: 'kube-node-lease' }).catch(() => undefined);
+      return first !== undefined;
+    }, 3000, 'Lease written');
+    await eventually(async () => (await api.client.get(leases, 'edge-1', { namespace: 'kube-node-lease' })).metadata.resourceVersion !== first!.metadata.resourceVersion, 3000, 'Lease renewed');
 
     await createBound(api.client, simPod('remote'), 'edge-1');
     await eventually(async () => phaseOf(await getPod(api.client, 'remote')) === 'Running', 5000, 'Running');
