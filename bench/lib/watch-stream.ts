@@ -1,6 +1,6 @@
 import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { send, type TlsCredentials } from './http-client.js';
+import { send, type TlsCredentials, type Via } from './http-client.js';
 
 export interface WatchStream {
   /** Resolves when the server answered the watch with its headers. */
@@ -32,15 +32,47 @@ export function openWatch(url: string, tls: TlsCredentials | undefined, namePref
     close: () => undefined,
   };
   const needle = `"name":"${namePrefix}`;
+  const lines = streamLines(
+    url,
+    { tls },
+    (line, now) => {
+      const type = line.startsWith('{"type":"') ? line.slice(9, line.indexOf('"', 9)) : '?';
+      const at = line.indexOf(needle);
+      if (type !== 'ADDED' || at < 0) {
+        if (stream.other.length < 20) stream.other.push({ type, line: line.slice(0, 300) });
+        return;
+      }
+      const start = at + needle.length;
+      const index = Number(line.slice(start, line.indexOf('"', start)));
+      if (!Number.isInteger(index) || index < 0 || index >= expected) {
+        if (stream.other.length < 20) stream.other.push({ type, line: line.slice(0, 300) });
+        return;
+      }
+      stream.added++;
+      if (stream.received[index]! > 0) stream.duplicates++;
+      else stream.received[index] = now;
+    },
+    (message) => {
+      stream.failure ??= message;
+    },
+  );
+  stream.opened = lines.opened.catch((e: unknown) => {
+    stream.failure ??= e instanceof Error ? e.message : String(e);
+    throw e;
+  });
+  stream.close = lines.close;
+  return stream;
+}
+
+/** Reads a watch's newline-delimited events, handing each complete line to `onLine`. */
+export function streamLines(url: string, via: Via, onLine: (line: string, now: number) => void, onFailure: (m: string) => void): { close(): void; opened: Promise<void> } {
   let req: ClientRequest | undefined;
   let closing = false;
-  stream.opened = new Promise<void>((resolve, reject) => {
-    // One connection per watcher (no shared agent), as separate clients would hold them.
-    req = send(url, { method: 'GET', headers: { accept: 'application/json' } }, { tls }, (res) => {
+  const opened = new Promise<void>((resolve, reject) => {
+    req = send(url, { method: 'GET', headers: { accept: 'application/json' } }, via, (res) => {
       if (res.statusCode !== 200) {
-        stream.failure = `watch answered ${res.statusCode}`;
-        reject(new Error(stream.failure));
         res.resume();
+        reject(new Error(`watch ${url} answered ${res.statusCode}`));
         return;
       }
       resolve();
@@ -53,40 +85,24 @@ export function openWatch(url: string, tls: TlsCredentials | undefined, namePref
         while ((nl = pending.indexOf('\n')) >= 0) {
           const line = pending.slice(0, nl);
           pending = pending.slice(nl + 1);
-          if (line.length === 0) continue;
-          const type = line.startsWith('{"type":"') ? line.slice(9, line.indexOf('"', 9)) : '?';
-          const at = line.indexOf(needle);
-          if (type !== 'ADDED' || at < 0) {
-            if (stream.other.length < 20) stream.other.push({ type, line: line.slice(0, 300) });
-            continue;
-          }
-          const start = at + needle.length;
-          const index = Number(line.slice(start, line.indexOf('"', start)));
-          if (!Number.isInteger(index) || index < 0 || index >= expected) {
-            if (stream.other.length < 20) stream.other.push({ type, line: line.slice(0, 300) });
-            continue;
-          }
-          stream.added++;
-          if (stream.received[index]! > 0) stream.duplicates++;
-          else stream.received[index] = now;
+          if (line.length) onLine(line, now);
         }
       });
-      res.on('end', () => {
-        if (!closing) stream.failure ??= 'watch stream ended early';
-      });
-      res.on('error', (e) => {
-        if (!closing) stream.failure ??= e.message;
-      });
+      res.on('end', () => !closing && onFailure('watch stream ended early'));
+      res.on('error', (e) => !closing && onFailure(e.message));
     });
     req.on('error', (e) => {
-      if (!closing) stream.failure ??= e.message;
+      if (!closing) onFailure(e.message);
       reject(e);
     });
     req.end();
   });
-  stream.close = () => {
-    closing = true;
-    req?.destroy();
+  opened.catch(() => undefined);
+  return {
+    opened,
+    close: () => {
+      closing = true;
+      req?.destroy();
+    },
   };
-  return stream;
 }

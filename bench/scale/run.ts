@@ -24,7 +24,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { ClientRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +37,7 @@ import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
 import { renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
+import { streamLines } from '../lib/watch-stream.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MiB = 1024 * 1024;
@@ -127,49 +127,6 @@ interface PodTracker {
   events: number;
   failure?: string;
   close(): void;
-}
-
-/** Reads a watch's newline-delimited events, handing each complete line to `onLine`. */
-function streamLines(url: string, via: Via, onLine: (line: string, now: number) => void, onFailure: (m: string) => void): { close(): void; opened: Promise<void> } {
-  let req: ClientRequest | undefined;
-  let closing = false;
-  const opened = new Promise<void>((resolve, reject) => {
-    req = send(url, { method: 'GET', headers: { accept: 'application/json' } }, via, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`watch ${url} answered ${res.statusCode}`));
-        return;
-      }
-      resolve();
-      let pending = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const now = performance.now();
-        pending += chunk;
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (line.length) onLine(line, now);
-        }
-      });
-      res.on('end', () => !closing && onFailure('watch stream ended early'));
-      res.on('error', (e) => !closing && onFailure(e.message));
-    });
-    req.on('error', (e) => {
-      if (!closing) onFailure(e.message);
-      reject(e);
-    });
-    req.end();
-  });
-  opened.catch(() => undefined);
-  return {
-    opened,
-    close: () => {
-      closing = true;
-      req?.destroy();
-    },
-  };
 }
 
 interface NodeObject {
