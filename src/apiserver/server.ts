@@ -273,7 +273,8 @@ export class ApiServer implements HandlerContext {
     const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: Date.now() };
     res.setHeader('Audit-Id', ctx.auditID);
     let audit: AuditRequest | undefined;
-    res.once('finish', () => {
+    // 'close' also comes for a watch the client walks away from, which never 'finish'es.
+    res.once('close', () => {
       this.recordRequest(info, res.statusCode, started);
       const failure = this.failures.get(res);
       audit?.complete(res.statusCode, failure ? { code: failure.code, status: failure.status, reason: failure.reason, message: failure.message } : undefined);
