@@ -58,6 +58,16 @@ export interface Strategy {
    * with a status subresource; a strategy adds kind-specific resets here.
    */
   prepare?(obj: KubeObject, ctx: WriteContext): void;
+  /**
+   * The grace period a delete gives the object, from the client's `gracePeriodSeconds` when it sent one; 0
+   * (the default) lets it go at once unless finalizers hold it. Pods on a node wait for their node.
+   */
+  deletionGracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /**
+   * True while an object that is marked for deletion must stay for a reason other than its
+   * `metadata.finalizers` (a namespace's `spec.finalizers`, a pod its node has not yet stopped).
+   */
+  deletionBlocked?(obj: KubeObject): boolean;
 }
 
 /** A field selector's value for one object, or undefined when the field is absent (matched as ""). */

@@ -295,7 +295,7 @@ export class ResourceStore {
     if (deepEqual(obj, old)) return current;
     if (opts.dryRun) return new CachedObject(current.key, JSON.stringify(obj), current.revision, obj);
     // Removing the last finalizer of an object marked for deletion completes the deletion.
-    if (meta.deletionTimestamp && !this.hasFinalizers(obj) && !this.gracefulPending(obj)) {
+    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && !this.def.strategy.deletionBlocked?.(obj)) {
       const ev = await this.deleteAt(current.key, current.revision, obj.metadata.name!);
       return ev.object;
     }
@@ -310,24 +310,6 @@ export class ResourceStore {
       if (e instanceof KeyNotFoundError) throw notFound(this.qualified, obj.metadata.name!);
       throw e;
     }
-  }
-
-  /** Finalizers hold an object marked for deletion; a namespace also waits for its `spec.finalizers`. */
-  private hasFinalizers(obj: KubeObject): boolean {
-    if ((obj.metadata.finalizers ?? []).length > 0) return true;
-    return this.isNamespaces() && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
-  }
-
-  private isNamespaces(): boolean {
-    return this.def.group === '' && this.def.plural === 'namespaces';
-  }
-
-  /** Pods bound to a node wait for their node to confirm termination before they go away. */
-  private gracefulPending(obj: KubeObject): boolean {
-    if (this.def.group !== '' || this.def.plural !== 'pods') return false;
-    const spec = obj.spec as { nodeName?: string } | undefined;
-    const phase = (obj.status as { phase?: string } | undefined)?.phase;
-    return Boolean(spec?.nodeName) && phase !== 'Succeeded' && phase !== 'Failed' && (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
   }
 
   private async deleteAt(key: string, revision: number, name: string): Promise<{ object: CachedObject }> {
@@ -364,9 +346,12 @@ export class ResourceStore {
       if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
       if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
       if (opts.propagationPolicy && opts.propagationPolicy !== 'Orphan') finalizers.delete('orphan');
-      const grace = this.gracePeriod(next, opts.gracePeriodSeconds);
-      const specFinalizers = this.isNamespaces() ? ((next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
-      if (finalizers.size === 0 && grace === 0 && specFinalizers.length === 0) {
+      const grace = Math.max(0, this.def.strategy.deletionGracePeriod?.(next, opts.gracePeriodSeconds) ?? 0);
+      // A shorter grace period than the one already running shortens it (0 ends it now).
+      if (next.metadata.deletionTimestamp && grace < (next.metadata.deletionGracePeriodSeconds ?? 0)) {
+        next.metadata.deletionGracePeriodSeconds = grace;
+      }
+      if (finalizers.size === 0 && grace === 0 && !this.def.strategy.deletionBlocked?.(next)) {
         if (opts.dryRun) return { object: current, deleted: true };
         try {
           const { object } = await this.deleteAt(current.key, current.revision, name);
@@ -376,19 +361,16 @@ export class ResourceStore {
           throw e;
         }
       }
-      // Mark for deletion: set deletionTimestamp once; a shorter grace period may still shorten it.
+      // Mark for deletion: set deletionTimestamp once.
       if (!next.metadata.deletionTimestamp) {
         next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        next.metadata.deletionGracePeriodSeconds = grace;
-      } else if (grace < (next.metadata.deletionGracePeriodSeconds ?? 0)) {
         next.metadata.deletionGracePeriodSeconds = grace;
       }
       next.metadata.finalizers = [...finalizers];
       if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
-      if (this.isNamespaces()) next.status = { ...(next.status as object), phase: 'Terminating' };
+      this.def.strategy.prepare?.(next, { old: current.obj, subresource: 'delete' });
       if (deepEqual(next, current.obj)) return { object: current, deleted: false };
       if (opts.dryRun) return { object: new CachedObject(current.key, JSON.stringify(next), current.revision, next), deleted: false };
-      this.def.strategy.prepare?.(next, { old: current.obj, subresource: 'delete' });
       const value = encodeForStorage(next);
       this.cache.hint(current.key, next);
       try {
@@ -401,16 +383,6 @@ export class ResourceStore {
         throw e;
       }
     }
-  }
-
-  /** The grace period a delete gets: pods on a node honour terminationGracePeriodSeconds; others none. */
-  private gracePeriod(obj: KubeObject, requested: number | undefined): number {
-    if (this.def.group !== '' || this.def.plural !== 'pods') return 0;
-    const spec = obj.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
-    const phase = (obj.status as { phase?: string } | undefined)?.phase;
-    if (!spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
-    const grace = requested ?? obj.metadata.deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    return Math.max(0, grace);
   }
 }
 

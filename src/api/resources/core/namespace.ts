@@ -1,6 +1,6 @@
 import { field, type FieldError } from '../../errors.js';
 import { ageColumn } from '../../human-duration.js';
-import { defineResource } from '../../resource.js';
+import { allVerbs, defineResource } from '../../resource.js';
 import { arr, ensureRecord, rec, str } from '../../validation/json-access.js';
 import { dns1123Label, qualifiedName } from '../../validation/names.js';
 import { validateObjectMeta } from '../../validation/object-meta.js';
@@ -27,6 +27,8 @@ export const namespace = defineResource({
   schema: 'io.k8s.api.core.v1.Namespace',
   shortNames: ['ns'],
   subresources: { status: true, finalize: true },
+  // Namespaces cannot be deleted as a collection.
+  verbs: allVerbs.filter((v) => v !== 'deletecollection'),
   generation: false,
   strategy: {
     prepare(obj, ctx) {
@@ -36,6 +38,11 @@ export const namespace = defineResource({
         const spec = ensureRecord(obj, 'spec');
         const finalizers = arr(spec.finalizers).map(str);
         if (!finalizers.includes('kubernetes')) spec.finalizers = [...finalizers, 'kubernetes'];
+        return;
+      }
+      if (ctx.subresource === 'delete') {
+        // Marked for deletion: it terminates until the namespace controller has emptied and finalized it.
+        obj.status = { ...rec(obj.status), phase: 'Terminating' };
         return;
       }
       if (ctx.subresource === undefined) {
@@ -48,6 +55,10 @@ export const namespace = defineResource({
         if (ctx.old.status === undefined) delete obj.status;
         else obj.status = ctx.old.status;
       }
+    },
+    // A namespace goes only once every `spec.finalizers` entry (the namespace controller's) is finalized away.
+    deletionBlocked(obj) {
+      return arr(rec(obj.spec)?.finalizers).length > 0;
     },
     default(obj) {
       obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };

@@ -40,6 +40,13 @@ function defaultPod(obj: KubeObject): void {
   }
 }
 
+/** Bound to a node and not finished: the node must stop it before it can go. */
+function runningOnNode(obj: KubeObject): boolean {
+  const nodeName = (obj.spec as { nodeName?: string } | undefined)?.nodeName;
+  const phase = (obj.status as { phase?: string } | undefined)?.phase;
+  return Boolean(nodeName) && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
 export const pod = defineResource({
   group: '',
   version: 'v1',
@@ -66,6 +73,16 @@ export const pod = defineResource({
     default: defaultPod,
     validate(obj) {
       return [...validateObjectMeta(obj, true), ...validatePodSpec(obj.spec, 'spec')];
+    },
+    // A pod its node runs is stopped there first: it gets its termination grace period (or the client's)
+    // and stays until the node confirms. Unbound and finished pods go at once.
+    deletionGracePeriod(obj, requested) {
+      if (!runningOnNode(obj)) return 0;
+      const spec = obj.spec as { terminationGracePeriodSeconds?: number };
+      return Math.max(0, requested ?? obj.metadata.deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30);
+    },
+    deletionBlocked(obj) {
+      return runningOnNode(obj) && (obj.metadata.deletionGracePeriodSeconds ?? 0) > 0;
     },
     validateUpdate: validatePodUpdate,
   },
