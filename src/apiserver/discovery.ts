@@ -27,10 +27,9 @@ export function subresourcesOf(d: ResourceDefinition): SubresourceInfo[] {
   return out;
 }
 
-function verbsOf(d: ResourceDefinition): string[] {
-  if (d.verbs) return d.verbs;
-  // Namespaces cannot be deleted as a collection.
-  return d.plural === 'namespaces' && d.group === '' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs;
+/** The verbs a resource takes: its own list, or all of them. */
+export function verbsOf(d: ResourceDefinition): string[] {
+  return d.verbs ?? allVerbs;
 }
 
 function storageVersionHash(d: ResourceDefinition): string {

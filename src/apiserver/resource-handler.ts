@@ -15,6 +15,7 @@ import {
 } from '../api/index.js';
 import { schemaNodeFor } from '../api/openapi/index.js';
 import { serverSideApply, trackUpdate } from './apply/index.js';
+import { verbsOf } from './discovery.js';
 import { checkFields } from './field-validation.js';
 import { decodeBody, mediaType, readBody, sendJson, sendRaw } from './http-io.js';
 import { listJson, listObjects, listTable } from './list.js';
@@ -175,6 +176,9 @@ export async function handleResource(scope: RequestScope): Promise<void> {
   const { info, def, req } = scope;
   if (def.namespaced && info.namespace === undefined && info.name !== undefined && !info.nameFromSelector) throw pathNotFound();
   if (info.subresource) return handleSubresource(scope);
+  // What discovery says a resource takes is what it takes (review kinds are create-only, namespaces
+  // have no deletecollection).
+  if (!verbsOf(def).includes(info.verb)) throw methodNotAllowed();
   switch (info.verb) {
     case 'get':
       return handleGet(scope);
@@ -194,7 +198,6 @@ export async function handleResource(scope: RequestScope): Promise<void> {
     case 'delete':
       return handleDelete(scope);
     case 'deletecollection':
-      if (def.plural === 'namespaces' && def.group === '') throw methodNotAllowed();
       return handleDeleteCollection(scope);
     default:
       throw methodNotAllowed(`the server does not allow this method on the requested resource (${req.method})`);
