@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { bridgeAddress, linkExists } from './node-bridge.js';
+import { runCommand } from '../command.js';
+
+/** Where `ip netns add` puts a namespace's handle. */
+export const netnsDir = '/run/netns';
+
+/** The names one pod's network uses, derived from its uid so an agent restart finds them again. */
+export interface PodNetworkNames {
+  netns: string;
+  netnsPath: string;
+  hostVeth: string;
+}
+
+export function podNetworkNames(uid: string): PodNetworkNames {
+  const short = uid.replace(/[^0-9a-zA-Z]/g, '').slice(0, 12).toLowerCase();
+  if (!short) throw new RangeError(`Pod uid "${uid}" has no characters to name a network namespace after`);
+  const netns = `wharf-${short}`;
+  return { netns, netnsPath: `${netnsDir}/${netns}`, hostVeth: `vw${short}` };
+}
+
+export interface PodNetworkConfig {
+  uid: string;
+  podIP: string;
+  podCIDR: string;
+  bridge: string;
+  ipPath?: string;
+}
+
+/**
+ * Gives a pod its own network namespace: `eth0` (one end of a veth pair whose other end is on the
+ * node's bridge) with the pod IP, loopback up, and a default route via the bridge's gateway. Steps
+ * that are already done are redone harmlessly, so a namespace left by a previous agent is reused.
+ */
+export async function setUpPodNetwork(cfg: PodNetworkConfig): Promise<PodNetworkNames> {
+  const ip = cfg.ipPath ?? 'ip';
+  const names = podNetworkNames(cfg.uid);
+  const { gateway, prefix } = bridgeAddress(cfg.podCIDR);
+  if (!existsSync(names.netnsPath)) await runCommand(ip, ['netns', 'add', names.netns]);
+  const ns = ['-n', names.netns];
+  if (!(await linkExists(ip, 'eth0', names.netns))) {
+    // A host end without its peer is left from a half-done setup: start that pair over.
+    if (await linkExists(ip, names.hostVeth)) await runCommand(ip, ['link', 'del', 'dev', names.hostVeth]);
+    const peer = `${names.hostVeth.slice(0, 13)}p`;
+    await runCommand(ip, ['link', 'add', 'name', names.hostVeth, 'type', 'veth', 'peer', 'name', peer]);
+    await runCommand(ip, ['link', 'set', 'dev', peer, 'netns', names.netns]);
+    await runCommand(ip, [...ns, 'link', 'set', 'dev', peer, 'name', 'eth0']);
+  }
+  await runCommand(ip, ['link', 'set', 'dev', names.hostVeth, 'master', cfg.bridge]);
+  await runCommand(ip, ['link', 'set', 'dev', names.hostVeth, 'up']);
+  await runCommand(ip, [...ns, 'addr', 'replace', `${cfg.podIP}/${prefix}`, 'dev', 'eth0']);
+  await runCommand(ip, [...ns, 'link', 'set', 'dev', 'eth0', 'up']);
+  await runCommand(ip, [...ns, 'link', 'set', 'dev', 'lo', 'up']);
+  await runCommand(ip, [...ns, 'route', 'replace', 'default', 'via', gateway, 'dev', 'eth0']);
+  return names;
+}
+
+/** Removes a pod's namespace and veth pair; what is already gone is skipped. */
+export async function tearDownPodNetwork(uid: string, ipPath = 'ip'): Promise<void> {
+  const names = podNetworkNames(uid);
+  if (existsSync(names.netnsPath)) await runCommand(ipPath, ['netns', 'del', names.netns]);
+  // Deleting the namespace destroys eth0 and so its peer, but a pair never moved in stays behind.
+  if (await linkExists(ipPath, names.hostVeth)) await runCommand(ipPath, ['link', 'del', 'dev', names.hostVeth]).catch(() => undefined);
+}
