@@ -130,6 +130,43 @@ describe('workload controllers behind kubectl on three simulated nodes', () => {
     assert.deepEqual((await ok('get', 'pods', '-l', 'app=keep', '-o', 'name')).trim().split('\n').sort(), podsBefore);
     assert.equal(await ok('get', 'rs', rsBefore.replace('replicaset.apps/', ''), '-o', 'jsonpath={.status.readyReplicas}'), '2');
   });
+
+  test('kubectl rollout history and undo work for a StatefulSet and a DaemonSet through ControllerRevisions', async () => {
+    const imageOf = (target: string) => ok('get', target, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+    const daemonSet = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  updateStrategy: {rollingUpdate: {maxUnavailable: 3}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: "busybox:1"}]}
+`;
+    const applied = await kubectl(cluster, ['apply', '-f', '-'], daemonSet);
+    assert.equal(applied.code, 0, applied.stderr);
+    await ok('rollout', 'status', 'daemonset/agent', '--timeout=30s');
+    for (const [target, container, next] of [
+      ['statefulset/web', 'web', 'nginx:1.28'],
+      ['daemonset/agent', 'agent', 'busybox:2'],
+    ] as const) {
+      const before = await imageOf(target);
+      await ok('set', 'image', target, `${container}=${next}`);
+      await ok('rollout', 'status', target, '--timeout=60s');
+      const history = await ok('rollout', 'history', target);
+      assert.match(history, /REVISION\s+CHANGE-CAUSE\s+1\s+<none>\s+2\s+<none>/, history);
+      assert.match(await ok('rollout', 'history', target, '--revision=1'), new RegExp(`Image:\\s+${before.replace('.', '\\.')}`));
+      await ok('rollout', 'undo', target);
+      assert.equal(await imageOf(target), before, `${target} is back on its first template`);
+      await ok('rollout', 'status', target, '--timeout=60s');
+      // The first revision was renumbered, not copied: still two revisions, now 2 and 3.
+      const revisions = await ok('get', 'controllerrevisions', '-o', `jsonpath={range .items[?(@.metadata.ownerReferences[0].name=="${target.split('/')[1]}")]}{.revision}{" "}{end}`);
+      assert.deepEqual(revisions.trim().split(' ').sort(), ['2', '3']);
+    }
+    const table = await ok('get', 'controllerrevisions');
+    assert.match(table, /NAME\s+CONTROLLER\s+REVISION\s+AGE/);
+    assert.match(table, /daemonset\.apps\/agent\s+3/);
+  });
 });
 
 describe('two controller-managers, one leader', () => {

@@ -16,6 +16,7 @@ import { deployment } from './apps/deployment.js';
 import { replicaSet } from './apps/replica-set.js';
 import { statefulSet } from './apps/stateful-set.js';
 import { daemonSet } from './apps/daemon-set.js';
+import { controllerRevision } from './apps/controller-revision.js';
 import { job } from './batch/job.js';
 import { cronJob } from './batch/cron-job.js';
 import { lease } from './coordination/lease.js';
@@ -55,6 +56,7 @@ export const builtinResources: readonly ResourceDefinition[] = [
   replicaSet,
   statefulSet,
   daemonSet,
+  controllerRevision,
   job,
   cronJob,
   lease,

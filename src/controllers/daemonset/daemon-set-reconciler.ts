@@ -4,7 +4,7 @@ import { splitKey } from '../../client/index.js';
 import { isControlledBy } from '../workload-internal/owner-ref.js';
 import type { PendingWrites } from '../workload-internal/pending-writes.js';
 import { isPodAvailable, isPodReady, isPodTerminal, msUntilAvailable, podPhase } from '../workload-internal/pod-state.js';
-import { templateHash } from '../workload-internal/template-hash.js';
+import { type ControllerHistory, revisionHashLabel, templatePatch } from '../workload-internal/controller-history.js';
 import { daemonPod, daemonSetSpec, nodeShouldRun, revisionLabel, scaledValue, targetNode } from './daemon-pod.js';
 
 export interface DaemonSetReconcilerDeps {
@@ -16,6 +16,7 @@ export interface DaemonSetReconcilerDeps {
   podsResource: ResourceDescriptor;
   daemonSetsResource: ResourceDescriptor;
   pendingPods: PendingWrites;
+  history: ControllerHistory;
   now?: () => number;
 }
 
@@ -38,6 +39,7 @@ function byAge(a: KubeObject, b: KubeObject): number {
  * taints against the pod's tolerations plus those every daemon pod gets), removes pods from nodes it
  * may no longer run on, and replaces old pods with maxUnavailable / maxSurge under RollingUpdate.
  * Pods are not bound here: each names its node through node affinity and the scheduler places it.
+ * Each distinct template is a ControllerRevision `<set>-<hash>`; pods carry the hash.
  */
 export class DaemonSetReconciler implements Reconciler {
   private readonly now: () => number;
@@ -49,14 +51,23 @@ export class DaemonSetReconciler implements Reconciler {
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const ds = this.d.daemonSets.store.get(key);
     if (!ds || ds.metadata.deletionTimestamp) return;
-    const hash = templateHash(daemonSetSpec(ds).template, (ds.status as { collisionCount?: number } | undefined)?.collisionCount);
+    const template = daemonSetSpec(ds).template;
+    const collisionCount = (ds.status as { collisionCount?: number } | undefined)?.collisionCount ?? 0;
+    const ensured = await this.d.history.ensure(ds, templatePatch(template), template?.metadata?.labels ?? {}, collisionCount);
+    const hash = ensured.revision.metadata.labels?.[revisionHashLabel] ?? '';
 
     let states = this.nodeStates(ds, key);
     const wrote = await this.manage(ds, states, hash);
     if (!wrote && (daemonSetSpec(ds).updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') await this.rollingUpdate(ds, states, hash);
 
     states = this.nodeStates(ds, key);
-    await this.writeStatus(ds, states, hash);
+    await this.writeStatus(ds, states, hash, ensured.collisionCount);
+    const inUse = new Set([ensured.revision.metadata.name ?? '']);
+    const liveHashes = new Set(states.flatMap((s) => s.pods.map((p) => p.metadata.labels?.[revisionLabel])));
+    for (const r of this.d.history.revisionsOf(ds)) {
+      if (liveHashes.has(r.metadata.labels?.[revisionHashLabel])) inUse.add(r.metadata.name ?? '');
+    }
+    await this.d.history.truncate(ds, inUse, daemonSetSpec(ds).revisionHistoryLimit ?? 10);
     const minReady = daemonSetSpec(ds).minReadySeconds ?? 0;
     let requeue: number | undefined;
     for (const s of states) {
@@ -236,7 +247,7 @@ export class DaemonSetReconciler implements Reconciler {
     if (errors.length > 0) throw errors[0];
   }
 
-  private async writeStatus(ds: KubeObject, states: NodeState[], hash: string): Promise<void> {
+  private async writeStatus(ds: KubeObject, states: NodeState[], hash: string, collisionCount: number): Promise<void> {
     const minReady = daemonSetSpec(ds).minReadySeconds ?? 0;
     const now = this.now();
     let desired = 0;
@@ -269,6 +280,7 @@ export class DaemonSetReconciler implements Reconciler {
       updatedNumberScheduled: updated,
       numberAvailable: available,
       numberUnavailable: desired - available,
+      ...(collisionCount > 0 || old.collisionCount !== undefined ? { collisionCount } : {}),
     };
     if (Object.entries(next).every(([k, v]) => old[k] === v)) return;
     await this.d.client.updateStatus(this.d.daemonSetsResource, { ...ds, status: { ...old, ...next } });

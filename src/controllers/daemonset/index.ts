@@ -1,6 +1,7 @@
 import { deepEqual, type KubeObject } from '../../api/index.js';
 import { controllerFor, objectKey, type Manager } from '../../client/index.js';
 import type { ControllerEntry } from '../index.js';
+import { ControllerHistory } from '../workload-internal/controller-history.js';
 import { PendingWrites } from '../workload-internal/pending-writes.js';
 import { DaemonSetReconciler } from './daemon-set-reconciler.js';
 
@@ -19,6 +20,8 @@ export const daemonSetController: ControllerEntry = {
     const daemonSets = manager.informers.informerFor(daemonSetsResource);
     const pods = manager.informers.informerFor(podsResource);
     const nodes = manager.informers.informerFor(nodesResource);
+    const revisionsResource = manager.resource('apps', 'v1', 'controllerrevisions');
+    const revisions = manager.informers.informerFor(revisionsResource);
     const reconciler = new DaemonSetReconciler({
       client: manager.client,
       recorder: manager.recorder('daemonset-controller'),
@@ -28,10 +31,12 @@ export const daemonSetController: ControllerEntry = {
       podsResource,
       daemonSetsResource,
       pendingPods: new PendingWrites(pods),
+      history: new ControllerHistory({ client: manager.client, revisions, revisionsResource }),
     });
     const controller = controllerFor(manager.informers, daemonSetsResource)
       .named('daemonset-controller')
       .owns(podsResource)
+      .owns(revisionsResource)
       // Listed so the node cache syncs before the first reconcile; node events are handled below.
       .watches(nodesResource, () => [])
       .complete(reconciler, { workers: 4, logger: manager.logger });

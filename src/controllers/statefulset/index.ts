@@ -1,5 +1,6 @@
 import { controllerFor, controllerOwnerKeys, type Manager } from '../../client/index.js';
 import type { ControllerEntry } from '../index.js';
+import { ControllerHistory } from '../workload-internal/controller-history.js';
 import { PendingWrites } from '../workload-internal/pending-writes.js';
 import { StatefulSetReconciler } from './stateful-set-reconciler.js';
 
@@ -13,6 +14,8 @@ export const statefulSetController: ControllerEntry = {
     const sets = manager.informers.informerFor(setsResource);
     const pods = manager.informers.informerFor(podsResource);
     const claims = manager.informers.informerFor(claimsResource);
+    const revisionsResource = manager.resource('apps', 'v1', 'controllerrevisions');
+    const revisions = manager.informers.informerFor(revisionsResource);
     const reconciler = new StatefulSetReconciler({
       client: manager.client,
       recorder: manager.recorder('statefulset-controller'),
@@ -23,11 +26,13 @@ export const statefulSetController: ControllerEntry = {
       claimsResource,
       setsResource,
       pendingPods: new PendingWrites(pods),
+      history: new ControllerHistory({ client: manager.client, revisions, revisionsResource }),
     });
     const ownerKeys = controllerOwnerKeys(setsResource);
     const controller = controllerFor(manager.informers, setsResource)
       .named('statefulset-controller')
       .owns(podsResource)
+      .owns(revisionsResource)
       // Claims are owned by the set only under some retention policies, so map them by any owner reference.
       .watches(claimsResource, (c) => {
         const ref = c.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet' && r.apiVersion.startsWith('apps/'));

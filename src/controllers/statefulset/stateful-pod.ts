@@ -94,8 +94,8 @@ export function statefulPod(set: KubeObject, template: PodTemplateSpec, ordinal:
 }
 
 /**
- * The template a pod was made from, recovered from the pod: without ControllerRevision objects this is
- * how an old revision's template survives for recreating pods below a partition.
+ * The template a pod was made from, recovered from the pod: how an old revision's template survives for
+ * recreating pods below a partition when its ControllerRevision was deleted by hand.
  */
 export function templateFromPod(set: KubeObject, pod: KubeObject): PodTemplateSpec {
   const labels = { ...(pod.metadata.labels ?? {}) };

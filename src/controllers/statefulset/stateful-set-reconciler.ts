@@ -5,7 +5,7 @@ import { splitKey } from '../../client/index.js';
 import { isControlledBy } from '../workload-internal/owner-ref.js';
 import type { PendingWrites } from '../workload-internal/pending-writes.js';
 import { isPodAvailable, isPodRunningAndReady, isPodTerminal, msUntilAvailable } from '../workload-internal/pod-state.js';
-import { templateHash } from '../workload-internal/template-hash.js';
+import { type ControllerHistory, templateOfRevision, templatePatch } from '../workload-internal/controller-history.js';
 import { claimsFor, ordinalOf, revisionLabel, setSpec, startOrdinal, statefulPod, templateFromPod } from './stateful-pod.js';
 
 export interface StatefulSetReconcilerDeps {
@@ -18,6 +18,7 @@ export interface StatefulSetReconcilerDeps {
   claimsResource: ResourceDescriptor;
   setsResource: ResourceDescriptor;
   pendingPods: PendingWrites;
+  history: ControllerHistory;
   now?: () => number;
 }
 
@@ -34,13 +35,12 @@ interface Progress {
  * once. RollingUpdate replaces pods from the highest ordinal down to the partition, one at a time,
  * waiting for each to be ready; OnDelete only uses the new template for pods someone else deleted.
  *
- * Revisions are hashes of the pod template (`controller-revision-hash`), kept in status as
- * currentRevision and updateRevision; Wharf serves no ControllerRevision kind.
+ * Each distinct template is a ControllerRevision named `<set>-<hash>`; pods carry that name in
+ * `controller-revision-hash`, status names the current and update revisions, and history beyond
+ * `revisionHistoryLimit` is pruned (never a revision a pod still runs).
  */
 export class StatefulSetReconciler implements Reconciler {
   private readonly now: () => number;
-  /** Templates by revision hash, as seen in specs: the memory of old revisions ControllerRevisions would hold. */
-  private readonly templates = new Map<string, PodTemplateSpec>();
 
   constructor(private readonly d: StatefulSetReconcilerDeps) {
     this.now = d.now ?? Date.now;
@@ -55,13 +55,14 @@ export class StatefulSetReconciler implements Reconciler {
       .overlay(this.d.pods.store.byIndex('namespace', namespace ?? ''), (p) => isControlledBy(p, set))
       .filter((p) => isControlledBy(p, set));
 
-    const updateRevision = templateHash(spec.template);
-    if (spec.template && !this.templates.has(updateRevision)) {
-      this.templates.set(updateRevision, structuredClone(spec.template));
-      // Bounded: the oldest remembered revisions go first.
-      if (this.templates.size > 1000) this.templates.delete(this.templates.keys().next().value!);
-    }
     const status = (set.status ?? {}) as Record<string, unknown>;
+    const ensured = await this.d.history.ensure(
+      set,
+      templatePatch(spec.template),
+      spec.template?.metadata?.labels ?? {},
+      typeof status.collisionCount === 'number' ? status.collisionCount : 0,
+    );
+    const updateRevision = ensured.revision.metadata.name ?? '';
     let currentRevision = typeof status.currentRevision === 'string' && status.currentRevision ? status.currentRevision : updateRevision;
 
     const replicas = spec.replicas ?? 1;
@@ -88,8 +89,10 @@ export class StatefulSetReconciler implements Reconciler {
       currentRevision = updateRevision;
       counts.currentReplicas = counts.updatedReplicas;
     }
-    await this.writeStatus(set, { ...counts, currentRevision, updateRevision });
+    await this.writeStatus(set, { ...counts, currentRevision, updateRevision, collisionCount: ensured.collisionCount });
     await this.deleteScaledClaims(set, live);
+    const inUse = new Set([currentRevision, updateRevision, ...live.map((p) => p.metadata.labels?.[revisionLabel] ?? '')]);
+    await this.d.history.truncate(set, inUse, spec.revisionHistoryLimit ?? 10);
 
     let requeue = progress.requeueAfterMs;
     for (const p of live) {
@@ -156,9 +159,10 @@ export class StatefulSetReconciler implements Reconciler {
     return { waiting: false };
   }
 
-  /** The template of an older revision: remembered from an earlier spec, or recovered from a pod still running it. */
+  /** The template of an older revision: from its ControllerRevision, or recovered from a pod still running it. */
   private templateOf(set: KubeObject, revision: string): PodTemplateSpec | undefined {
-    const known = this.templates.get(revision);
+    const stored = this.d.history.byName(set, revision);
+    const known = stored && templateOfRevision(stored);
     if (known) return known;
     const pod = this.d.pods.store
       .byIndex('namespace', set.metadata.namespace ?? '')
@@ -237,7 +241,7 @@ export class StatefulSetReconciler implements Reconciler {
       updatedReplicas: s.updatedReplicas,
       currentRevision: s.currentRevision,
       updateRevision: s.updateRevision,
-      collisionCount: old.collisionCount ?? 0,
+      collisionCount: s.collisionCount,
       availableReplicas: s.availableReplicas,
     };
     const changed = Object.entries(next).some(([k, v]) => old[k] !== v);

@@ -159,3 +159,49 @@ test('StatefulSet OnDelete leaves pods alone until they are deleted', async () =
     await h.close();
   }
 });
+
+test('StatefulSet keeps its templates as ControllerRevisions: a rollback renumbers the old one, history is pruned', async () => {
+  const h = await startControllers([statefulSetController]);
+  const revisionsOf = async () =>
+    (await h.client.list(r.controllerRevisions, { namespace: 'default' })).items
+      .filter((x) => x.metadata.ownerReferences?.some((o) => o.kind === 'StatefulSet' && o.name === 'db'))
+      .sort((a, b) => Number(a.revision) - Number(b.revision));
+  const setImage = (image: string) =>
+    h.client.patch(r.statefulSets, 'db', { spec: { template: { spec: { containers: [{ name: 'c', image }] } } } }, { namespace: 'default', type: 'strategic' });
+  try {
+    await h.client.create(r.statefulSets, statefulSet('db', 1, { revisionHistoryLimit: 2, podManagementPolicy: 'Parallel' }));
+    await eventually(async () => (await revisionsOf()).length === 1, 5000, 'first revision');
+    const [first] = await revisionsOf();
+    assert.equal(first.revision, 1);
+    assert.match(first.metadata.name ?? '', /^db-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    assert.equal(first.metadata.labels?.app, 'db', 'a revision carries the template labels, so the set selector finds it');
+    const data = first.data as { spec: { template: Record<string, unknown> } };
+    assert.equal(data.spec.template.$patch, 'replace');
+    await eventually(async () => (await listPods(h.client)).length === 1, 5000, 'pod');
+    assert.equal((await listPods(h.client))[0].metadata.labels?.['controller-revision-hash'], first.metadata.name, 'pods carry the revision name');
+    await eventually(async () => {
+      const s = (await h.client.get(r.statefulSets, 'db', { namespace: 'default' })).status as Record<string, unknown>;
+      return s.updateRevision === first.metadata.name && s.currentRevision === first.metadata.name;
+    }, 5000, 'status names the revision');
+
+    await setImage('nginx:2');
+    await eventually(async () => (await revisionsOf()).length === 2, 5000, 'second revision');
+    // Back to the first template: no third object, the first one becomes revision 3.
+    await setImage('nginx:1');
+    await eventually(async () => {
+      const revs = await revisionsOf();
+      return revs.length === 2 && revs[1].metadata.name === first.metadata.name && revs[1].revision === 3;
+    }, 5000, 'rollback renumbers');
+
+    // Three more templates with a limit of 2: old revisions no pod runs are deleted.
+    for (const image of ['nginx:3', 'nginx:4', 'nginx:5']) {
+      await setImage(image);
+      await eventually(async () => (await revisionsOf()).some((x) => JSON.stringify(x.data).includes(image)), 5000, image);
+    }
+    await eventually(async () => (await revisionsOf()).length <= 4, 5000, 'pruned');
+    const left = await revisionsOf();
+    assert.ok(left.some((x) => JSON.stringify(x.data).includes('nginx:5')), 'the update revision stays');
+  } finally {
+    await h.close();
+  }
+});

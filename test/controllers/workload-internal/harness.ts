@@ -15,6 +15,7 @@ export const r = {
   claims: resourceFor(registry, '', 'v1', 'persistentvolumeclaims'),
   statefulSets: resourceFor(registry, 'apps', 'v1', 'statefulsets'),
   daemonSets: resourceFor(registry, 'apps', 'v1', 'daemonsets'),
+  controllerRevisions: resourceFor(registry, 'apps', 'v1', 'controllerrevisions'),
   jobs: resourceFor(registry, 'batch', 'v1', 'jobs'),
   cronJobs: resourceFor(registry, 'batch', 'v1', 'cronjobs'),
 };
