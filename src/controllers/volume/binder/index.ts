@@ -1,0 +1,100 @@
+import { controllerFor, objectKey, sleep, type Controller, type Informer, type Manager } from '../../../client/index.js';
+import type { ControllerEntry } from '../../index.js';
+import { ensureIndex } from '../../internal/indexes.js';
+import { byPodClaim, podClaimIndex } from '../protection/pod-claims.js';
+import { ANN_BIND_COMPLETED } from './annotations.js';
+import { PersistentVolumeBinder } from './persistent-volume-binder.js';
+import { binderSettings } from './settings.js';
+import { claimClass, claimRefKey, type Claim, type Volume } from './volume-matching.js';
+
+export * from './annotations.js';
+export { binderSettings, defaultBinderSettings, type BinderSettings } from './settings.js';
+export { findBestMatch, type Claim, type Volume } from './volume-matching.js';
+
+/** Volumes by the claim their claimRef names (`namespace/name`). */
+const volumeClaimIndex = 'wharf.io/volume-claim';
+
+/**
+ * Kubernetes' PersistentVolume controller (`persistentvolume-binder`): binds claims to volumes, hands
+ * claims to provisioners, keeps phases and applies reclaim policies (see `PersistentVolumeBinder`).
+ * Settings come from `manager.settings['persistentvolume-binder']` (see `BinderSettings`).
+ */
+export const persistentVolumeBinderController: ControllerEntry = {
+  name: 'persistentvolume-binder',
+  setup(manager: Manager): void {
+    const settings = binderSettings(manager.settings['persistentvolume-binder']);
+    const volumes = manager.resource('', 'v1', 'persistentvolumes');
+    const claims = manager.resource('', 'v1', 'persistentvolumeclaims');
+    const classes = manager.resource('storage.k8s.io', 'v1', 'storageclasses');
+    const pods = manager.resource('', 'v1', 'pods');
+    const volumeInformer = manager.informers.informerFor<Volume>(volumes);
+    const claimInformer = manager.informers.informerFor<Claim>(claims);
+    const classInformer = manager.informers.informerFor(classes);
+    const podInformer: Informer = manager.informers.informerFor(pods);
+    ensureIndex(podInformer, podClaimIndex, byPodClaim);
+    ensureIndex(volumeInformer, volumeClaimIndex, (v) => {
+      const key = claimRefKey(v as Volume);
+      return key ? [key] : [];
+    });
+
+    let claimController: Controller | undefined;
+    const binder = new PersistentVolumeBinder({
+      client: manager.client,
+      volumes,
+      claims,
+      volumeInformer,
+      claimInformer,
+      classInformer,
+      podInformer,
+      recorder: manager.recorder('persistentvolume-controller'),
+      logger: manager.logger,
+      enqueueClaim: (key) => claimController?.queue.add(key),
+    });
+
+    const unboundClaimsOfClass = (name: string): string[] =>
+      claimInformer.store
+        .list()
+        .filter((c) => claimClass(c) === name && c.metadata.annotations?.[ANN_BIND_COMPLETED] === undefined)
+        .map(objectKey);
+    claimController = controllerFor(manager.informers, claims)
+      .named('persistentvolume-binder-claims')
+      // A volume's changes (a provisioned one arriving, a deletion) concern the claim it names.
+      .watches(volumes, (v) => {
+        const key = claimRefKey(v as Volume);
+        return key ? [key] : [];
+      })
+      .watches(classes, (cls) => unboundClaimsOfClass(cls.metadata.name ?? ''))
+      // Listed so the pod cache syncs first (WaitForFirstConsumer events name pods); pods enqueue nothing.
+      .watches(pods, () => [])
+      .complete({ reconcile: (key) => binder.syncClaim(key) }, { workers: settings.workers, logger: manager.logger });
+
+    const volumeController = controllerFor(manager.informers, volumes)
+      .named('persistentvolume-binder-volumes')
+      // A claim's changes (binding, deletion) concern its volume and any volume naming it.
+      .watches(claims, (c) => {
+        const names = new Set(volumeInformer.store.indexKeys(volumeClaimIndex, objectKey(c)));
+        const volumeName = (c as Claim).spec?.volumeName;
+        if (volumeName) names.add(volumeName);
+        return [...names];
+      })
+      .complete({ reconcile: (name) => binder.syncVolume(name) }, { logger: manager.logger });
+
+    manager.add(claimController);
+    manager.add(volumeController);
+    manager.add({
+      name: 'persistentvolume-binder-resync',
+      async start(signal) {
+        const synced = await Promise.all([volumeInformer.waitForSync(signal), claimInformer.waitForSync(signal)]);
+        if (!synced.every(Boolean)) return;
+        while (!signal.aborted) {
+          await sleep(settings.syncPeriodMs, signal);
+          if (signal.aborted) return;
+          for (const key of claimInformer.store.listKeys()) claimController!.queue.add(key);
+          for (const key of volumeInformer.store.listKeys()) volumeController.queue.add(key);
+        }
+      },
+    });
+  },
+};
+
+export default persistentVolumeBinderController;

@@ -1,0 +1,22 @@
+/** PersistentVolume binder knobs. */
+export interface BinderSettings {
+  /** How often every claim and volume is synced again regardless of events (kube-controller-manager's `--pvclaimbinder-sync-period`, 15 s). */
+  syncPeriodMs: number;
+  /** Claims synced at once. Binding stays safe with several: each volume write is checked against its resourceVersion. */
+  workers: number;
+}
+
+export const defaultBinderSettings: BinderSettings = { syncPeriodMs: 15_000, workers: 4 };
+
+/** Reads `manager.settings['persistentvolume-binder']`: any of the fields above, positive numbers only. */
+export function binderSettings(raw: unknown): BinderSettings {
+  const out = { ...defaultBinderSettings };
+  if (typeof raw !== 'object' || raw === null) return out;
+  for (const key of Object.keys(out) as (keyof BinderSettings)[]) {
+    const v = (raw as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new RangeError(`persistentvolume-binder setting ${key} must be a number > 0, not ${String(v)}`);
+    out[key] = v;
+  }
+  return out;
+}
