@@ -45,6 +45,17 @@ type Status = Record<string, unknown> & {
   uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
 };
 
+/** Sets one of the counts upstream marks omitempty: a zero is left out, not written as 0. */
+function setCount(status: Status, key: 'active' | 'succeeded' | 'failed', n: number): void {
+  if (n === 0) delete status[key];
+  else status[key] = n;
+}
+
+function setIndexes(status: Status, indexes: string): void {
+  if (indexes === '') delete status.completedIndexes;
+  else status.completedIndexes = indexes;
+}
+
 function hasCondition(status: Status, type: string): boolean {
   return (status.conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
@@ -171,12 +182,16 @@ export class JobReconciler implements Reconciler {
         backoff.lastFailureMs = Math.max(backoff.lastFailureMs, finishedAtMs(p, now));
       }
     }
-    const uncounted = () => ({ succeeded: [...uncountedSucceeded], failed: [...uncountedFailed] });
+    // Empty lists are left out, as the API's omitempty fields are: `uncountedTerminatedPods: {}`.
+    const uncounted = () => ({
+      ...(uncountedSucceeded.size > 0 ? { succeeded: [...uncountedSucceeded] } : {}),
+      ...(uncountedFailed.size > 0 ? { failed: [...uncountedFailed] } : {}),
+    });
     if (recorded) {
       status.uncountedTerminatedPods = uncounted();
       if (indexed) {
-        status.completedIndexes = formatIndexes(completed);
-        status.succeeded = completed.size;
+        setIndexes(status, formatIndexes(completed));
+        setCount(status, 'succeeded', completed.size);
       }
       job = await this.d.client.updateStatus(this.d.jobsResource, { ...job, status });
       before = JSON.stringify(status);
@@ -201,9 +216,9 @@ export class JobReconciler implements Reconciler {
     }
     if (indexed) succeeded = completed.size;
     status.uncountedTerminatedPods = uncounted();
-    status.succeeded = succeeded;
-    status.failed = failed;
-    if (indexed) status.completedIndexes = formatIndexes(completed);
+    setCount(status, 'succeeded', succeeded);
+    setCount(status, 'failed', failed);
+    if (indexed) setIndexes(status, formatIndexes(completed));
 
     const deleting = (p: KubeObject) => Boolean(p.metadata.deletionTimestamp) || this.d.pendingPods.isDeleting(p);
     let active = pods.filter((p) => !isPodTerminal(p) && !deleting(p));
@@ -275,7 +290,7 @@ export class JobReconciler implements Reconciler {
       if (wait.retryAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, wait.retryAfterMs);
     }
 
-    status.active = active.length;
+    setCount(status, 'active', active.length);
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating();
     if (JSON.stringify(status) !== before) await this.d.client.updateStatus(this.d.jobsResource, { ...job, status });
