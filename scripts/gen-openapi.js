@@ -61,15 +61,30 @@ function literalOf(typeNode) {
 
 const definitions = {};
 
-for (const modulePath of listModules(typesDir)) {
-  const file = path.join(typesDir, `${modulePath}.d.ts`);
+// Wharf's own API types declared the way kubernetes-types declares them (importing from kubernetes-types by
+// package path), read with the same rules.
+const wharfTypes = [
+  {
+    file: path.join(root, 'src', 'api', 'resources', 'servicecatalog', 'types.ts'),
+    modulePath: 'servicecatalog',
+    prefix: 'com.github.kubernetes-sigs.service-catalog.pkg.apis.servicecatalog.v1beta1',
+  },
+];
+const sources = [
+  ...listModules(typesDir).map((modulePath) => ({ file: path.join(typesDir, `${modulePath}.d.ts`), modulePath, prefix: prefixOf(modulePath) })),
+  ...wharfTypes,
+];
+
+for (const { file, modulePath, prefix } of sources) {
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const prefix = prefixOf(modulePath);
   // Names this module may use -> their definition names (its own declarations and its imports).
   const scope = new Map();
   for (const stmt of source.statements) {
     if (ts.isImportDeclaration(stmt) && stmt.importClause?.namedBindings && ts.isNamedImports(stmt.importClause.namedBindings)) {
-      const target = path.posix.normalize(path.posix.join(path.posix.dirname(modulePath), stmt.moduleSpecifier.text));
+      const specifier = stmt.moduleSpecifier.text;
+      const target = specifier.startsWith('kubernetes-types/')
+        ? specifier.slice('kubernetes-types/'.length).replace(/\.js$/, '')
+        : path.posix.normalize(path.posix.join(path.posix.dirname(modulePath), specifier));
       for (const el of stmt.importClause.namedBindings.elements) {
         scope.set(el.name.text, `${prefixOf(target)}.${(el.propertyName ?? el.name).text}`);
       }

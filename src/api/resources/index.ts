@@ -34,6 +34,7 @@ import { selfSubjectAccessReview } from './authorization/self-subject-access-rev
 import { localSubjectAccessReview } from './authorization/local-subject-access-review.js';
 import { selfSubjectRulesReview } from './authorization/self-subject-rules-review.js';
 import { selfSubjectReview } from './authentication/self-subject-review.js';
+import { serviceCatalogResources } from './servicecatalog/index.js';
 import type { ResourceDefinition } from '../resource.js';
 
 /** Every built-in resource, in the order discovery lists them. */
@@ -74,4 +75,5 @@ export const builtinResources: readonly ResourceDefinition[] = [
   localSubjectAccessReview,
   selfSubjectRulesReview,
   selfSubjectReview,
+  ...serviceCatalogResources,
 ];
