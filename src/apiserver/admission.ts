@@ -4,6 +4,8 @@ import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PodSecurityAdmission, type PodSecurityPolicy } from './admission/pod-security.js';
 import { admitDefaultTolerations } from './admission/default-toleration-seconds.js';
+import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
+import { admitStorageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
@@ -39,6 +41,7 @@ export class Admission {
   private readonly lifecycle: NamespaceLifecycle;
   private readonly podSecurity: PodSecurityAdmission;
   private readonly priority: PriorityAdmission;
+  private readonly defaultStorageClass: DefaultStorageClassAdmission;
   private readonly serviceAccounts?: ServiceAccountAdmission;
   private readonly limitRanger?: LimitRanger;
   private readonly quota?: ResourceQuotaAdmission;
@@ -61,6 +64,7 @@ export class Admission {
       exemptRuntimeClasses: opts.podSecurityExemptions?.runtimeClasses,
     });
     this.priority = new PriorityAdmission(opts.list);
+    this.defaultStorageClass = new DefaultStorageClassAdmission(opts.list);
     if (opts.list) {
       this.serviceAccounts = new ServiceAccountAdmission(opts.list, opts.tokenVolumeSuffix);
       this.limitRanger = new LimitRanger(opts.list);
@@ -111,6 +115,8 @@ export class Admission {
     await this.serviceAccounts?.admit(a);
     await this.priority.admit(a);
     admitDefaultTolerations(a);
+    await this.defaultStorageClass.admit(a);
+    admitStorageObjectInUseProtection(a);
     if (def.group === '' && def.plural === 'services' && subresource === undefined) {
       const errors = await this.services.allocate(obj, old);
       if (errors.length > 0) throw invalid('Service', '', obj.metadata.name ?? '', errors);
