@@ -17,7 +17,7 @@ import { systemPriorityClasses } from '../api/resources/scheduling/priority-clas
 import type { Store } from '../storage/index.js';
 import { Admission, type AdmissionResult } from './admission.js';
 import { sourceIPs, type Auditor, type AuditRequest } from './audit/index.js';
-import type { Authenticator } from './authn/index.js';
+import { withBootstrapTokens, type Authenticator } from './authn/index.js';
 import {
   aggregatedDiscovery,
   apiGroupInfo,
@@ -35,6 +35,8 @@ import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
 import { issueToken, type TokenIssuer } from './service-accounts.js';
+import { NODE_CERTIFICATE_PATH, serveNodeCertificate } from './node-certificates/index.js';
+import type { CertAndKey } from './pki/index.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -50,6 +52,8 @@ export interface ApiServerOptions {
   tokenIssuer?: TokenIssuer;
   /** How often storage history is compacted (5 minutes by default; 0 never). */
   compactionIntervalMs?: number;
+  /** The cluster CA, to sign node client certificates for joining nodes (see node-certificates/). */
+  nodeCertificateSigner?: CertAndKey;
 }
 
 /** The user of every request when the server runs without authentication. */
@@ -85,10 +89,13 @@ export class ApiServer implements HandlerContext {
   private compactionTimer: NodeJS.Timeout | undefined;
   /** The Status each failed response carried, for its audit event. */
   private readonly failures = new WeakMap<ServerResponse, Status>();
+  /** The configured authenticator, which also accepts bootstrap tokens (kube-system Secrets). */
+  private readonly authenticator: Authenticator | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.store = opts.store;
     this.registry = opts.registry ?? new ResourceRegistry();
+    this.authenticator = opts.authenticator && withBootstrapTokens(opts.authenticator, async (name) => (await this.storeFor(this.core('secrets')).find('kube-system', name))?.obj);
     const ns = this.storeFor(this.core('namespaces'));
     const svc = this.storeFor(this.core('services'));
     this.admission = new Admission(ns, svc, {
@@ -307,7 +314,7 @@ export class ApiServer implements HandlerContext {
   }
 
   private async authenticate(req: IncomingMessage, ctx: RequestContext, info: RequestInfo): Promise<void> {
-    const authn = this.opts.authenticator;
+    const authn = this.authenticator;
     if (!authn) return;
     try {
       ctx.user = await authn.authenticate(req);
@@ -378,6 +385,7 @@ export class ApiServer implements HandlerContext {
     if (path === '/metrics') return sendRaw(res, 200, await this.metrics.text(), this.metrics.contentType);
     if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(req, res, url);
     if (this.serveDiscovery(req, res, path)) return;
+    if (path === NODE_CERTIFICATE_PATH && this.opts.nodeCertificateSigner) return serveNodeCertificate(req, res, ctx.user, this.opts.nodeCertificateSigner);
     if (info.kind !== 'resource') throw pathNotFound();
     const def = this.registry.lookup(info.group, info.version, info.resource);
     if (!def) throw pathNotFound();

@@ -71,6 +71,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     });
     serverOptions.rbac = (opts.authorizationMode ?? 'RBAC') === 'RBAC';
     serverOptions.tokenIssuer = { privateKeyPem: pki.serviceAccount.privateKey, issuer: serviceAccountIssuer };
+    serverOptions.nodeCertificateSigner = pki.ca;
     kubeconfigFor = (server) => renderKubeconfig({ server, caPem: pki.ca.cert, clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key });
   }
   const store = new SqliteStore(path.join(dataDir, 'state.db'));

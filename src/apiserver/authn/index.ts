@@ -14,6 +14,20 @@ import { loadTokenFile } from './token-file.js';
 
 export { createClientCertificateAuthenticator, type ClientCertificateAuthenticator } from './client-certificate.js';
 export { parseTokenFile, loadTokenFile } from './token-file.js';
+export { authenticateBootstrapToken, withBootstrapTokens, type BootstrapSecretLookup, type BootstrapTokenResult } from './bootstrap-token.js';
+export {
+  BOOTSTRAP_GROUP,
+  BOOTSTRAP_TOKEN_NAMESPACE,
+  BOOTSTRAP_TOKEN_SECRET_TYPE,
+  BOOTSTRAP_USER_PREFIX,
+  bootstrapTokenSecret,
+  bootstrapTokenSecretName,
+  formatBootstrapToken,
+  generateBootstrapToken,
+  parseBootstrapToken,
+  type BootstrapToken,
+  type BootstrapTokenSecretOptions,
+} from './bootstrap-token-secret.js';
 export {
   createServiceAccountTokenAuthenticator,
   issueServiceAccountToken,
