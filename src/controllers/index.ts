@@ -14,6 +14,8 @@ import { replicationControllerController } from './replication-controller/index.
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoints/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
+import { persistentVolumeBinderController } from './volume/binder/index.js';
+import { pvcProtectionController, pvProtectionController } from './volume/protection/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -41,6 +43,9 @@ export const controllers: readonly ControllerEntry[] = [
   endpointsController,
   endpointSliceController,
   disruptionController,
+  persistentVolumeBinderController,
+  pvcProtectionController,
+  pvProtectionController,
 ];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */
