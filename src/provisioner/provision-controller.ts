@@ -65,6 +65,8 @@ export class ProvisionController {
   private readonly gate: RetryGate;
   private readonly log: Logger;
   private readonly resizer: VolumeResizer;
+  /** PVs created but maybe not yet in the informer, by claim key: a quick second pass must not provision again. */
+  private readonly created = new Map<string, string>();
 
   constructor(private readonly opts: ProvisionControllerOptions) {
     const { informers, resources } = opts;
@@ -119,6 +121,7 @@ export class ProvisionController {
     const claim = asClaim(this.claims.store.get(key));
     if (!claim) {
       this.gate.succeeded(key);
+      this.created.delete(key);
       return;
     }
     if (claim.metadata?.deletionTimestamp) return this.finishClaimDeletion(key, claim, signal);
@@ -138,7 +141,7 @@ export class ProvisionController {
       if (cls.volumeBindingMode === 'WaitForFirstConsumer' && !selectedNodeName) return;
     }
     const pvName = volumeNameFor(claim);
-    if (this.volumes.store.get(pvName)) return this.clearError(claim);
+    if (this.volumes.store.get(pvName) || this.created.get(key) === pvName) return this.clearError(claim);
     const wait = this.gate.wait(key);
     if (wait > 0) return { requeueAfterMs: wait };
     if (!cls) return this.failed(key, claim, `storageclass.storage.k8s.io "${className}" not found`, className);
@@ -172,6 +175,7 @@ export class ProvisionController {
       // A PV of this name exists: an earlier attempt made it; the same claim uid means the same volume.
       if (!isAlreadyExists(e)) return this.failed(key, claim, `creating PersistentVolume "${pvName}": ${(e as Error).message}`, className);
     }
+    this.created.set(key, pvName);
     this.gate.succeeded(key);
     this.opts.recorder.event(asObject(claim), 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`);
     return this.clearError(claim);
