@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, ControllerManager, loadKubeconfig } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
-import { parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
+import { parseGoDuration, parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
 import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
+import { nodeKubeconfig, registerJoinCommand, type NodeCredentialFlags } from './join-command.js';
 import { up, type UpOptions } from './up.js';
 
 function portNumber(value: string): number {
@@ -15,6 +16,12 @@ function count(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
   return n;
+}
+
+function duration(value: string): number {
+  const ms = parseGoDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError('must be a duration such as 40s or 1m30s');
+  return ms;
 }
 
 function list(value: string): string[] {
@@ -86,12 +93,15 @@ program
   .option('--leader-elect', 'act only while holding the kube-system/kube-controller-manager Lease', true)
   .option('--no-leader-elect', 'act without leader election')
   .option('--identity <id>', 'this instance in leader election', `${process.pid}`)
-  .action(async (opts: { kubeconfig: string; controllers?: string[]; leaderElect: boolean; identity: string }) => {
+  .option('--node-monitor-grace-period <duration>', 'how long a node may be silent before it is marked unreachable', duration)
+  .option('--node-monitor-period <duration>', 'how often node health is checked', duration)
+  .action(async (opts: { kubeconfig: string; controllers?: string[]; leaderElect: boolean; identity: string; nodeMonitorGracePeriod?: number; nodeMonitorPeriod?: number }) => {
     const ac = untilSignalled();
     const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'controller-manager' });
+    const nodeLifecycle = { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod, nodeMonitorPeriodMs: opts.nodeMonitorPeriod };
     const manager = new ControllerManager({
       client,
-      settings: { serviceaccount: { rootCaPem: loadKubeconfig(opts.kubeconfig).ca?.toString() } },
+      settings: { serviceaccount: { rootCaPem: loadKubeconfig(opts.kubeconfig).ca?.toString() }, 'node-lifecycle': nodeLifecycle },
       leaderElection: opts.leaderElect ? { namespace: 'kube-system', name: 'kube-controller-manager', identity: opts.identity } : undefined,
     });
     for (const c of selectControllers(opts.controllers)) c.setup(manager);
@@ -101,8 +111,12 @@ program
 program
   .command('node')
   .description('join a node (or a simulated fleet) to a cluster')
-  .requiredOption('--kubeconfig <file>', 'kubeconfig naming the API server and credentials')
+  .option('--kubeconfig <file>', 'kubeconfig naming the API server and credentials (with --token: where to write the one joining makes)')
   .requiredOption('--name <name>', 'the node name (with --simulated N: <name>-0..<name>-(N-1))')
+  .option('--server <url>', 'join with a bootstrap token (see wharf join): the API server URL')
+  .option('--token <id.secret>', 'join with this bootstrap token, traded for the node client certificate')
+  .option('--ca-cert-hash <sha256:hex>', 'the cluster CA public key hash the joining node pins')
+  .option('--node-lease-duration-seconds <n>', 'node Lease duration, renewed every quarter of it (40)', count)
   .option('--simulated <n>', 'run N simulated nodes', count)
   .option('--zone <zone>', 'topology.kubernetes.io/zone label')
   .option('--region <region>', 'topology.kubernetes.io/region label')
@@ -111,9 +125,13 @@ program
   .option('--pods <n>', 'pod capacity', count, 110)
   .option('--labels <k=v,...>', 'node labels', parseNodeLabels)
   .option('--taints <k=v:Effect,...>', 'node taints', parseNodeTaints)
-  .action(async (opts: Parameters<typeof runNodeCommand>[0]) => {
-    await runNodeCommand(opts);
+  .action(async (opts: Omit<Parameters<typeof runNodeCommand>[0], 'kubeconfig'> & NodeCredentialFlags & { nodeLeaseDurationSeconds?: number }) => {
+    const lease = opts.nodeLeaseDurationSeconds;
+    const timings = lease ? { leaseDurationSeconds: lease, renewIntervalMs: lease * 250 } : {};
+    await runNodeCommand({ ...opts, ...timings, kubeconfig: await nodeKubeconfig(opts) });
   });
+
+registerJoinCommand(program);
 
 const explain = program.command('explain').description('explain scheduling decisions');
 explain

@@ -12,7 +12,12 @@ export const wharfMain = path.resolve(here, '../../src/cli/main' + (here.include
 
 /** The node command line that runs `wharf <args>` the way this test process runs (tsx or dist). */
 export function wharfArgv(args: string[]): string[] {
-  return [process.execPath, ...process.execArgv.filter((a) => !a.startsWith('--test')), wharfMain, ...args];
+  // Loaders named by package (`--import tsx`) would be looked up from the child's working directory.
+  const loader = (spec: string): string => (/^[a-z@]/.test(spec) && !spec.includes(':') ? import.meta.resolve(spec) : spec);
+  const execArgv = process.execArgv
+    .filter((a) => !a.startsWith('--test'))
+    .map((a, i, all) => (all[i - 1] === '--import' ? loader(a) : a.startsWith('--import=') ? `--import=${loader(a.slice(9))}` : a));
+  return [process.execPath, ...execArgv, wharfMain, ...args];
 }
 
 export interface StartOptions {
@@ -21,6 +26,7 @@ export interface StartOptions {
   /** A short name used in error messages. */
   label?: string;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
 }
 
 /** A running (or exited) `wharf` child process. */
@@ -35,7 +41,7 @@ export class WharfProcess {
     const argv = wharfArgv(args);
     const [cmd, ...rest] = opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...argv] : argv;
     this.label = opts.label ?? args.slice(0, 2).join(' ');
-    this.child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    this.child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
     const onData = (d: Buffer): void => {
       this.text += d.toString();
       // Keep the tail only: long-running components can log a lot.
