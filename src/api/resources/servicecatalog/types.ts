@@ -377,6 +377,8 @@ export interface ClusterServicePlanSpec {
   serviceBindingCreateParameterSchema?: RawExtension;
   /** DefaultProvisionParameters are merged under an instance's parameters. */
   defaultProvisionParameters?: RawExtension;
+  /** Wharf: the broker's maximum_polling_duration for this plan, in seconds: asynchronous operations still running after it count as failed. */
+  maximumPollingDuration?: number;
   /** ClusterServiceClassRef is the class this plan belongs to. */
   clusterServiceClassRef: ClusterObjectReference;
 }
@@ -405,6 +407,8 @@ export interface ServicePlanSpec {
   serviceBindingCreateParameterSchema?: RawExtension;
   /** DefaultProvisionParameters are merged under an instance's parameters. */
   defaultProvisionParameters?: RawExtension;
+  /** Wharf: the broker's maximum_polling_duration for this plan, in seconds: asynchronous operations still running after it count as failed. */
+  maximumPollingDuration?: number;
   /** ServiceClassRef is the class this plan belongs to. */
   serviceClassRef: LocalObjectReference;
 }

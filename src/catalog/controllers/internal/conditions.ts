@@ -1,0 +1,68 @@
+import type { Condition, OperationError } from '../../../api/resources/servicecatalog/index.js';
+import { rfc3339 } from '../../../api/rfc3339.js';
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+/** What the conditions live in: every catalog status has these. */
+export interface ConditionHolder {
+  conditions?: Condition[];
+  lastConditionState?: string;
+  lastError?: OperationError;
+  nextRetryTime?: string;
+  retries?: number;
+}
+
+/**
+ * Sets one condition, keeping its lastTransitionTime unless its status changes, and makes its reason the
+ * printed STATUS (`lastConditionState`) when it is the Ready condition or a condition that is True.
+ */
+export function setCondition(status: ConditionHolder, type: string, value: ConditionStatus, reason: string, message: string, generation: number | undefined, nowMs = Date.now()): void {
+  const conditions = (status.conditions ??= []);
+  const existing = conditions.find((c) => c.type === type);
+  const next: Condition = {
+    type,
+    status: value,
+    lastTransitionTime: existing && existing.status === value ? existing.lastTransitionTime : rfc3339(nowMs),
+    reason,
+    message,
+  };
+  if (generation !== undefined) next.observedGeneration = generation;
+  if (existing) Object.assign(existing, next);
+  else conditions.push(next);
+  if (type === 'Ready' || value === 'True') status.lastConditionState = reason;
+}
+
+export function conditionOf(status: ConditionHolder | undefined, type: string): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === type);
+}
+
+export function isTrue(status: ConditionHolder | undefined, type: string): boolean {
+  return conditionOf(status, type)?.status === 'True';
+}
+
+/** Drops a condition (OrphanMitigation once it is over, Failed once the user changed the spec). */
+export function removeCondition(status: ConditionHolder, type: string): void {
+  if (status.conditions) status.conditions = status.conditions.filter((c) => c.type !== type);
+}
+
+/** Records a failure with its retry time; returns the wait. */
+export function recordFailure(status: ConditionHolder, reason: string, message: string, delayMs: number, nowMs = Date.now()): number {
+  status.lastError = { reason, message, time: rfc3339(nowMs) };
+  status.retries = (status.retries ?? 0) + 1;
+  status.nextRetryTime = rfc3339(nowMs + delayMs);
+  return delayMs;
+}
+
+/** Clears the failure bookkeeping after a success. */
+export function clearFailure(status: ConditionHolder): void {
+  delete status.lastError;
+  delete status.nextRetryTime;
+  delete status.retries;
+}
+
+/** Milliseconds until `time` (RFC 3339), 0 when it has passed or is absent. */
+export function msUntil(time: string | undefined, nowMs = Date.now()): number {
+  if (!time) return 0;
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? 0 : Math.max(0, t - nowMs);
+}
