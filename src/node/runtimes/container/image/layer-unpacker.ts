@@ -124,9 +124,14 @@ async function extract(blobPath: string, root: string): Promise<void> {
     cwd: root,
     // Replace rather than write into what a lower layer left: never through its links.
     unlink: true,
-    preserveOwner: true,
+    // Owners as the layer says when we may chown (root); otherwise files belong to whoever unpacks.
+    preserveOwner: process.getuid?.() === 0,
+    // Modes exactly as the layer says (sticky /tmp included). node-tar skips its chmod after mkdir when
+    // the umask it is told cannot have changed the mode, so it is told the widest one.
     chmod: true,
-    processUmask: 0,
+    processUmask: 0o777,
+    dmode: 0o755,
+    fmode: 0o644,
     maxDepth: 4096,
     filter: (p: string, entry) => {
       const e = entry as ReadEntry;
