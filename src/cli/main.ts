@@ -4,6 +4,7 @@ import { selectControllers } from '../controllers/index.js';
 import { parseGoDuration, parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
 import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
 import { nodeKubeconfig, registerJoinCommand, type NodeCredentialFlags } from './join-command.js';
+import { registerProvisionerCommand } from './provisioner-command.js';
 import { up, type UpOptions } from './up.js';
 
 function portNumber(value: string): number {
@@ -149,6 +150,8 @@ explain
       client.close();
     }
   });
+
+registerProvisionerCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`wharf: ${err instanceof Error ? err.message : String(err)}`);

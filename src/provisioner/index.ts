@@ -10,3 +10,5 @@ export { RetryGate } from './retry-gate.js';
 export { ensureStorageClass } from './ensure-storage-class.js';
 export { hostnameAffinity, volumeForClaim, volumeNameFor } from './volume-for-claim.js';
 export * from './local-path/index.js';
+export { DriverProvisioner, volumeOfAnswer, type DriverProvisionerOptions } from './driver/driver-provisioner.js';
+export { runDriver, type DriverAnswer, type DriverOutcome, type RunDriverOptions } from './driver/run-driver.js';

@@ -63,7 +63,7 @@ export class LocalPathProvisioner implements Provisioner {
     }
   }
 
-  async provision(req: ProvisionRequest): Promise<ProvisionResult> {
+  async provision(req: ProvisionRequest, _signal?: AbortSignal): Promise<ProvisionResult> {
     const node = req.selectedNodeName;
     if (!node) return failure(`${this.name} makes node-local volumes: give the class volumeBindingMode WaitForFirstConsumer so a node is selected first`);
     const map = await this.nodeMap();
@@ -118,7 +118,7 @@ export class LocalPathProvisioner implements Provisioner {
     return path.join(where.dir, volumeDirectoryName(pv.metadata?.name ?? '', ref.namespace ?? '', ref.name ?? ''));
   }
 
-  async delete(req: DeleteRequest): Promise<DeleteResult> {
+  async delete(req: DeleteRequest, _signal?: AbortSignal): Promise<DeleteResult> {
     const pvName = req.pv.metadata?.name ?? '';
     let dir: string | undefined;
     try {
@@ -139,7 +139,7 @@ export class LocalPathProvisioner implements Provisioner {
   }
 
   /** Image-backed volumes grow here (image and filesystem); a plain directory has no size to change. */
-  async expand(req: ExpandRequest): Promise<ExpandResult> {
+  async expand(req: ExpandRequest, _signal?: AbortSignal): Promise<ExpandResult> {
     const dir = req.pv.spec?.local?.path ?? req.pv.spec?.hostPath?.path;
     if (!dir) return { status: 'NotSupported', message: `PersistentVolume "${req.pv.metadata?.name}" has no local path` };
     const image = `${dir}.img`;
