@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType, type Status, StatusError } from '../api/index.js';
 import { decodeKubernetesProtobuf, kubernetesProtobuf } from './protobuf/index.js';
+import { storageFailureStatus } from './storage-failure.js';
 
 /** The largest request body accepted, as kube-apiserver's limit. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -74,6 +75,8 @@ export function sendError(res: ServerResponse, err: unknown): void {
     sendStatus(res, err.status);
     return;
   }
+  const storageFailure = storageFailureStatus(err);
+  if (storageFailure) return sendStatus(res, storageFailure.status);
   const message = err instanceof Error ? err.message : String(err);
   sendStatus(res, new StatusError(500, 'InternalError', `Internal error occurred: ${message}`).status);
 }

@@ -32,7 +32,10 @@ export interface EtcdStoreOptions {
   maxRequestBytes?: number;
   /** Deadline of each unary call to etcd (default 10 s). */
   requestTimeoutMs?: number;
-  /** Compact history this often, to the revision seen one interval earlier (default 5 min; 0: never). */
+  /**
+   * Compact history this often, to the revision seen one interval earlier (default 0: never, because Wharf's
+   * API server compacts every store on its own schedule).
+   */
   compactIntervalMs?: number;
   /** Recent events kept in memory so watchers start without asking etcd (default 10,000). */
   historySize?: number;
@@ -141,7 +144,7 @@ export class EtcdStore implements Store {
     });
     this.watches = new WatchStream(this.client.watchClient);
     this.watches.onBroadcastProgress = (rev) => this.mirrorProgress(rev);
-    const interval = opts.compactIntervalMs ?? 5 * 60_000;
+    const interval = opts.compactIntervalMs ?? 0;
     if (interval > 0) {
       this.compactTimer = setInterval(() => this.compactPeriodically(), interval);
       this.compactTimer.unref();
