@@ -5,7 +5,7 @@ import { byPodClaim, podClaimIndex } from '../protection/pod-claims.js';
 import { ANN_BIND_COMPLETED } from './annotations.js';
 import { PersistentVolumeBinder } from './persistent-volume-binder.js';
 import { binderSettings } from './settings.js';
-import { claimClass, claimRefKey, type Claim, type Volume } from './volume-matching.js';
+import { claimClass, claimRefKey, volumeClass, type Claim, type Volume } from './volume-matching.js';
 
 export * from './annotations.js';
 export { binderSettings, defaultBinderSettings, type BinderSettings } from './settings.js';
@@ -56,12 +56,19 @@ export const persistentVolumeBinderController: ControllerEntry = {
         .list()
         .filter((c) => claimClass(c) === name && c.metadata.annotations?.[ANN_BIND_COMPLETED] === undefined)
         .map(objectKey);
+    const waitingClaimsOfClass = (name: string): string[] =>
+      claimInformer.store
+        .list()
+        .filter((c) => claimClass(c) === name && !c.spec?.volumeName && c.metadata.annotations?.[ANN_BIND_COMPLETED] === undefined)
+        .map(objectKey);
     claimController = controllerFor(manager.informers, claims)
       .named('persistentvolume-binder-claims')
-      // A volume's changes (a provisioned one arriving, a deletion) concern the claim it names.
+      // A volume's changes (a provisioned one arriving, a deletion) concern the claim it names; a volume
+      // that becomes free concerns the claims of its class still waiting, instead of the next resync.
       .watches(volumes, (v) => {
         const key = claimRefKey(v as Volume);
-        return key ? [key] : [];
+        if (key) return [key];
+        return (v as Volume).status?.phase === 'Available' ? waitingClaimsOfClass(volumeClass(v as Volume)) : [];
       })
       .watches(classes, (cls) => unboundClaimsOfClass(cls.metadata.name ?? ''))
       // Listed so the pod cache syncs first (WaitForFirstConsumer events name pods); pods enqueue nothing.

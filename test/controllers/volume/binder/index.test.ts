@@ -240,3 +240,31 @@ test('a claim without a class gets the default class and its provisioner; storag
     await c.close();
   }
 });
+
+test('persistentvolume-binder leaves free volumes of a WaitForFirstConsumer class to the scheduler and completes its choice', async () => {
+  const c = await startCluster(all, fastSettings);
+  try {
+    await c.client.create(res.classes, storageClass('local-disks', 'kubernetes.io/no-provisioner', { mode: 'WaitForFirstConsumer' }));
+    await c.client.create(res.volumes, volume('pv-node1', '1Gi', { cls: 'local-disks' }));
+    await volumeInPhase(c.client, 'pv-node1', 'Available');
+    const created = await c.client.create(res.claims, claim('local', '1Gi', { cls: 'local-disks' }));
+    await eventFor(c.client, 'local', 'WaitForFirstConsumer');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await getClaim(c.client, 'local'))?.status?.phase, 'Pending', 'not bound before a pod is scheduled');
+    assert.equal((await getVolume(c.client, 'pv-node1'))?.spec.claimRef, undefined);
+    // What the scheduler's VolumeBinding writes at PreBind for the node it chose.
+    await c.client.patch(
+      res.volumes,
+      'pv-node1',
+      {
+        metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
+        spec: { claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: 'default', name: 'local', uid: created.metadata.uid, resourceVersion: created.metadata.resourceVersion } },
+      },
+      { type: 'merge' },
+    );
+    assert.equal((await claimInPhase(c.client, 'local', 'Bound')).spec.volumeName, 'pv-node1');
+    await volumeInPhase(c.client, 'pv-node1', 'Bound');
+  } finally {
+    await c.close();
+  }
+});
