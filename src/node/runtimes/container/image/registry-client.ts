@@ -190,8 +190,15 @@ export class RegistryClient {
       let res: IncomingMessage;
       try {
         res = await httpRequest(current, { method, headers: h, body, signal, timeoutMs: this.options.timeoutMs });
-      } catch (e) {
-        throw new RegistryError(`failed to do request: ${method} "${current.href}": ${(e as Error).message}`, 'unavailable');
+      } catch (first) {
+        // A kept-alive socket the registry closed meanwhile fails at once; a fresh connection tells the truth.
+        const code = (first as NodeJS.ErrnoException).code;
+        if (signal?.aborted || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw requestFailed(method, current, first);
+        try {
+          res = await httpRequest(current, { method, headers: h, body, signal, timeoutMs: this.options.timeoutMs });
+        } catch (e) {
+          throw requestFailed(method, current, e);
+        }
       }
       const status = res.statusCode ?? 0;
       const location = header(res, 'location');
@@ -211,6 +218,10 @@ export class RegistryClient {
     if (isLoopbackRegistry(registry) || (this.options.insecureRegistries ?? []).includes(registry)) return 'http';
     return 'https';
   }
+}
+
+function requestFailed(method: string, url: URL, e: unknown): RegistryError {
+  return new RegistryError(`failed to do request: ${method} "${url.href}": ${(e as Error).message}`, 'unavailable');
 }
 
 function header(res: IncomingMessage, name: string): string | undefined {
