@@ -50,6 +50,7 @@ export function agentFor(url: URL, tls: TlsOptions): http.Agent {
 }
 
 export function send(req: TransportRequest, agent: http.Agent): Promise<TransportOutcome> {
+  if (req.signal?.aborted) return Promise.resolve({ type: 'unreachable', message: 'request aborted before it was sent' });
   return new Promise((resolve) => {
     let settled = false;
     let connected = false;
@@ -81,10 +82,6 @@ export function send(req: TransportRequest, agent: http.Agent): Promise<Transpor
       lost('request aborted');
       request.destroy();
     };
-    if (req.signal?.aborted) {
-      onAbort();
-      return;
-    }
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
     request.on('socket', (socket) => {
