@@ -16,6 +16,8 @@ import { endpointsController } from './endpoints/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
 import { persistentVolumeBinderController } from './volume/binder/index.js';
 import { pvcProtectionController, pvProtectionController } from './volume/protection/index.js';
+import { volumeExpansionController } from './volume/expansion/index.js';
+import { localPathProvisionerController } from '../provisioner/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -46,6 +48,8 @@ export const controllers: readonly ControllerEntry[] = [
   persistentVolumeBinderController,
   pvcProtectionController,
   pvProtectionController,
+  volumeExpansionController,
+  localPathProvisionerController,
 ];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */
