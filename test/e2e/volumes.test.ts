@@ -38,6 +38,41 @@ spec:
   resources: {requests: {storage: 100Gi}}
 `;
 
+const sharedVolume = `apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: pv-shared
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: shared
+  hostPath: {path: /tmp/wharf-e2e-pv-shared}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: in-use
+spec:
+  storageClassName: shared
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+`;
+
+const consumer = `apiVersion: v1
+kind: Pod
+metadata:
+  name: consumer
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: busybox
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: in-use}
+`;
+
 describe('persistent volumes behind kubectl', () => {
   let cluster: RunningCluster;
   let cleanup: () => void;
@@ -64,7 +99,7 @@ describe('persistent volumes behind kubectl', () => {
   before(async () => {
     let dir: string;
     ({ dir, cleanup } = tempDataDir());
-    cluster = await startCluster(dir);
+    cluster = await startCluster(dir, ['--nodes', '1']);
   });
   after(async () => {
     await cluster?.stop();
@@ -95,5 +130,19 @@ describe('persistent volumes behind kubectl', () => {
     );
     assert.equal(await ok(['get', 'pvc', 'nothing-fits', '-o', 'jsonpath={.status.phase}']), 'Pending');
     await ok(['delete', 'pvc', 'nothing-fits', '--wait=true', '--timeout=60s']);
+  });
+
+  test('a claim deleted while a running pod uses it stays Terminating until the pod is gone', async () => {
+    await ok(['apply', '-f', '-'], sharedVolume);
+    await waitFor(['get', 'pvc', 'in-use', '-o', 'jsonpath={.status.phase}'], 'Bound');
+    await ok(['apply', '-f', '-'], consumer);
+    await waitFor(['get', 'pod', 'consumer', '-o', 'jsonpath={.status.phase}'], 'Running', 90_000);
+    await ok(['delete', 'pvc', 'in-use', '--wait=false']);
+    await sleep(1500);
+    const table = await ok(['get', 'pvc', 'in-use']);
+    assert.match(table, /^in-use\s+Terminating\s+pv-shared\s/m);
+    await ok(['delete', 'pod', 'consumer', '--wait=true', '--timeout=60s']);
+    await waitFor(['get', 'pvc', 'in-use', '--ignore-not-found', '-o', 'name'], '');
+    await waitFor(['get', 'pv', 'pv-shared', '-o', 'jsonpath={.status.phase}'], 'Released');
   });
 });
