@@ -80,6 +80,6 @@ test('withBootstrapTokens() asks the inner authenticator first and judges only b
 
   await assert.rejects(authn.authenticate(request('Bearer abcdef.ffffffffffffffff')), (e) => isStatusError(e) && e.status.code === 401 && e.status.message === 'Unauthorized');
   await assert.rejects(authn.authenticate(request('Bearer nonsense')), (e) => isStatusError(e) && e.status.code === 401);
-  const failing = withBootstrapTokens({ authenticate: async () => { throw badRequest('broken'); } }, lookupOf(secret(good)));
+  const failing = withBootstrapTokens({ authenticate: async (_req: IncomingMessage): Promise<never> => { throw badRequest('broken'); } }, lookupOf(secret(good)));
   await assert.rejects(failing.authenticate(request('Bearer abcdef.0123456789abcdef')), (e) => isStatusError(e) && e.status.code === 400);
 });
