@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readlinkSync } from 'node:fs';
 import { lchown, lstat, lutimes, mkdir, open, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, Unpack, type ReadEntry } from 'tar';
 import { isGzip, isZstd } from './manifest.js';
@@ -44,8 +44,12 @@ interface LayerScan {
   whiteouts: Whiteout[];
 }
 
-/** Opens a layer blob as its uncompressed tar stream. */
-async function openLayer(blobPath: string): Promise<Readable> {
+/**
+ * Opens a layer blob as its uncompressed tar stream. `onRaw` sees the uncompressed bytes as they are (the
+ * diff id is their hash); the stream returned ends with zero padding to a whole block and an end-of-archive
+ * marker, because some tools (umoci among them) end a layer without them, as GNU tar tolerates.
+ */
+async function openLayer(blobPath: string, onRaw?: (chunk: Buffer) => void): Promise<Readable> {
   const fh = await open(blobPath, 'r');
   const head = Buffer.alloc(4);
   try {
@@ -55,15 +59,30 @@ async function openLayer(blobPath: string): Promise<Readable> {
   }
   if (isZstd(head)) throw new LayerError('zstd-compressed layers are not supported');
   const file = createReadStream(blobPath);
-  if (!isGzip(head)) return file;
-  const gunzip = createGunzip();
-  file.on('error', (e) => gunzip.destroy(e));
-  return file.pipe(gunzip);
+  let raw: Readable = file;
+  if (isGzip(head)) {
+    const gunzip = createGunzip();
+    file.on('error', (e) => gunzip.destroy(e));
+    raw = file.pipe(gunzip);
+  }
+  let count = 0;
+  const pad = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      count += chunk.length;
+      onRaw?.(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      cb(null, Buffer.alloc(((512 - (count % 512)) % 512) + 1024));
+    },
+  });
+  raw.on('error', (e) => pad.destroy(e));
+  return raw.pipe(pad);
 }
 
 async function scanLayer(blobPath: string): Promise<LayerScan> {
-  const src = await openLayer(blobPath);
   const hash = createHash('sha256');
+  const src = await openLayer(blobPath, (chunk) => hash.update(chunk));
   const whiteouts: Whiteout[] = [];
   let unsafe: string | undefined;
   const parser = new Parser({
@@ -80,7 +99,6 @@ async function scanLayer(blobPath: string): Promise<LayerScan> {
     },
   });
   await new Promise<void>((resolve, reject) => {
-    src.on('data', (chunk: Buffer) => hash.update(chunk));
     src.on('error', reject);
     parser.on('error', reject);
     parser.on('end', () => resolve());
