@@ -1,4 +1,5 @@
-import { controllerFor, objectKey, sleep, type Controller, type Informer, type Manager } from '../../../client/index.js';
+import { isConflict } from '../../../api/index.js';
+import { controllerFor, objectKey, sleep, type Controller, type Informer, type Manager, type ReconcileResult } from '../../../client/index.js';
 import type { ControllerEntry } from '../../index.js';
 import { ensureIndex } from '../../internal/indexes.js';
 import { byPodClaim, podClaimIndex } from '../protection/pod-claims.js';
@@ -10,6 +11,19 @@ import { claimClass, claimRefKey, volumeClass, type Claim, type Volume } from '.
 export * from './annotations.js';
 export { binderSettings, defaultBinderSettings, type BinderSettings } from './settings.js';
 export { findBestMatch, type Claim, type Volume } from './volume-matching.js';
+
+/**
+ * A write that lost to a newer copy is tried again shortly, when the informer holds that copy. Conflicts
+ * are routine here (four writes per bind, two workers per object pair), so they are not logged as errors.
+ */
+export async function requeueOnConflict(run: () => Promise<void>): Promise<ReconcileResult | void> {
+  try {
+    await run();
+  } catch (e) {
+    if (isConflict(e)) return { requeueAfterMs: 100 };
+    throw e;
+  }
+}
 
 /** Volumes by the claim their claimRef names (`namespace/name`). */
 const volumeClaimIndex = 'wharf.io/volume-claim';
@@ -47,7 +61,6 @@ export const persistentVolumeBinderController: ControllerEntry = {
       classInformer,
       podInformer,
       recorder: manager.recorder('persistentvolume-controller'),
-      logger: manager.logger,
       enqueueClaim: (key) => claimController?.queue.add(key),
     });
 
@@ -73,7 +86,7 @@ export const persistentVolumeBinderController: ControllerEntry = {
       .watches(classes, (cls) => unboundClaimsOfClass(cls.metadata.name ?? ''))
       // Listed so the pod cache syncs first (WaitForFirstConsumer events name pods); pods enqueue nothing.
       .watches(pods, () => [])
-      .complete({ reconcile: (key) => binder.syncClaim(key) }, { workers: settings.workers, logger: manager.logger });
+      .complete({ reconcile: (key) => requeueOnConflict(() => binder.syncClaim(key)) }, { workers: settings.workers, logger: manager.logger });
 
     const volumeController = controllerFor(manager.informers, volumes)
       .named('persistentvolume-binder-volumes')
@@ -84,7 +97,7 @@ export const persistentVolumeBinderController: ControllerEntry = {
         if (volumeName) names.add(volumeName);
         return [...names];
       })
-      .complete({ reconcile: (name) => binder.syncVolume(name) }, { logger: manager.logger });
+      .complete({ reconcile: (name) => requeueOnConflict(() => binder.syncVolume(name)) }, { logger: manager.logger });
 
     manager.add(claimController);
     manager.add(volumeController);

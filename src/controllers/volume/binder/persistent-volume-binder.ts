@@ -1,7 +1,7 @@
 import type { ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { isNotFound, type KubeObject } from '../../../api/index.js';
-import type { ApiClient, EventRecorder, EventType, Informer, Logger, ResourceDescriptor } from '../../../client/index.js';
+import type { ApiClient, EventRecorder, EventType, Informer, ResourceDescriptor } from '../../../client/index.js';
 import { podClaimIndex, isPodTerminated } from '../protection/pod-claims.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER,
@@ -29,7 +29,6 @@ export interface PersistentVolumeBinderOptions {
   /** Pods indexed by `podClaimIndex`, to name the pods a WaitForFirstConsumer claim waits for. */
   podInformer: Informer;
   recorder: EventRecorder;
-  logger: Logger;
   /** Asks for a claim to be synced soon (the claim queue). */
   enqueueClaim(key: string): void;
 }
@@ -302,7 +301,6 @@ export class PersistentVolumeBinder {
       dirty = true;
     }
     if (!dirty) return volume;
-    this.o.logger(`persistentvolume-binder: binding volume "${volume.metadata.name}" to claim "${claimKey(claim)}"`);
     return this.volumes.remember(volume.metadata.name ?? '', await this.o.client.update<Volume>(this.o.volumes, next));
   }
 
@@ -346,7 +344,6 @@ export class PersistentVolumeBinder {
     if (volume.status?.phase === phase) return volume;
     const status = { ...volume.status, phase, message: message || undefined };
     const saved = await this.o.client.updateStatus<Volume>(this.o.volumes, { ...volume, status });
-    this.o.logger(`persistentvolume-binder: volume "${volume.metadata.name}" entered phase ${phase}`);
     return this.volumes.remember(volume.metadata.name ?? '', saved);
   }
 

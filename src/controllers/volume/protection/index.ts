@@ -17,7 +17,7 @@ export const pvcProtectionController: ControllerEntry = {
     const claimInformer = manager.informers.informerFor(claims);
     const podInformer = manager.informers.informerFor(pods);
     ensureIndex(podInformer, podClaimIndex, byPodClaim);
-    const reconciler = new PvcProtection({ client: manager.client, claims, pods, claimInformer, podInformer, logger: manager.logger });
+    const reconciler = new PvcProtection({ client: manager.client, claims, pods, claimInformer, podInformer });
     const controller = controllerFor(manager.informers, claims)
       .named('pvc-protection')
       // A pod that goes away or finishes may free a claim that waits to be deleted; only those are synced.

@@ -1,5 +1,5 @@
-import { isNotFound, type KubeObject } from '../../../api/index.js';
-import type { ApiClient, Informer, Reconciler, ResourceDescriptor } from '../../../client/index.js';
+import { isConflict, isNotFound, type KubeObject } from '../../../api/index.js';
+import type { ApiClient, Informer, Reconciler, ReconcileResult, ResourceDescriptor } from '../../../client/index.js';
 import { isDeletionCandidate, needsFinalizer, PV_PROTECTION_FINALIZER, withFinalizer, withoutFinalizer } from './finalizers.js';
 
 export interface PvProtectionOptions {
@@ -15,22 +15,24 @@ export interface PvProtectionOptions {
 export class PvProtection implements Reconciler {
   constructor(private readonly o: PvProtectionOptions) {}
 
-  async reconcile(name: string): Promise<void> {
+  async reconcile(name: string): Promise<ReconcileResult | void> {
     const volume = this.o.volumeInformer.store.get(name);
     if (!volume) return;
     if (isDeletionCandidate(volume, PV_PROTECTION_FINALIZER)) {
       if ((volume.status as { phase?: string } | undefined)?.phase === 'Bound') return;
-      await this.write(withoutFinalizer(volume, PV_PROTECTION_FINALIZER));
-      return;
+      return this.write(withoutFinalizer(volume, PV_PROTECTION_FINALIZER));
     }
-    if (needsFinalizer(volume, PV_PROTECTION_FINALIZER)) await this.write(withFinalizer(volume, PV_PROTECTION_FINALIZER));
+    if (needsFinalizer(volume, PV_PROTECTION_FINALIZER)) return this.write(withFinalizer(volume, PV_PROTECTION_FINALIZER));
   }
 
-  private async write(volume: KubeObject): Promise<void> {
+  private async write(volume: KubeObject): Promise<ReconcileResult | void> {
     try {
       await this.o.client.update(this.o.volumes, volume);
     } catch (e) {
-      if (!isNotFound(e)) throw e;
+      // Gone: nothing left to protect. A conflict is retried soon on the newer copy, without an error log.
+      if (isNotFound(e)) return;
+      if (isConflict(e)) return { requeueAfterMs: 100 };
+      throw e;
     }
   }
 }

@@ -1,5 +1,5 @@
-import { isNotFound, type KubeObject } from '../../../api/index.js';
-import type { ApiClient, Informer, Logger, Reconciler, ResourceDescriptor } from '../../../client/index.js';
+import { isConflict, isNotFound, type KubeObject } from '../../../api/index.js';
+import type { ApiClient, Informer, Reconciler, ReconcileResult, ResourceDescriptor } from '../../../client/index.js';
 import { isDeletionCandidate, needsFinalizer, PVC_PROTECTION_FINALIZER, withFinalizer, withoutFinalizer } from './finalizers.js';
 import { podClaimIndex, podUsesClaim } from './pod-claims.js';
 
@@ -10,7 +10,6 @@ export interface PvcProtectionOptions {
   claimInformer: Informer;
   /** Pods indexed by `podClaimIndex`. */
   podInformer: Informer;
-  logger: Logger;
 }
 
 /**
@@ -21,19 +20,16 @@ export interface PvcProtectionOptions {
 export class PvcProtection implements Reconciler {
   constructor(private readonly o: PvcProtectionOptions) {}
 
-  async reconcile(key: string): Promise<void> {
+  async reconcile(key: string): Promise<ReconcileResult | void> {
     const claim = this.o.claimInformer.store.get(key);
     if (!claim) return;
     if (isDeletionCandidate(claim, PVC_PROTECTION_FINALIZER)) {
-      if (await this.isInUse(claim)) {
-        this.o.logger(`pvc-protection: keeping claim "${key}" because it is being used`);
-        return;
-      }
-      await this.write(withoutFinalizer(claim, PVC_PROTECTION_FINALIZER));
-      return;
+      // Still used: the pod's going (or finishing) syncs the claim again.
+      if (await this.isInUse(claim)) return;
+      return this.write(withoutFinalizer(claim, PVC_PROTECTION_FINALIZER));
     }
     // Admission adds the finalizer at creation; this covers claims created without it.
-    if (needsFinalizer(claim, PVC_PROTECTION_FINALIZER)) await this.write(withFinalizer(claim, PVC_PROTECTION_FINALIZER));
+    if (needsFinalizer(claim, PVC_PROTECTION_FINALIZER)) return this.write(withFinalizer(claim, PVC_PROTECTION_FINALIZER));
   }
 
   private async isInUse(claim: KubeObject): Promise<boolean> {
@@ -43,12 +39,14 @@ export class PvcProtection implements Reconciler {
     return live.items.some((p) => podUsesClaim(p, claim));
   }
 
-  private async write(claim: KubeObject): Promise<void> {
+  private async write(claim: KubeObject): Promise<ReconcileResult | void> {
     try {
       await this.o.client.update(this.o.claims, claim);
     } catch (e) {
-      // Gone already: nothing left to protect. Anything else (a conflict) retries on a newer copy.
-      if (!isNotFound(e)) throw e;
+      // Gone: nothing left to protect. A conflict is retried soon on the newer copy, without an error log.
+      if (isNotFound(e)) return;
+      if (isConflict(e)) return { requeueAfterMs: 100 };
+      throw e;
     }
   }
 }
