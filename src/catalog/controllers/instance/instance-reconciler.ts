@@ -1,0 +1,519 @@
+import { deepEqual, isNotFound, type KubeObject } from '../../../api/index.js';
+import {
+  abandonAnnotation,
+  type ServiceInstanceSpec,
+  type ServiceInstanceStatus,
+  type ServiceInstancePropertiesState,
+} from '../../../api/resources/servicecatalog/index.js';
+import { rfc3339 } from '../../../api/rfc3339.js';
+import type { ApiClient, EventRecorder, Informer, ReconcileResult, Reconciler } from '../../../client/index.js';
+import { pollingExpired, type LastOperationResult, type OsbClient, type OsbFailure } from '../../osb/index.js';
+import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
+import type { CatalogResources } from '../internal/catalog-resources.js';
+import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
+import { clearFailure, conditionOf, isTrue, msUntil, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
+import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
+import { identityOf } from '../internal/originating-identity.js';
+import { isResolveFailure, resolveOffering, type Offering, type OfferingInformers } from '../internal/offerings.js';
+import { ParametersError, buildParameters } from '../internal/parameters.js';
+
+export interface InstanceReconcilerDeps {
+  client: ApiClient;
+  resources: CatalogResources;
+  instances: Informer;
+  bindings: Informer;
+  offerings: OfferingInformers;
+  recorder: EventRecorder;
+  settings: ResolvedCatalogSettings;
+}
+
+/** One reconcile's view of an instance: the object, the status being built, and what to write. */
+interface Work {
+  inst: KubeObject;
+  spec: ServiceInstanceSpec;
+  status: ServiceInstanceStatus;
+  generation: number;
+}
+
+type Op = 'Provision' | 'Update' | 'Deprovision';
+const osbOp = { Provision: 'provision', Update: 'update', Deprovision: 'deprovision' } as const;
+
+function describeFailure(f: OsbFailure): string {
+  const code = f.status ? ` (HTTP ${f.status}${f.error ? ` ${f.error}` : ''})` : '';
+  return `${f.description}${code}`;
+}
+
+function planProps(o: Offering, params: { redacted: unknown; checksum: string }, spec: ServiceInstanceSpec): ServiceInstancePropertiesState {
+  const planName = String((o.plan.spec as { externalName?: string }).externalName ?? '');
+  const props: ServiceInstancePropertiesState = o.cluster
+    ? { clusterServicePlanExternalName: planName, clusterServicePlanExternalID: o.planId }
+    : { servicePlanExternalName: planName, servicePlanExternalID: o.planId };
+  props.parameters = params.redacted as ServiceInstancePropertiesState['parameters'];
+  props.parameterChecksum = params.checksum;
+  if (spec.userInfo) props.userInfo = spec.userInfo;
+  return props;
+}
+
+function propsPlanId(p: ServiceInstancePropertiesState | undefined): string | undefined {
+  return p?.clusterServicePlanExternalID || p?.servicePlanExternalID || undefined;
+}
+
+/**
+ * ServiceInstances: resolve the plan, provision, update when the plan, parameters or updateRequests
+ * change, poll asynchronous operations (Retry-After, maximum_polling_duration), mitigate orphans when the
+ * broker's answer calls for it, and deprovision through the finalizer, unless the deletion policy is
+ * Orphan or the abandon annotation is set, in which case the object goes and an event says what stayed.
+ */
+export class InstanceReconciler implements Reconciler {
+  constructor(private readonly deps: InstanceReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const found = this.deps.instances.store.get(key);
+    if (!found) return;
+    if (found.metadata.deletionTimestamp) return this.reconcileDelete(found);
+    const inst = await addFinalizer(this.deps.client, this.deps.resources.serviceInstances, found);
+    const w: Work = {
+      inst,
+      spec: (inst.spec ?? {}) as ServiceInstanceSpec,
+      status: structuredClone((inst.status ?? {}) as ServiceInstanceStatus),
+      generation: inst.metadata.generation ?? 0,
+    };
+    return this.reconcileLive(w);
+  }
+
+  // ---- the live object --------------------------------------------------------------------------
+
+  private async reconcileLive(w: Work): Promise<ReconcileResult | void> {
+    const offering = resolveOffering(w.inst, this.deps.offerings);
+    if (isResolveFailure(offering)) {
+      // Nothing can have reached a broker yet unless a provision was already sent.
+      if (!w.status.deprovisionStatus) w.status.deprovisionStatus = 'NotRequired';
+      if (!w.status.provisionStatus) w.status.provisionStatus = 'NotProvisioned';
+      return this.retryLater(w, offering.reason, offering.message);
+    }
+    w.status.userSpecifiedClassName = offering.userClass;
+    w.status.userSpecifiedPlanName = offering.userPlan;
+    const resolved = await this.recordRefs(w, offering);
+    if (resolved) return resolved;
+    if (w.status.orphanMitigationInProgress) return this.withBroker(w, offering, (osb) => this.mitigateOrphan(w, offering, osb));
+    if (w.status.asyncOpInProgress) return this.withBroker(w, offering, (osb) => this.poll(w, offering, osb));
+
+    // Failed means retrying cannot help: wait for the user to change the spec or ask for an update.
+    const failed = conditionOf(w.status, 'Failed');
+    if (failed?.status === 'True' && failed.observedGeneration === w.generation && (w.status.observedUpdateRequests ?? 0) === (w.spec.updateRequests ?? 0)) return;
+    if (w.status.lastError && (w.status.observedGeneration ?? -1) === w.generation) {
+      const wait = msUntil(w.status.nextRetryTime);
+      if (wait > 0) return { requeueAfterMs: wait };
+    }
+
+    let params;
+    try {
+      const defaults = [(offering.plan.spec as Record<string, unknown>).defaultProvisionParameters, (offering.cls.spec as Record<string, unknown>).defaultProvisionParameters];
+      params = await buildParameters(this.deps.client, this.deps.resources, w.inst.metadata.namespace!, w.spec, defaults);
+    } catch (e) {
+      if (!(e instanceof ParametersError)) throw e;
+      return this.retryLater(w, 'ErrorWithParameters', e.message);
+    }
+    const props = planProps(offering, params, w.spec);
+    if (w.status.provisionStatus !== 'Provisioned') {
+      if ((offering.plan.status as { removedFromBrokerCatalog?: boolean } | undefined)?.removedFromBrokerCatalog) {
+        return this.retryLater(w, 'ServicePlanRemovedFromCatalog', `The plan "${offering.userPlan}" was removed from the broker's catalog; choose another plan`);
+      }
+      return this.withBroker(w, offering, (osb) => this.provision(w, offering, osb, props, params.parameters));
+    }
+    const ext = w.status.externalProperties;
+    const updateRequested = (w.spec.updateRequests ?? 0) > (w.status.observedUpdateRequests ?? 0);
+    const planChanged = propsPlanId(ext) !== offering.planId;
+    const paramsChanged = ext?.parameterChecksum !== params.checksum;
+    if (planChanged || paramsChanged || updateRequested) {
+      return this.withBroker(w, offering, (osb) => this.update(w, offering, osb, props, params.parameters, planChanged, paramsChanged || updateRequested));
+    }
+    // In sync: make sure status says so (after a restart, or a Failed the user has since fixed).
+    removeCondition(w.status, 'Failed');
+    if (!isTrue(w.status, 'Ready')) setCondition(w.status, 'Ready', 'True', 'ProvisionedSuccessfully', 'The instance was provisioned successfully', w.generation);
+    clearFailure(w.status);
+    w.status.observedGeneration = w.generation;
+    w.status.reconciledGeneration = w.generation;
+    await this.writeStatus(w);
+  }
+
+  /** Records the resolved class and plan in the spec, as the catalog did; a changed reference re-reads. */
+  private async recordRefs(w: Work, o: Offering): Promise<ReconcileResult | undefined> {
+    const classField = o.cluster ? 'clusterServiceClassRef' : 'serviceClassRef';
+    const planField = o.cluster ? 'clusterServicePlanRef' : 'servicePlanRef';
+    const spec = w.spec as Record<string, unknown>;
+    const want = { [classField]: { name: o.cls.metadata.name }, [planField]: { name: o.plan.metadata.name } };
+    if (deepEqual(spec[classField], want[classField]) && deepEqual(spec[planField], want[planField])) return undefined;
+    const updated = await this.deps.client.update(this.deps.resources.serviceInstances, { ...w.inst, spec: { ...spec, ...want } });
+    w.inst = updated;
+    w.spec = updated.spec as ServiceInstanceSpec;
+    w.generation = updated.metadata.generation ?? w.generation;
+    return undefined;
+  }
+
+  private async withBroker(w: Work, o: Offering, act: (osb: OsbClient) => Promise<ReconcileResult | void>): Promise<ReconcileResult | void> {
+    if (!o.broker) {
+      return this.retryLater(w, 'ReferencesNonexistentBroker', `The broker "${o.brokerName}" of ${o.userClass} does not exist`);
+    }
+    let osb: OsbClient;
+    try {
+      osb = await brokerClient(this.deps.client, this.deps.resources, o.broker, this.deps.settings.requestTimeoutMs);
+    } catch (e) {
+      if (!(e instanceof BrokerConfigError)) throw e;
+      return this.retryLater(w, e.reason, e.message);
+    }
+    try {
+      return await act(osb);
+    } finally {
+      osb.close();
+    }
+  }
+
+  private async provision(w: Work, o: Offering, osb: OsbClient, props: ServiceInstancePropertiesState, parameters: Record<string, unknown>): Promise<ReconcileResult | void> {
+    const ns = w.inst.metadata.namespace!;
+    // Recorded before the call: whatever happens next, deleting the instance will ask the broker.
+    this.startOperation(w, 'Provision', props);
+    w.status.deprovisionStatus = 'Required';
+    await this.writeStatus(w);
+    const result = await osb.provision(
+      w.spec.externalID!,
+      {
+        service_id: o.serviceId,
+        plan_id: o.planId,
+        organization_guid: ns,
+        space_guid: ns,
+        context: { platform: 'kubernetes', namespace: ns, instance_name: w.inst.metadata.name, ...(w.inst.metadata.annotations ? { instance_annotations: w.inst.metadata.annotations } : {}) },
+        parameters: parameters as never,
+      },
+      { acceptsIncomplete: true, originatingIdentity: identityOf(w.spec.userInfo) },
+    );
+    switch (result.kind) {
+      case 'done':
+        if (result.response.dashboard_url) w.status.dashboardURL = result.response.dashboard_url;
+        return this.succeeded(w, 'Provision');
+      case 'async':
+        if (result.response.dashboard_url) w.status.dashboardURL = result.response.dashboard_url;
+        return this.startPolling(w, o, 'Provision', result.operation, 'Provisioning', 'The instance is being provisioned asynchronously');
+      case 'alreadyExists':
+        w.status.deprovisionStatus = w.status.externalProperties ? 'Required' : 'NotRequired';
+        return this.terminal(w, 'ProvisionCallFailed', `The broker has another instance with id ${w.spec.externalID}: ${result.description}`);
+      case 'failed':
+        return this.operationFailed(w, 'Provision', result);
+    }
+  }
+
+  private async update(
+    w: Work,
+    o: Offering,
+    osb: OsbClient,
+    props: ServiceInstancePropertiesState,
+    parameters: Record<string, unknown>,
+    planChanged: boolean,
+    sendParameters: boolean,
+  ): Promise<ReconcileResult | void> {
+    const ns = w.inst.metadata.namespace!;
+    const previousPlan = propsPlanId(w.status.externalProperties);
+    this.startOperation(w, 'Update', props);
+    w.status.observedUpdateRequests = w.spec.updateRequests ?? 0;
+    await this.writeStatus(w);
+    const result = await osb.update(
+      w.spec.externalID!,
+      {
+        service_id: o.serviceId,
+        ...(planChanged ? { plan_id: o.planId } : {}),
+        ...(sendParameters ? { parameters: parameters as never } : {}),
+        context: { platform: 'kubernetes', namespace: ns, instance_name: w.inst.metadata.name },
+        previous_values: { service_id: o.serviceId, ...(previousPlan ? { plan_id: previousPlan } : {}) },
+      },
+      { acceptsIncomplete: true, originatingIdentity: identityOf(w.spec.userInfo) },
+    );
+    switch (result.kind) {
+      case 'done':
+        if (result.response.dashboard_url) w.status.dashboardURL = result.response.dashboard_url;
+        return this.succeeded(w, 'Update');
+      case 'async':
+        return this.startPolling(w, o, 'Update', result.operation, 'UpdatingInstance', 'The instance is being updated asynchronously');
+      case 'failed':
+        return this.operationFailed(w, 'Update', result);
+    }
+  }
+
+  // ---- asynchronous operations ------------------------------------------------------------------
+
+  private startOperation(w: Work, op: Op, props: ServiceInstancePropertiesState | undefined): void {
+    w.status.currentOperation = op;
+    w.status.operationStartTime = rfc3339(Date.now());
+    if (props) w.status.inProgressProperties = props;
+    else delete w.status.inProgressProperties;
+  }
+
+  private async startPolling(w: Work, o: Offering | undefined, op: Op, operation: string | undefined, reason: string, message: string): Promise<ReconcileResult> {
+    w.status.asyncOpInProgress = true;
+    if (operation) w.status.lastOperation = operation;
+    else delete w.status.lastOperation;
+    const maxSeconds = (o?.plan.spec as { maximumPollingDuration?: number } | undefined)?.maximumPollingDuration;
+    if (typeof maxSeconds === 'number') w.status.pollDeadline = rfc3339(Date.now() + maxSeconds * 1000);
+    else delete w.status.pollDeadline;
+    const wait = pollDelayMs(this.deps.settings, undefined);
+    w.status.nextRetryTime = rfc3339(Date.now() + wait);
+    if (!w.status.orphanMitigationInProgress) setCondition(w.status, 'Ready', 'False', reason, message, w.generation);
+    this.deps.recorder.event(w.inst, 'Normal', reason, message);
+    await this.writeStatus(w);
+    return { requeueAfterMs: wait };
+  }
+
+  private async poll(w: Work, o: Offering | undefined, osb: OsbClient): Promise<ReconcileResult | void> {
+    const op = (w.status.currentOperation ?? 'Provision') as Op;
+    const wait = msUntil(w.status.nextRetryTime);
+    if (wait > 0) return { requeueAfterMs: wait };
+    const result: LastOperationResult = await osb.lastOperation(w.spec.externalID!, {
+      serviceId: o?.serviceId,
+      planId: propsPlanId(op === 'Update' ? w.status.externalProperties : (w.status.inProgressProperties ?? w.status.externalProperties)),
+      operation: w.status.lastOperation,
+      for: osbOp[op],
+      originatingIdentity: w.status.orphanMitigationInProgress ? undefined : identityOf(w.spec.userInfo),
+    });
+    if (result.kind === 'inProgress' || result.kind === 'pollAgain') {
+      if (w.status.pollDeadline && msUntil(w.status.pollDeadline) === 0) {
+        const limit = Date.parse(w.status.pollDeadline) - Date.parse(w.status.operationStartTime ?? w.status.pollDeadline);
+        return this.finishAsync(w, op, pollingExpired(osbOp[op], limit, result.requestIdentity));
+      }
+      const next = pollDelayMs(this.deps.settings, result.retryAfterMs);
+      w.status.nextRetryTime = rfc3339(Date.now() + next);
+      if (result.kind === 'inProgress' && result.description && !w.status.orphanMitigationInProgress) {
+        setCondition(w.status, 'Ready', 'False', conditionOf(w.status, 'Ready')?.reason ?? 'Provisioning', result.description, w.generation);
+      }
+      await this.writeStatus(w);
+      return { requeueAfterMs: next };
+    }
+    if (result.kind === 'succeeded' || result.kind === 'gone') return this.finishAsync(w, op, undefined);
+    return this.finishAsync(w, op, result);
+  }
+
+  private async finishAsync(w: Work, op: Op, failure: OsbFailure | undefined): Promise<ReconcileResult | void> {
+    w.status.asyncOpInProgress = false;
+    delete w.status.lastOperation;
+    delete w.status.pollDeadline;
+    if (w.status.orphanMitigationInProgress) return failure ? this.mitigationFailed(w, failure) : this.mitigationDone(w);
+    if (failure) return this.operationFailed(w, op, failure);
+    return this.succeeded(w, op);
+  }
+
+  private async succeeded(w: Work, op: Op): Promise<ReconcileResult | void> {
+    const s = w.status;
+    s.asyncOpInProgress = false;
+    delete s.currentOperation;
+    delete s.operationStartTime;
+    delete s.lastOperation;
+    delete s.pollDeadline;
+    clearFailure(s);
+    removeCondition(s, 'Failed');
+    s.observedGeneration = w.generation;
+    s.reconciledGeneration = w.generation;
+    if (op === 'Deprovision') {
+      s.deprovisionStatus = 'Succeeded';
+      s.provisionStatus = 'NotProvisioned';
+      delete s.externalProperties;
+      delete s.inProgressProperties;
+      setCondition(s, 'Ready', 'False', 'Deprovisioned', 'The instance was deprovisioned successfully', w.generation);
+      this.deps.recorder.event(w.inst, 'Normal', 'Deprovisioned', 'The instance was deprovisioned successfully');
+      await this.writeStatus(w);
+      await removeFinalizer(this.deps.client, this.deps.resources.serviceInstances, w.inst);
+      return;
+    }
+    s.externalProperties = s.inProgressProperties;
+    delete s.inProgressProperties;
+    s.provisionStatus = 'Provisioned';
+    s.deprovisionStatus = 'Required';
+    const [reason, message] = op === 'Provision' ? ['ProvisionedSuccessfully', 'The instance was provisioned successfully'] : ['InstanceUpdatedSuccessfully', 'The instance was updated successfully'];
+    setCondition(s, 'Ready', 'True', reason, message, w.generation);
+    this.deps.recorder.event(w.inst, 'Normal', reason, message);
+    await this.writeStatus(w);
+  }
+
+  private async operationFailed(w: Work, op: Op, f: OsbFailure): Promise<ReconcileResult | void> {
+    const s = w.status;
+    const reason = { Provision: 'ProvisionCallFailed', Update: 'UpdateInstanceCallFailed', Deprovision: 'DeprovisionCallFailed' }[op];
+    const message = `${op} call failed: ${describeFailure(f)}`;
+    s.asyncOpInProgress = false;
+    delete s.lastOperation;
+    if (op === 'Provision' && f.orphanMitigation) {
+      // The broker may hold an instance nobody knows of: delete it before trying again.
+      s.orphanMitigationInProgress = true;
+      s.currentOperation = 'Deprovision';
+      recordFailure(s, reason, message, retryDelayMs(this.deps.settings, (s.retries ?? 0) + 1));
+      setCondition(s, 'Ready', 'False', reason, message, w.generation);
+      setCondition(s, 'OrphanMitigation', 'True', 'StartingInstanceOrphanMitigation', `The instance provision call failed with an ambiguous error; attempting to deprovision the instance at the broker to mitigate a possible orphan: ${describeFailure(f)}`, w.generation);
+      this.deps.recorder.event(w.inst, 'Warning', 'StartingInstanceOrphanMitigation', conditionOf(s, 'OrphanMitigation')!.message);
+      s.observedGeneration = w.generation;
+      await this.writeStatus(w);
+      return { requeueAfterMs: 1 };
+    }
+    if (op === 'Provision' && !s.externalProperties) {
+      // A definite refusal created nothing at the broker.
+      s.deprovisionStatus = f.reason === 'rejected' ? 'NotRequired' : 'Required';
+    }
+    if (op === 'Update' && f.instanceUsable === false) this.deps.recorder.event(w.inst, 'Warning', 'InstanceUnusable', 'The broker says the instance is no longer usable after the failed update');
+    if (op !== 'Deprovision' && (!f.retryable || f.updateRepeatable === false)) {
+      s.inProgressProperties = undefined;
+      delete s.currentOperation;
+      return this.terminal(w, reason, message);
+    }
+    delete s.currentOperation;
+    return this.retryLater(w, reason, message);
+  }
+
+  // ---- orphan mitigation ------------------------------------------------------------------------
+
+  private async mitigateOrphan(w: Work, o: Offering, osb: OsbClient): Promise<ReconcileResult | void> {
+    if (w.status.asyncOpInProgress) return this.poll(w, o, osb);
+    const planId = propsPlanId(w.status.inProgressProperties) ?? o.planId;
+    const result = await osb.deprovision(w.spec.externalID!, { serviceId: o.serviceId, planId, acceptsIncomplete: true });
+    switch (result.kind) {
+      case 'done':
+      case 'gone':
+        return this.mitigationDone(w);
+      case 'async':
+        w.status.currentOperation = 'Deprovision';
+        return this.startPolling(w, o, 'Deprovision', result.operation, 'OrphanMitigation', 'Orphan mitigation is under way');
+      case 'failed':
+        return this.mitigationFailed(w, result);
+    }
+  }
+
+  private async mitigationDone(w: Work): Promise<ReconcileResult> {
+    const s = w.status;
+    s.orphanMitigationInProgress = false;
+    s.asyncOpInProgress = false;
+    delete s.currentOperation;
+    delete s.inProgressProperties;
+    if (!s.externalProperties) {
+      s.deprovisionStatus = 'NotRequired';
+      s.provisionStatus = 'NotProvisioned';
+    }
+    setCondition(s, 'OrphanMitigation', 'False', 'OrphanMitigationSuccessful', 'Orphan mitigation was completed successfully', w.generation);
+    this.deps.recorder.event(w.inst, 'Normal', 'OrphanMitigationSuccessful', 'Orphan mitigation was completed successfully');
+    await this.writeStatus(w);
+    return { requeueAfterMs: Math.max(1, msUntil(s.nextRetryTime)) };
+  }
+
+  private async mitigationFailed(w: Work, f: OsbFailure): Promise<ReconcileResult> {
+    const message = `Orphan mitigation failed: ${describeFailure(f)}`;
+    const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
+    recordFailure(w.status, 'OrphanMitigationFailed', `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
+    setCondition(w.status, 'OrphanMitigation', 'True', 'OrphanMitigationFailed', w.status.lastError!.message, w.generation);
+    this.deps.recorder.event(w.inst, 'Warning', 'OrphanMitigationFailed', w.status.lastError!.message);
+    await this.writeStatus(w);
+    return { requeueAfterMs: wait };
+  }
+
+  // ---- deletion ---------------------------------------------------------------------------------
+
+  private async reconcileDelete(inst: KubeObject): Promise<ReconcileResult | void> {
+    if (!hasFinalizer(inst)) return;
+    const w: Work = {
+      inst,
+      spec: (inst.spec ?? {}) as ServiceInstanceSpec,
+      status: structuredClone((inst.status ?? {}) as ServiceInstanceStatus),
+      generation: inst.metadata.generation ?? 0,
+    };
+    const s = w.status;
+    const atBroker = s.asyncOpInProgress === true || s.orphanMitigationInProgress === true || s.deprovisionStatus === 'Required' || s.deprovisionStatus === 'Failed';
+    if (!atBroker) {
+      await removeFinalizer(this.deps.client, this.deps.resources.serviceInstances, inst);
+      return;
+    }
+    const abandoned = inst.metadata.annotations?.[abandonAnnotation] === 'true';
+    if (abandoned || w.spec.deletionPolicy === 'Orphan') {
+      const why = abandoned ? `the ${abandonAnnotation} annotation is "true"` : 'its deletion policy is Orphan';
+      const plan = s.externalProperties?.clusterServicePlanExternalName ?? s.externalProperties?.servicePlanExternalName ?? s.userSpecifiedPlanName ?? '';
+      this.deps.recorder.event(
+        inst,
+        'Warning',
+        abandoned ? 'Abandoned' : 'Orphaned',
+        `Deleted without deprovisioning because ${why}: service instance ${w.spec.externalID} (${s.userSpecifiedClassName ?? ''}, plan "${plan}") is left at the broker`,
+      );
+      await removeFinalizer(this.deps.client, this.deps.resources.serviceInstances, inst);
+      return;
+    }
+    const bindings = this.deps.bindings.store
+      .list()
+      .filter((b) => b.metadata.namespace === inst.metadata.namespace && (b.spec as { instanceRef?: { name?: string } } | undefined)?.instanceRef?.name === inst.metadata.name);
+    if (bindings.length > 0) {
+      return this.retryLater(w, 'DeprovisionBlockedByExistingCredentials', `All associated ServiceBindings must be removed before this ServiceInstance can be deleted (${bindings.map((b) => b.metadata.name).join(', ')})`);
+    }
+    const offering = resolveOffering(inst, this.deps.offerings);
+    const hint = `; to delete the instance without the broker, set spec.deletionPolicy to Orphan or annotate it ${abandonAnnotation}=true`;
+    if (isResolveFailure(offering)) return this.retryLater(w, 'DeprovisionCallFailed', `Cannot deprovision: ${offering.message}${hint}`);
+    if (!offering.broker) return this.retryLater(w, 'DeprovisionCallFailed', `Cannot deprovision: the broker "${offering.brokerName}" does not exist${hint}`);
+    return this.withBroker(w, offering, async (osb) => {
+      if (s.orphanMitigationInProgress && !s.asyncOpInProgress) {
+        // The deprovision below is the mitigation too.
+        s.orphanMitigationInProgress = false;
+      }
+      if (s.asyncOpInProgress && s.currentOperation === 'Deprovision') return this.poll(w, offering, osb);
+      if (s.asyncOpInProgress) return this.poll(w, offering, osb);
+      if (s.lastError && msUntil(s.nextRetryTime) > 0) return { requeueAfterMs: msUntil(s.nextRetryTime) };
+      const planId = propsPlanId(s.externalProperties) ?? propsPlanId(s.inProgressProperties) ?? offering.planId;
+      this.startOperation(w, 'Deprovision', undefined);
+      await this.writeStatus(w);
+      const result = await osb.deprovision(w.spec.externalID!, { serviceId: offering.serviceId, planId, acceptsIncomplete: true, originatingIdentity: identityOf(w.spec.userInfo) });
+      switch (result.kind) {
+        case 'done':
+        case 'gone':
+          return this.succeeded(w, 'Deprovision');
+        case 'async':
+          return this.startPolling(w, offering, 'Deprovision', result.operation, 'Deprovisioning', 'The instance is being deprovisioned asynchronously');
+        case 'failed': {
+          const wait = retryDelayMs(this.deps.settings, (s.retries ?? 0) + 1);
+          delete s.currentOperation;
+          recordFailure(s, 'DeprovisionCallFailed', `Deprovision call failed: ${describeFailure(result)}; retrying in ${Math.max(1, Math.round(wait / 1000))} s${hint}`, wait);
+          setCondition(s, 'Ready', 'False', 'DeprovisionCallFailed', s.lastError!.message, w.generation);
+          this.deps.recorder.event(inst, 'Warning', 'DeprovisionCallFailed', s.lastError!.message);
+          await this.writeStatus(w);
+          return { requeueAfterMs: wait };
+        }
+      }
+    });
+  }
+
+  // ---- status -----------------------------------------------------------------------------------
+
+  /** A failure retried with growing backoff, shown in Ready, lastError, nextRetryTime and an event. */
+  private async retryLater(w: Work, reason: string, message: string): Promise<ReconcileResult> {
+    const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
+    const full = `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
+    recordFailure(w.status, reason, full, wait);
+    setCondition(w.status, 'Ready', 'False', reason, full, w.generation);
+    w.status.observedGeneration = w.generation;
+    this.deps.recorder.event(w.inst, 'Warning', reason, message);
+    await this.writeStatus(w);
+    return { requeueAfterMs: wait };
+  }
+
+  /** A failure retrying cannot fix: Failed until the spec changes or updateRequests grows. */
+  private async terminal(w: Work, reason: string, message: string): Promise<ReconcileResult> {
+    w.status.lastError = { reason, message, time: rfc3339(Date.now()) };
+    delete w.status.nextRetryTime;
+    setCondition(w.status, 'Ready', 'False', reason, message, w.generation);
+    setCondition(w.status, 'Failed', 'True', reason, message, w.generation);
+    w.status.observedGeneration = w.generation;
+    w.status.reconciledGeneration = w.generation;
+    w.status.observedUpdateRequests = w.spec.updateRequests ?? 0;
+    this.deps.recorder.event(w.inst, 'Warning', reason, message);
+    await this.writeStatus(w);
+    return {};
+  }
+
+  private async writeStatus(w: Work): Promise<void> {
+    if (deepEqual(w.inst.status ?? {}, w.status)) return;
+    for (const k of Object.keys(w.status) as (keyof ServiceInstanceStatus)[]) if (w.status[k] === undefined) delete w.status[k];
+    try {
+      w.inst = await this.deps.client.updateStatus(this.deps.resources.serviceInstances, { ...w.inst, status: w.status });
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    w.status = structuredClone((w.inst.status ?? {}) as ServiceInstanceStatus);
+  }
+}
