@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../../../api/index.js';
 import type { PodSandboxConfig } from '../../../runtime.js';
@@ -17,6 +18,7 @@ export interface PodSandbox {
   netnsPath?: string;
   hostsPath: string;
   resolvConfPath: string;
+  /** The pod's hostname, also in `<dir>/hostname` for /etc/hostname. */
   hostname: string;
 }
 
@@ -95,7 +97,10 @@ export class SandboxManager {
     const resolvConfPath = join(dir, 'resolv.conf');
     await writeFile(hostsPath, podHostsFile(pod, podIP, { clusterDomain: this.opts.clusterDomain, hostHosts }));
     await writeFile(resolvConfPath, podResolvConf(pod, { clusterDNS: this.opts.clusterDNS, clusterDomain: this.opts.clusterDomain, hostResolvConf: hostResolv, hostHosts }));
-    return { uid, dir, hostNetwork, podIP, netnsPath, hostsPath, resolvConfPath, hostname: podHostname(pod) };
+    // Host-network pods share the node's UTS namespace and so its name.
+    const hostname = hostNetwork ? osHostname() : podHostname(pod);
+    await writeFile(join(dir, 'hostname'), hostname + '\n');
+    return { uid, dir, hostNetwork, podIP, netnsPath, hostsPath, resolvConfPath, hostname };
   }
 
   /** Removes the pod's network and its sandbox dir (volumes must be unmounted first). Absent parts are skipped. */
