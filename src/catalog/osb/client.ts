@@ -33,6 +33,7 @@ import {
 import {
   OSB_API_VERSION,
   OsbErrorCode,
+  type AlreadyExists,
   type AsyncRequestOptions,
   type BindRequest,
   type BindResult,
@@ -452,7 +453,7 @@ function check<T>(text: string, validate: (body: JsonObject) => Checked<T>): Che
   return parsed.ok ? validate(parsed.value) : parsed;
 }
 
-function alreadyExists(endpoint: 'provision' | 'bind', res: TransportResponse, requestIdentity: string): BindResult & ProvisionResult {
+function alreadyExists(endpoint: 'provision' | 'bind', res: TransportResponse, requestIdentity: string): AlreadyExists {
   const body = readErrorBody(res.body);
   const thing = endpoint === 'provision' ? 'A service instance' : 'A service binding';
   return {
