@@ -3,6 +3,8 @@ import { ApiClient, ControllerManager, loadKubeconfig } from '../client/index.js
 import { selectControllers } from '../controllers/index.js';
 import { parseGoDuration, parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
 import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
+import { registerApiserverCommand } from './apiserver-command.js';
+import { registerImageCommand } from './image-command.js';
 import { nodeKubeconfig, registerJoinCommand, type NodeCredentialFlags } from './join-command.js';
 import { registerProvisionerCommand } from './provisioner-command.js';
 import { up, type UpOptions } from './up.js';
@@ -152,6 +154,8 @@ explain
   });
 
 registerProvisionerCommand(program);
+registerImageCommand(program);
+registerApiserverCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`wharf: ${err instanceof Error ? err.message : String(err)}`);

@@ -7,11 +7,11 @@ import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
 import { startComponents, type Connection, type FleetOptions, type RunningComponents } from './components.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
-import { SqliteStore } from '../storage/index.js';
+import { openStorage, type StorageOptions } from './storage-options.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
 import { renderKubeconfig } from './kubeconfig.js';
 
-export interface UpOptions extends FleetOptions {
+export interface UpOptions extends FleetOptions, StorageOptions {
   dataDir: string;
   port: number;
   host: string;
@@ -74,7 +74,8 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     serverOptions.nodeCertificateSigner = pki.ca;
     kubeconfigFor = (server) => renderKubeconfig({ server, caPem: pki.ca.cert, clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key });
   }
-  const store = new SqliteStore(path.join(dataDir, 'state.db'));
+  // SQLite in the data directory, or etcd with --etcd.
+  const store = await openStorage(opts, dataDir);
   const server = new ApiServer({ store, ...serverOptions });
   let port: number;
   try {

@@ -14,14 +14,14 @@ test('storageFailureStatus() answers an object over the storage limit with 413 R
   const s = storageFailureStatus(new RequestTooLargeError('/registry/core/configmaps/ns/big', 1_700_000, 1_572_864))!.status;
   assert.equal(s.code, 413);
   assert.equal(s.reason, 'RequestEntityTooLarge');
-  assert.match(s.message, /1700000 bytes, over the storage limit of 1572864/);
+  assert.match(s.message ?? '', /1700000 bytes, over the storage limit of 1572864/);
 });
 
 test('storageFailureStatus() answers a full etcd quota with 500 saying what to do', () => {
   const s = storageFailureStatus(new StorageQuotaExceededError('etcdserver: mvcc: database space exceeded'))!.status;
   assert.equal(s.code, 500);
   assert.equal(s.reason, 'InternalError');
-  assert.match(s.message, /database space exceeded.*defragment/);
+  assert.match(s.message ?? '', /database space exceeded.*defragment/);
 });
 
 test('storageFailureStatus() leaves other errors alone', () => {

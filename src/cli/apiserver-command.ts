@@ -1,0 +1,68 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { addStorageOptions, type StorageOptions } from './storage-options.js';
+import { up, type RunningCluster } from './up.js';
+
+export interface ApiServerCommandOptions extends StorageOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  insecureHttp?: boolean;
+  tokenAuthFile?: string;
+  authorizationMode: 'RBAC' | 'AlwaysAllow';
+  auditPolicyFile?: string;
+  auditWebhookConfigFile?: string;
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+/** Stops `cluster` on SIGINT or SIGTERM, then exits. */
+function stopOnSignal(cluster: RunningCluster): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await cluster.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * `wharf apiserver`: the API server alone, for clusters whose scheduler, controllers and nodes run as their
+ * own processes. Several of them can serve one cluster when they share an etcd (`--etcd`) and the
+ * certificates in one data directory (copy its pki/ folder to other hosts).
+ */
+export function apiserverCommand(): Command {
+  const command = new Command('apiserver')
+    .description('run only the API server (several can share one etcd with --etcd)')
+    .option('--data-dir <dir>', 'where the certificates, kubeconfig and audit log live (and the state, without --etcd)', './.wharf')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', portNumber, 6443)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
+    .option('--token-auth-file <file>', 'static bearer tokens, one "token,user,uid,\"group1,group2\"" line each')
+    .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['RBAC', 'AlwaysAllow']).default('RBAC'))
+    .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy')
+    .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook');
+  return addStorageOptions(command).action(async (opts: ApiServerCommandOptions) => {
+    const cluster = await up({ ...opts, apiServerOnly: true });
+    console.log(`Wharf API server listening on ${cluster.url}`);
+    console.log(`Admin kubeconfig: ${cluster.kubeconfig}`);
+    stopOnSignal(cluster);
+  });
+}
+
+/**
+ * Registers `wharf apiserver` and gives `wharf up` the same storage options, so main.ts needs one line.
+ * Call after `up` is defined.
+ */
+export function registerApiserverCommand(program: Command): void {
+  const upCommand = program.commands.find((c) => c.name() === 'up');
+  if (upCommand) addStorageOptions(upCommand);
+  program.addCommand(apiserverCommand());
+}
