@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { persistentVolumeBinderController } from '../../../../src/controllers/volume/binder/index.js';
+import { conflict, notFound } from '../../../../src/api/index.js';
+import { persistentVolumeBinderController, requeueOnConflict } from '../../../../src/controllers/volume/binder/index.js';
 import { pvcProtectionController, pvProtectionController } from '../../../../src/controllers/volume/protection/index.js';
 import { eventually, startCluster } from '../../fixtures.js';
 import { claim, claimInPhase, eventFor, fastSettings, getClaim, getVolume, res, storageClass, volume, volumeInPhase } from '../fixtures.js';
@@ -267,4 +268,11 @@ test('persistentvolume-binder leaves free volumes of a WaitForFirstConsumer clas
   } finally {
     await c.close();
   }
+});
+
+test('requeueOnConflict() turns a lost write race into a short timed retry and passes other errors on', async () => {
+  const pvs = { group: '', resource: 'persistentvolumes' };
+  assert.deepEqual(await requeueOnConflict(async () => { throw conflict(pvs, 'pv', 'the object has been modified'); }), { requeueAfterMs: 100 });
+  await assert.rejects(requeueOnConflict(async () => { throw notFound(pvs, 'pv'); }), /not found/);
+  assert.equal(await requeueOnConflict(async () => {}), undefined);
 });
