@@ -73,6 +73,11 @@ export interface ExampleBroker {
   clearFaults(): void;
   /** The next asynchronous operation to finish ends `"state": "failed"`. */
   failNextOperation(failure?: OperationFailure): void;
+  /**
+   * Serve another catalog from now on (e.g. `exampleCatalog()` with a plan removed). Requests naming
+   * ids the new catalog lacks get 400; existing instances stay.
+   */
+  setCatalog(catalog: Catalog): void;
   instance(id: string): InstanceRecord | undefined;
   instances(): InstanceRecord[];
   binding(instanceId: string, bindingId: string): BindingRecord | undefined;
@@ -269,6 +274,7 @@ export async function startExampleBroker(opts: ExampleBrokerOptions = {}): Promi
     inject: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     failNextOperation: (f) => handlers.failNextOperation(f),
+    setCatalog: (c) => handlers.setCatalog(c),
     instance: (id) => state.instances.get(id),
     instances: () => [...state.instances.values()],
     binding: (i, b) => state.bindings.get(bindingKey(i, b)),

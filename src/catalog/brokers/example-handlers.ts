@@ -79,10 +79,15 @@ export class ExampleHandlers {
   private failNext: OperationFailure | undefined;
 
   constructor(
-    private readonly catalog: Catalog,
+    private catalog: Catalog,
     private readonly state: BrokerState,
     readonly behaviour: BrokerBehaviour,
   ) {}
+
+  /** Serve another catalog from now on, e.g. one that drops a plan instances still use. */
+  setCatalog(catalog: Catalog): void {
+    this.catalog = catalog;
+  }
 
   /** The next asynchronous operation to finish ends `failed`. */
   failNextOperation(failure: OperationFailure = {}): void {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startExampleBroker, type ExampleBroker } from '../../../src/catalog/brokers/example-broker.js';
-import { EXAMPLE_SERVICE_ID as SVC, LARGE_PLAN_ID as LARGE, SMALL_PLAN_ID as SMALL } from '../../../src/catalog/brokers/example-catalog.js';
+import { exampleCatalog, EXAMPLE_SERVICE_ID as SVC, LARGE_PLAN_ID as LARGE, SMALL_PLAN_ID as SMALL } from '../../../src/catalog/brokers/example-catalog.js';
 import { OsbClient } from '../../../src/catalog/osb/client.js';
 
 const V = { 'x-broker-api-version': '2.17' };
@@ -137,6 +137,23 @@ describe('startExampleBroker()', () => {
       delete broker.behaviour.bindingTtlSeconds;
     }
   });
+});
+
+test('setCatalog() serves a catalog without a plan; requests for it get 400', async () => {
+  const b = await startExampleBroker();
+  const c = new OsbClient({ url: b.url });
+  try {
+    const catalog = exampleCatalog();
+    catalog.services[0]!.plans = catalog.services[0]!.plans.filter((p) => p.id !== LARGE);
+    b.setCatalog(catalog);
+    const got = await c.getCatalog();
+    assert.deepEqual(got.kind === 'done' && got.catalog.services[0]!.plans.map((p) => p.name), ['small']);
+    const r = await c.provision('x', { service_id: SVC, plan_id: LARGE }, { acceptsIncomplete: true });
+    assert.equal(r.kind === 'failed' && r.status, 400);
+  } finally {
+    c.close();
+    await b.close();
+  }
 });
 
 test('startExampleBroker() with a state file keeps instances and bindings across restarts', async () => {
