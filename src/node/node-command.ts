@@ -1,8 +1,13 @@
-import { ApiClient, type Logger } from '../client/index.js';
+import { cpus, networkInterfaces, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ApiClient, EventRecorder, type Logger } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { NodeHost } from './node-host.js';
 import type { NodeTaint } from './node-object.js';
 import { fleetNodeIp, hashedNodeIndex, podCidrFor } from './pod-ip-allocator.js';
+import type { Runtime } from './runtime.js';
+import { apiPodResources, checkHostSupport, createContainerRuntime } from './runtimes/container/index.js';
+import { ImageService } from './runtimes/container/image/index.js';
 import { SimulatedRuntime } from './runtimes/simulated-runtime.js';
 import { startSimulatedNodes } from './simulated-nodes.js';
 
@@ -11,8 +16,22 @@ export interface NodeCommandOptions {
   kubeconfig: string;
   /** The node's name; with `simulated` the nodes are `<name>-0`..`<name>-(N-1)`. */
   name: string;
-  /** Run N simulated nodes. Without it one node runs, also simulated until Wharf has its container runtime. */
+  /** Run N simulated nodes. Without it one node runs, through `runtime`. */
   simulated?: number;
+  /**
+   * What runs the one node's pods: `simulated` (the default) or `container` (real containers through
+   * runc, each pod in its own network namespace; needs root, iproute2 and runc).
+   */
+  runtime?: 'simulated' | 'container';
+  /** The container runtime's data dir (images, pods, logs); `/var/lib/wharf/nodes/<name>` by default. */
+  dataDir?: string;
+  /** The container runtime's node bridge; `wharf0` by default. */
+  bridge?: string;
+  /** Cluster DNS service IPs and domain written into pods' resolv.conf (container runtime). */
+  clusterDNS?: string[];
+  clusterDomain?: string;
+  /** Registries the container runtime reaches over plain HTTP (loopback ones always are). */
+  insecureRegistries?: string[];
   zone?: string;
   region?: string;
   cpu?: string;
@@ -97,13 +116,44 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       logger: opts.logger,
     });
     const index = hashedNodeIndex(opts.name);
+    const podCIDR = opts.podCidr ?? podCidrFor(index);
+    let runtime: Runtime;
+    let internalIP = fleetNodeIp(index);
+    let osImage = 'Wharf node (simulated runtime)';
+    let cpu = opts.cpu ?? '4';
+    let memory = opts.memory ?? '32Gi';
+    if (opts.runtime === 'container') {
+      const support = await checkHostSupport();
+      if (!support.ok) throw new Error(`node ${opts.name} cannot run containers: ${support.reason}`);
+      cpu = opts.cpu ?? String(cpus().length);
+      memory = opts.memory ?? `${Math.floor(totalmem() / 1024)}Ki`;
+      internalIP = machineIPv4() ?? '127.0.0.1';
+      osImage = 'Wharf node (runc)';
+      const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
+      const container = await createContainerRuntime({
+        dataDir,
+        images: new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries }),
+        resources: apiPodResources(client),
+        podCIDR,
+        bridge: opts.bridge,
+        clusterDNS: opts.clusterDNS,
+        clusterDomain: opts.clusterDomain,
+        nodeAllocatable: { cpu, memory },
+        events: new EventRecorder(client, { component: 'kubelet', host: opts.name, logger: opts.logger }),
+        log: opts.logger,
+      });
+      for (const note of container.capabilities.notEnforced) out(`node ${opts.name}: ${note}`);
+      runtime = container;
+    } else {
+      runtime = new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs });
+    }
     const agent = new NodeAgent({
       host,
-      runtime: new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs }),
+      runtime,
       config: {
         name: opts.name,
-        cpu: opts.cpu ?? '4',
-        memory: opts.memory ?? '32Gi',
+        cpu,
+        memory,
         pods: opts.pods ?? 110,
         ephemeralStorage: '100Gi',
         arch: process.arch === 'arm64' ? 'arm64' : 'amd64',
@@ -111,9 +161,9 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
         region: opts.region,
         labels: opts.labels ?? {},
         taints: opts.taints ?? [],
-        podCIDR: opts.podCidr ?? podCidrFor(index),
-        internalIP: fleetNodeIp(index),
-        osImage: 'Wharf node (simulated runtime)',
+        podCIDR,
+        internalIP,
+        osImage,
       },
     });
     host.start(abort.signal);
@@ -126,4 +176,12 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
     removeSignals();
     client.close();
   }
+}
+
+/** The machine's first non-loopback IPv4 address: a real node's InternalIP. */
+function machineIPv4(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
 }
