@@ -14,6 +14,7 @@ import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
 import { clearFailure, conditionOf, isTrue, msUntil, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
+import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
 import { isResolveFailure, resolveOffering, type Offering, type OfferingInformers } from '../internal/offerings.js';
 import { ParametersError, buildParameters } from '../internal/parameters.js';
@@ -51,13 +52,18 @@ const hint = `; to delete the binding without the broker, annotate it ${abandonA
  * (or, abandoned or without an instance, let go with an event saying what stayed at the broker).
  */
 export class BindingReconciler implements Reconciler {
+  private readonly written = new FreshObjects();
+
   constructor(private readonly deps: BindingReconcilerDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
-    const found = this.deps.bindings.store.get(key);
-    if (!found) return;
+    const cached = this.deps.bindings.store.get(key);
+    if (!cached) return this.written.forget(key);
+    const found = this.written.fresh(cached);
     if (found.metadata.deletionTimestamp) return this.reconcileDelete(this.work(found));
-    return this.reconcileLive(this.work(await addFinalizer(this.deps.client, this.deps.resources.serviceBindings, found)));
+    const b = await addFinalizer(this.deps.client, this.deps.resources.serviceBindings, found);
+    this.written.remember(b);
+    return this.reconcileLive(this.work(b));
   }
 
   private work(b: KubeObject): Work {
@@ -199,6 +205,7 @@ export class BindingReconciler implements Reconciler {
       s.orphanMitigationInProgress = true;
       recordFailure(s, 'BindCallFailed', message, retryDelayMs(this.deps.settings, (s.retries ?? 0) + 1));
       setCondition(s, 'Ready', 'False', 'BindCallFailed', message, w.generation);
+      this.deps.recorder.event(w.b, 'Warning', 'BindCallFailed', message);
       const om = `The bind call failed with an ambiguous error; attempting to unbind at the broker to mitigate a possible orphan: ${describeFailure(f)}`;
       setCondition(s, 'OrphanMitigation', 'True', 'StartingOrphanMitigation', om, w.generation);
       this.deps.recorder.event(w.b, 'Warning', 'StartingOrphanMitigation', om);
@@ -206,7 +213,7 @@ export class BindingReconciler implements Reconciler {
       await this.writeStatus(w);
       return { requeueAfterMs: 1 };
     }
-    if (f.reason === 'rejected') s.unbindStatus = 'NotRequired';
+    if (f.reason === 'rejected' || f.reason === 'unreachable') s.unbindStatus = 'NotRequired';
     if (!f.retryable) return this.terminal(w, 'BindCallFailed', message);
     return this.retryLater(w, 'BindCallFailed', message);
   }
@@ -409,6 +416,7 @@ export class BindingReconciler implements Reconciler {
     if (deepEqual(w.b.status ?? {}, w.status)) return;
     try {
       w.b = await this.deps.client.updateStatus(this.deps.resources.serviceBindings, { ...w.b, status: w.status });
+      this.written.remember(w.b);
     } catch (e) {
       if (isNotFound(e)) return;
       throw e;

@@ -13,6 +13,7 @@ import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
 import { clearFailure, conditionOf, isTrue, msUntil, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
+import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
 import { isResolveFailure, resolveOffering, type Offering, type OfferingInformers } from '../internal/offerings.js';
 import { ParametersError, buildParameters } from '../internal/parameters.js';
@@ -65,13 +66,17 @@ function propsPlanId(p: ServiceInstancePropertiesState | undefined): string | un
  * Orphan or the abandon annotation is set, in which case the object goes and an event says what stayed.
  */
 export class InstanceReconciler implements Reconciler {
+  private readonly written = new FreshObjects();
+
   constructor(private readonly deps: InstanceReconcilerDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
-    const found = this.deps.instances.store.get(key);
-    if (!found) return;
+    const cached = this.deps.instances.store.get(key);
+    if (!cached) return this.written.forget(key);
+    const found = this.written.fresh(cached);
     if (found.metadata.deletionTimestamp) return this.reconcileDelete(found);
     const inst = await addFinalizer(this.deps.client, this.deps.resources.serviceInstances, found);
+    this.written.remember(inst);
     const w: Work = {
       inst,
       spec: (inst.spec ?? {}) as ServiceInstanceSpec,
@@ -145,6 +150,7 @@ export class InstanceReconciler implements Reconciler {
     const want = { [classField]: { name: o.cls.metadata.name }, [planField]: { name: o.plan.metadata.name } };
     if (deepEqual(spec[classField], want[classField]) && deepEqual(spec[planField], want[planField])) return undefined;
     const updated = await this.deps.client.update(this.deps.resources.serviceInstances, { ...w.inst, spec: { ...spec, ...want } });
+    this.written.remember(updated);
     w.inst = updated;
     w.spec = updated.spec as ServiceInstanceSpec;
     w.generation = updated.metadata.generation ?? w.generation;
@@ -343,6 +349,7 @@ export class InstanceReconciler implements Reconciler {
       s.currentOperation = 'Deprovision';
       recordFailure(s, reason, message, retryDelayMs(this.deps.settings, (s.retries ?? 0) + 1));
       setCondition(s, 'Ready', 'False', reason, message, w.generation);
+      this.deps.recorder.event(w.inst, 'Warning', reason, message);
       setCondition(s, 'OrphanMitigation', 'True', 'StartingInstanceOrphanMitigation', `The instance provision call failed with an ambiguous error; attempting to deprovision the instance at the broker to mitigate a possible orphan: ${describeFailure(f)}`, w.generation);
       this.deps.recorder.event(w.inst, 'Warning', 'StartingInstanceOrphanMitigation', conditionOf(s, 'OrphanMitigation')!.message);
       s.observedGeneration = w.generation;
@@ -351,7 +358,7 @@ export class InstanceReconciler implements Reconciler {
     }
     if (op === 'Provision' && !s.externalProperties) {
       // A definite refusal created nothing at the broker.
-      s.deprovisionStatus = f.reason === 'rejected' ? 'NotRequired' : 'Required';
+      s.deprovisionStatus = f.reason === 'rejected' || f.reason === 'unreachable' ? 'NotRequired' : 'Required';
     }
     if (op === 'Update' && f.instanceUsable === false) this.deps.recorder.event(w.inst, 'Warning', 'InstanceUnusable', 'The broker says the instance is no longer usable after the failed update');
     if (op !== 'Deprovision' && (!f.retryable || f.updateRepeatable === false)) {
@@ -510,6 +517,7 @@ export class InstanceReconciler implements Reconciler {
     for (const k of Object.keys(w.status) as (keyof ServiceInstanceStatus)[]) if (w.status[k] === undefined) delete w.status[k];
     try {
       w.inst = await this.deps.client.updateStatus(this.deps.resources.serviceInstances, { ...w.inst, status: w.status });
+      this.written.remember(w.inst);
     } catch (e) {
       if (isNotFound(e)) return;
       throw e;

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isNotFound, type KubeObject } from '../../../../src/api/index.js';
+import { decodeOriginatingIdentity } from '../../../../src/catalog/osb/index.js';
+import { LARGE_PLAN_ID, SMALL_PLAN_ID } from '../../../../src/catalog/brokers/index.js';
+import { binding, condition, cr, eventsFor, eventually, instance, registerBroker, startCatalog, statusOf, waitCondition, type CatalogEnv } from '../fixtures.js';
+
+const externalId = (obj: KubeObject): string => String((obj.spec as { externalID?: string }).externalID);
+
+async function gone(env: CatalogEnv, name: string): Promise<boolean> {
+  try {
+    await env.cluster.client.get(cr.serviceInstances, name, { namespace: 'default' });
+    return false;
+  } catch (e) {
+    if (isNotFound(e)) return true;
+    throw e;
+  }
+}
+
+test('an instance is provisioned synchronously with the user as Originating-Identity, updated, and deprovisioned on delete', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    const created = await env.cluster.client.create(
+      cr.serviceInstances,
+      instance('db', 'small', { parameters: { size: 2 }, userInfo: { username: 'alice', uid: 'u-1', groups: ['dev'] } }),
+    );
+    const ready = await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True', 'ProvisionedSuccessfully');
+    const st = statusOf(ready);
+    assert.equal(st.provisionStatus, 'Provisioned');
+    assert.equal(st.deprovisionStatus, 'Required');
+    assert.equal(st.userSpecifiedClassName, 'ClusterServiceClass/example-db');
+    assert.equal(st.userSpecifiedPlanName, 'ClusterServicePlan/small');
+    assert.equal(st.lastConditionState, 'ProvisionedSuccessfully');
+    assert.deepEqual((ready.spec as Record<string, unknown>).clusterServicePlanRef, { name: SMALL_PLAN_ID });
+    assert.ok(ready.metadata.finalizers?.includes('kubernetes-incubator/service-catalog'));
+    const at = env.broker.instance(externalId(created));
+    assert.equal(at?.planId, SMALL_PLAN_ID);
+    const provision = env.broker.requests.find((r) => r.endpoint === 'provision')!;
+    const identity = decodeOriginatingIdentity(String(provision.headers['x-broker-api-originating-identity']));
+    assert.equal(identity?.platform, 'kubernetes');
+    assert.equal(identity?.value.username, 'alice');
+
+    // Changing the parameters sends an update.
+    await env.cluster.client.patch(cr.serviceInstances, 'db', { spec: { parameters: { size: 3 } } }, { type: 'merge', namespace: 'default' });
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True', 'InstanceUpdatedSuccessfully');
+    const update = env.broker.requests.find((r) => r.endpoint === 'update')!;
+    assert.deepEqual((update.body as { parameters?: unknown }).parameters, { size: 3 });
+
+    await env.cluster.client.delete(cr.serviceInstances, 'db', { namespace: 'default' });
+    await eventually(() => gone(env, 'db'), 15_000, 'instance deleted');
+    assert.ok(env.broker.requests.some((r) => r.endpoint === 'deprovision'));
+    assert.equal(env.broker.instance(externalId(created)), undefined);
+  } finally {
+    await env.close();
+  }
+});
+
+test('an asynchronous provision is polled through last_operation until it succeeds', async () => {
+  const env = await startCatalog({ asyncPolls: 2 });
+  try {
+    await registerBroker(env);
+    const created = await env.cluster.client.create(cr.serviceInstances, instance('big', 'large'));
+    const ready = await waitCondition(env, cr.serviceInstances, 'big', 'Ready', 'True', 'ProvisionedSuccessfully');
+    assert.equal(statusOf(ready).asyncOpInProgress, false);
+    assert.ok(env.broker.requests.filter((r) => r.endpoint === 'lastOperation').length >= 2);
+    assert.equal(env.broker.instance(externalId(created))?.planId, LARGE_PLAN_ID);
+    assert.ok((await eventsFor(env, 'big')).some((e) => e.reason === 'Provisioning'));
+  } finally {
+    await env.close();
+  }
+});
+
+test('a failing broker shows backoff in status and events, and the instance recovers once it answers', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    env.broker.inject({ endpoint: 'provision', status: 503, body: { description: 'maintenance window' }, times: Infinity });
+    await env.cluster.client.create(cr.serviceInstances, instance('db'));
+    const failing = await eventually(async () => {
+      const obj = await env.cluster.client.get(cr.serviceInstances, 'db', { namespace: 'default' });
+      return ((statusOf(obj).retries as number | undefined) ?? 0) >= 2 ? obj : undefined;
+    }, 20_000, 'two failed attempts');
+    const st = statusOf(failing) as { lastError?: { reason: string; message: string }; nextRetryTime?: string };
+    assert.equal(st.lastError?.reason, 'ProvisionCallFailed');
+    assert.match(st.lastError!.message, /maintenance window/);
+    assert.ok(st.nextRetryTime);
+    assert.equal(condition(failing, 'Ready')?.status, 'False');
+    const events = await eventsFor(env, 'db');
+    assert.ok(events.some((e) => e.type === 'Warning' && e.reason === 'ProvisionCallFailed'));
+    // 503 is ambiguous: each failure was followed by orphan mitigation.
+    assert.ok(events.some((e) => e.reason === 'StartingInstanceOrphanMitigation'));
+    env.broker.clearFaults();
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+  } finally {
+    await env.close();
+  }
+});
+
+test('orphan mitigation: a provision answered 500 after the broker did the work is deprovisioned, then retried', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    env.broker.inject({ endpoint: 'provision', status: 500, afterHandling: true });
+    await env.cluster.client.create(cr.serviceInstances, instance('db'));
+    const ready = await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    assert.equal(condition(ready, 'OrphanMitigation')?.status, 'False');
+    assert.equal(condition(ready, 'OrphanMitigation')?.reason, 'OrphanMitigationSuccessful');
+    const endpoints = env.broker.requests.map((r) => r.endpoint).filter((e) => e !== 'catalog');
+    assert.deepEqual(endpoints.slice(0, 3), ['provision', 'deprovision', 'provision']);
+    // The mitigation is the platform's own doing: no originating identity on it.
+    assert.equal(env.broker.requests.find((r) => r.endpoint === 'deprovision')!.headers['x-broker-api-originating-identity'], undefined);
+  } finally {
+    await env.close();
+  }
+});
+
+test('with the broker gone, deletion policy Orphan and the abandon annotation let instances go with an event', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    const a = await env.cluster.client.create(cr.serviceInstances, instance('kept', 'small', { deletionPolicy: 'Orphan' }));
+    const b = await env.cluster.client.create(cr.serviceInstances, instance('stuck'));
+    await waitCondition(env, cr.serviceInstances, 'kept', 'Ready', 'True');
+    await waitCondition(env, cr.serviceInstances, 'stuck', 'Ready', 'True');
+    env.broker.inject({ endpoint: 'deprovision', status: 503, times: Infinity });
+
+    await env.cluster.client.delete(cr.serviceInstances, 'kept', { namespace: 'default' });
+    await eventually(() => gone(env, 'kept'), 15_000, 'orphaned instance deleted');
+    const orphaned = (await eventsFor(env, 'kept')).find((e) => e.reason === 'Orphaned');
+    assert.ok(orphaned, 'an Orphaned event');
+    assert.match(orphaned.message, new RegExp(externalId(a)));
+    assert.ok(env.broker.instance(externalId(a)), 'left at the broker');
+
+    await env.cluster.client.delete(cr.serviceInstances, 'stuck', { namespace: 'default' });
+    const blocked = await waitCondition(env, cr.serviceInstances, 'stuck', 'Ready', 'False', 'DeprovisionCallFailed');
+    assert.match(condition(blocked, 'Ready')!.message, /servicecatalog\.wharf\.dev\/abandon=true/);
+    await env.cluster.client.patch(cr.serviceInstances, 'stuck', { metadata: { annotations: { 'servicecatalog.wharf.dev/abandon': 'true' } } }, { type: 'merge', namespace: 'default' });
+    await eventually(() => gone(env, 'stuck'), 15_000, 'abandoned instance deleted');
+    assert.ok((await eventsFor(env, 'stuck')).some((e) => e.reason === 'Abandoned' && e.message.includes(externalId(b))));
+  } finally {
+    await env.close();
+  }
+});
+
+test('an instance with bindings is not deprovisioned until they are gone', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    await env.cluster.client.create(cr.serviceInstances, instance('db'));
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    await env.cluster.client.create(cr.serviceBindings, binding('app', 'db'));
+    await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True');
+    await env.cluster.client.delete(cr.serviceInstances, 'db', { namespace: 'default' });
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'False', 'DeprovisionBlockedByExistingCredentials');
+    assert.ok(!env.broker.requests.some((r) => r.endpoint === 'deprovision'));
+    await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
+    await eventually(() => gone(env, 'db'), 15_000, 'instance deleted after its binding');
+  } finally {
+    await env.close();
+  }
+});
