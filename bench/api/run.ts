@@ -4,7 +4,10 @@
  * default); then what authentication and authorization cost: the same creates against plain HTTP, TLS with
  * AlwaysAllow and the default, on fresh servers. Usage (from the repository root):
  *
- *   node --import tsx bench/api/run.ts [--pods 20000] [--concurrency 32]
+ *   node --import tsx bench/api/run.ts [--pods 20000] [--concurrency 32] [--storage sqlite|etcd] [--compare-storage]
+ *
+ * `--storage etcd` runs the Wharf phases on an etcd of their own (`wharf up --etcd`); `--compare-storage` adds a
+ * phase of creates on fresh servers over SQLite and over etcd, beside the raw etcd puts of the first phase.
  *
  * Progress goes to stderr; the results table to stdout. Every process started here is stopped by its pid.
  */
@@ -52,6 +55,10 @@ const { values: opts } = parseArgs({
     markdown: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'server-root': { type: 'string' },
+    storage: { type: 'string', default: 'sqlite' },
+    'compare-storage': { type: 'boolean', default: false },
+    'compare-pods': { type: 'string' },
+    'compare-rounds': { type: 'string', default: '2' },
   },
 });
 
@@ -66,6 +73,15 @@ const listRuns = positive('list-runs');
 // The overhead phase repeats the main create phase's count unless told otherwise.
 const authPods = opts['auth-pods'] === undefined ? podCount : positive('auth-pods');
 const authRounds = positive('auth-rounds');
+type Storage = 'sqlite' | 'etcd';
+const storages: readonly Storage[] = ['sqlite', 'etcd'];
+if (!storages.includes(opts.storage as Storage)) {
+  console.error('--storage must be sqlite or etcd');
+  process.exit(2);
+}
+const storage = opts.storage as Storage;
+const comparePods = opts['compare-pods'] === undefined ? podCount : positive('compare-pods');
+const compareRounds = positive('compare-rounds');
 const securityModes: readonly WharfSecurity[] = ['insecure-http', 'always-allow', 'secure'];
 const securityLabel: Record<WharfSecurity, string> = {
   'insecure-http': '(a) --insecure-http',
@@ -88,7 +104,19 @@ interface Results {
   podJsonBytes: number;
   /** serverCpuPct, clientCpuPct: CPU time of the server and of the benchmark process over the phase's wall time (200 % = both CPUs of a 2-CPU machine). */
   etcd?: { version: string; putsPerSec: number; latency: LatencySummary; errors: number; serverCpuPct: number; clientCpuPct: number };
-  creates?: { perSec: number; latency: LatencySummary; errors: number; firstErrors: string[]; serverCpuPct: number; clientCpuPct: number; serverCpuPerCreateUs: number };
+  creates?: {
+    perSec: number;
+    latency: LatencySummary;
+    errors: number;
+    firstErrors: string[];
+    serverCpuPct: number;
+    clientCpuPct: number;
+    serverCpuPerCreateUs: number;
+    /** With --storage etcd: the CPU of Wharf's etcd per create. */
+    etcdCpuPerCreateUs?: number;
+  };
+  /** --compare-storage: creates on fresh servers over each storage, rounds alternating sqlite, etcd. */
+  storageCompare?: StorageRun[];
   list?: { items: number; bytes: number; medianMs: number; runsMs: number[]; pagedMedianMs: number; pagedRunsMs: number[]; pages: number };
   watch?: {
     watchers: number;
@@ -125,6 +153,18 @@ interface Results {
   profile?: string;
 }
 
+interface StorageRun {
+  storage: Storage;
+  round: number;
+  pods: number;
+  perSec: number;
+  latency: LatencySummary;
+  errors: number;
+  serverCpuPerCreateUs: number;
+  /** etcd's CPU per create (0 on SQLite). */
+  etcdCpuPerCreateUs: number;
+}
+
 interface WatchMetrics {
   when: string;
   storageWatches: number | undefined;
@@ -152,7 +192,7 @@ const procs = new ChildProcesses();
 const progress = new Progress();
 const results: Results = {
   machine: machineInfo(),
-  params: { pods: podCount, concurrency, listPods, watchers: watcherCount, watchPods, authPods, authRounds },
+  params: { pods: podCount, concurrency, listPods, watchers: watcherCount, watchPods, authPods, authRounds, comparePods, compareRounds },
   podJsonBytes: Buffer.byteLength(podManifest('pod-000000', namespace, 'create')),
 };
 
@@ -179,6 +219,7 @@ async function main(): Promise<void> {
   try {
     if (!opts['skip-etcd']) await etcdPhase(path.join(tmp, 'etcd'));
     await wharfPhases(path.join(tmp, 'wharf'));
+    if (opts['compare-storage']) await storageComparePhase(path.join(tmp, 'compare'));
     if (!opts['skip-auth-overhead']) await authOverheadPhase(path.join(tmp, 'auth'));
   } catch (e) {
     progress.stop();
@@ -221,10 +262,22 @@ async function etcdPhase(dir: string): Promise<void> {
   }
 }
 
+/** With etcd storage: a fresh etcd of the server's own, and the `wharf up` flags that point at it. */
+async function storageFor(kind: Storage, dataDir: string): Promise<{ extraArgs: string[]; etcdPid?: number }> {
+  if (kind === 'sqlite') return { extraArgs: [] };
+  const dir = `${dataDir}-etcd`;
+  mkdirSync(dir, { recursive: true });
+  progress.note('starting etcd for Wharf ...');
+  const etcd = await startEtcd(procs, dir);
+  return { extraArgs: ['--etcd', etcd.clientUrl], etcdPid: etcd.pid };
+}
+
 async function wharfPhases(dataDir: string): Promise<void> {
   const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
-  progress.note(`starting Wharf${cpuProfDir ? ' under --cpu-prof' : ''} ...`);
-  let server: WharfServer = await startWharf(procs, { root: serverRoot, dataDir, cpuProfDir });
+  const backing = await storageFor(storage, dataDir);
+  const extraArgs = backing.extraArgs;
+  progress.note(`starting Wharf on ${storage}${cpuProfDir ? ' under --cpu-prof' : ''} ...`);
+  let server: WharfServer = await startWharf(procs, { root: serverRoot, dataDir, cpuProfDir, extraArgs });
   const agent = keepAliveAgent(concurrency, server.tls);
   const via: Via = { agent };
   try {
@@ -238,6 +291,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
     const create = createPod(via, podsUrl);
     progress.start(`Wharf creates (${concurrency} clients)`, podCount);
     let serverCpu = cpuTimeMs(server.pid);
+    const etcdCpu0 = backing.etcdPid === undefined ? 0 : cpuTimeMs(backing.etcdPid);
     let clientCpu = process.cpuUsage();
     const legA = await runPool(0, listPods, concurrency, create, (n) => progress.update(n));
     progress.stop();
@@ -260,6 +314,8 @@ async function wharfPhases(dataDir: string): Promise<void> {
       const b = process.cpuUsage(clientCpu);
       clientCpuUs = { user: clientCpuUs.user + b.user, system: clientCpuUs.system + b.system };
     }
+    // LIST time is in the etcd CPU figure too; it is small beside the creates'.
+    const etcdCpuMs = backing.etcdPid === undefined ? undefined : cpuTimeMs(backing.etcdPid) - etcdCpu0;
     const latencies = Float64Array.from([...legA.latencies, ...(legB?.latencies ?? [])]);
     const errors = [...legA.errors, ...(legB?.errors ?? [])];
     const createMs = legA.elapsedMs + (legB?.elapsedMs ?? 0);
@@ -268,6 +324,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
       serverCpuPct: (100 * serverCpuMs) / createMs,
       clientCpuPct: cpuPct(clientCpuUs, createMs),
       serverCpuPerCreateUs: (serverCpuMs * 1000) / podCount,
+      etcdCpuPerCreateUs: etcdCpuMs === undefined ? undefined : (etcdCpuMs * 1000) / podCount,
       latency: summarize(latencies),
       errors: errors.length,
       firstErrors: errors.slice(0, 5).map((e) => `${podName(e.index)}: ${e.message}`),
@@ -289,7 +346,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
     const port = server.port;
     await server.stop();
     if (cpuProfDir) results.profile = profileReport(cpuProfDir);
-    server = await startWharf(procs, { root: serverRoot, dataDir, port, tls: server.tls });
+    server = await startWharf(procs, { root: serverRoot, dataDir, port, tls: server.tls, extraArgs });
     const first = await httpGetBytes({ tls: server.tls }, podsUrl);
     if (first.status !== 200) throw new Error(`LIST after restart: ${first.status}`);
     const items = (JSON.parse(first.body.toString('utf8')) as { items: unknown[] }).items.length;
@@ -312,6 +369,52 @@ function createPod(via: Via, podsUrl: string): (i: number) => Promise<string | u
     const r = await httpRequest(via, 'POST', podsUrl, podManifest(podName(i), namespace, 'create'));
     return r.status === 201 ? undefined : `${r.status} ${r.body.slice(0, 300)}`;
   };
+}
+
+/**
+ * Creates on a fresh server over SQLite and over a fresh etcd, alternating round after round, so Wharf's cost
+ * per create on each storage can be read beside etcd's raw puts of the first phase.
+ */
+async function storageComparePhase(dir: string): Promise<void> {
+  const runs: StorageRun[] = [];
+  for (let round = 1; round <= compareRounds; round++) {
+    for (const kind of storages) {
+      const dataDir = path.join(dir, `${kind}-${round}`);
+      const backing = await storageFor(kind, dataDir);
+      progress.note(`starting Wharf on ${kind} (round ${round}/${compareRounds}) ...`);
+      const server = await startWharf(procs, { root: serverRoot, dataDir, extraArgs: backing.extraArgs });
+      const agent = keepAliveAgent(concurrency, server.tls);
+      const via: Via = { agent };
+      try {
+        await sleep(1000);
+        await createNamespace(via, server);
+        const podsUrl = `${server.baseUrl}/api/v1/namespaces/${namespace}/pods`;
+        progress.start(`creates on ${kind}, round ${round}`, comparePods);
+        const cpu0 = cpuTimeMs(server.pid);
+        const etcdCpu0 = backing.etcdPid === undefined ? 0 : cpuTimeMs(backing.etcdPid);
+        const r = await runPool(0, comparePods, concurrency, createPod(via, podsUrl), (n) => progress.update(n));
+        const cpuMs = cpuTimeMs(server.pid) - cpu0;
+        const etcdCpuMs = backing.etcdPid === undefined ? 0 : cpuTimeMs(backing.etcdPid) - etcdCpu0;
+        progress.stop();
+        if (r.errors.length) progress.note(`${kind}: ${r.errors.length} failed creates, first: ${r.errors[0]!.message}`);
+        runs.push({
+          storage: kind,
+          round,
+          pods: comparePods,
+          perSec: (comparePods * 1000) / r.elapsedMs,
+          latency: summarize(r.latencies),
+          errors: r.errors.length,
+          serverCpuPerCreateUs: (cpuMs * 1000) / comparePods,
+          etcdCpuPerCreateUs: (etcdCpuMs * 1000) / comparePods,
+        });
+      } finally {
+        agent.destroy();
+        await procs.stopAll();
+        if (!opts.keep) for (const d of [dataDir, `${dataDir}-etcd`]) rmSync(d, { recursive: true, force: true });
+      }
+    }
+  }
+  results.storageCompare = runs;
 }
 
 /**
@@ -539,12 +642,13 @@ function report(): void {
   const mib = (n: number | undefined) => (n === undefined ? 'n/a' : `${(n / MiB).toFixed(1)} MiB`);
   const ok = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'yes' : 'NO');
   const { creates, etcd, list, watch, memory, restart } = results;
-  const rows: string[][] = [['Measure', 'Wharf', 'etcd', 'Target', 'Met']];
+  const rows: string[][] = [['Measure', `Wharf (on ${storage})`, 'etcd', 'Target', 'Met']];
   rows.push([`creates/s (${podCount} pods, ${concurrency} clients)`, f(creates?.perSec, 0), f(etcd?.putsPerSec, 0), '>= 5000', ok(creates && creates.perSec >= 5000)]);
   rows.push(['create latency p50 (ms)', f(creates?.latency.p50, 2), f(etcd?.latency.p50, 2), '', '']);
   rows.push(['create latency p99 (ms)', f(creates?.latency.p99, 2), f(etcd?.latency.p99, 2), '< 50', ok(creates && creates.latency.p99 < 50)]);
   rows.push(['server CPU during creates/puts (% of one CPU)', f(creates?.serverCpuPct, 0), f(etcd?.serverCpuPct, 0), '', '']);
   rows.push(['benchmark client CPU during creates/puts (%)', f(creates?.clientCpuPct, 0), f(etcd?.clientCpuPct, 0), '', '']);
+  if (creates?.etcdCpuPerCreateUs !== undefined) rows.push(["Wharf's etcd CPU per create (µs)", f(creates.etcdCpuPerCreateUs, 0), '', '', '']);
   rows.push(['server CPU per create / put (µs)', f(creates?.serverCpuPerCreateUs, 0), etcd ? f((etcd.serverCpuPct * 10_000) / etcd.putsPerSec, 0) : 'n/a', '', '']);
   rows.push(['Wharf creates/s ÷ etcd puts/s', creates && etcd ? f(creates.perSec / etcd.putsPerSec, 2) : 'n/a', '', '> 1.0', ok(creates && etcd ? creates.perSec / etcd.putsPerSec > 1 : undefined)]);
   rows.push(['failed creates / puts', String(creates?.errors ?? 'n/a'), String(etcd?.errors ?? 'n/a'), '0', ok(creates ? creates.errors === 0 : undefined)]);
@@ -580,6 +684,29 @@ function report(): void {
       `/metrics: ` +
         watch.metrics.map((m) => `${m.when}: wharf_storage_watches ${num(m.storageWatches)}, apiserver_registered_watchers{group="",kind="Pod"} ${num(m.podWatchers)}`).join('; '),
     );
+  }
+  const compare = results.storageCompare;
+  if (compare) {
+    const medianOf = (kind: Storage, pick: (r: StorageRun) => number) => median(compare.filter((r) => r.storage === kind).map(pick));
+    const compareRows: string[][] = [['Storage', 'creates/s (median)', 'runs', 'p50 / p99 ms (median)', 'Wharf CPU/create (µs)', 'etcd CPU/create (µs)', 'failed']];
+    for (const kind of storages) {
+      const of = compare.filter((r) => r.storage === kind);
+      compareRows.push([
+        `Wharf on ${kind}`,
+        f(medianOf(kind, (r) => r.perSec), 0),
+        of.map((r) => f(r.perSec, 0)).join(', '),
+        `${f(medianOf(kind, (r) => r.latency.p50), 1)} / ${f(medianOf(kind, (r) => r.latency.p99), 1)}`,
+        f(medianOf(kind, (r) => r.serverCpuPerCreateUs), 0),
+        kind === 'etcd' ? f(medianOf(kind, (r) => r.etcdCpuPerCreateUs), 0) : '',
+        String(of.reduce((n, r) => n + r.errors, 0)),
+      ]);
+    }
+    if (etcd) {
+      compareRows.push(['raw etcd puts (phase 1)', f(etcd.putsPerSec, 0), '1', `${f(etcd.latency.p50, 1)} / ${f(etcd.latency.p99, 1)}`, '', f((etcd.serverCpuPct * 10_000) / etcd.putsPerSec, 0), String(etcd.errors)]);
+    }
+    lines.push('');
+    lines.push(`storage comparison: ${comparePods} creates from ${concurrency} clients per run, fresh server (and etcd) each run, ${compareRounds} rounds alternating sqlite, etcd`);
+    lines.push(opts.markdown ? renderMarkdownTable(compareRows) : renderTable(compareRows));
   }
   const auth = results.authOverhead;
   if (auth) {

@@ -46,6 +46,8 @@ export interface WharfServerOptions {
    * /readyz be polled over TLS from spawn, before the kubeconfig is written again.
    */
   tls?: TlsCredentials;
+  /** More `wharf up` flags, e.g. `--etcd <url>`. */
+  extraArgs?: string[];
 }
 
 /** Starts `wharf up` as its own process and waits until it prints its address and answers /readyz. */
@@ -63,6 +65,7 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
     // The API benchmark measures the API server alone: no scheduler, controllers or nodes beside it.
     '--api-server-only',
     ...securityArgs[security],
+    ...(opts.extraArgs ?? []),
   ];
   const started = performance.now();
   const child = procs.spawn(process.execPath, args, { cwd: opts.root });
