@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isNotFound, type KubeObject } from '../../../../src/api/index.js';
+import { binding, condition, cr, eventsFor, eventually, instance, registerBroker, startCatalog, statusOf, waitCondition, type CatalogEnv } from '../fixtures.js';
+
+const decode = (secret: KubeObject): Record<string, string> =>
+  Object.fromEntries(Object.entries((secret.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+
+async function exists(env: CatalogEnv, r: (typeof cr)[keyof typeof cr], name: string): Promise<boolean> {
+  try {
+    await env.cluster.client.get(r, name, { namespace: 'default' });
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}
+
+async function readyInstance(env: CatalogEnv): Promise<KubeObject> {
+  await registerBroker(env);
+  await env.cluster.client.create(cr.serviceInstances, instance('db'));
+  return waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+}
+
+test('a binding writes its credentials, transformed, into a Secret it owns; deleting it unbinds and removes the Secret', async () => {
+  const env = await startCatalog();
+  try {
+    await readyInstance(env);
+    await env.cluster.client.create(cr.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'extra', namespace: 'default' }, stringData: { region: 'eu-1' } });
+    const created = await env.cluster.client.create(
+      cr.serviceBindings,
+      binding('app', 'db', {
+        parameters: { readonly: true },
+        secretTransforms: [
+          { renameKey: { from: 'uri', to: 'DATABASE_URL' } },
+          { addKey: { key: 'mode', stringValue: 'ro' } },
+          { addKey: { key: 'DB_HOST', jsonPathExpression: '{.host}' } },
+          { addKeysFrom: { secretRef: { name: 'extra' } } },
+          { removeKey: { key: 'readonly' } },
+        ],
+      }),
+    );
+    assert.equal((created.spec as { secretName?: string }).secretName, 'app');
+    const ready = await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True', 'InjectedBindResult');
+    assert.equal(statusOf(ready).unbindStatus, 'Required');
+    const secret = await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' });
+    const data = decode(secret);
+    assert.match(data.DATABASE_URL, /^exampledb:\/\//);
+    assert.equal(data.uri, undefined);
+    assert.equal(data.mode, 'ro');
+    assert.equal(data.DB_HOST, data.host);
+    assert.equal(data.region, 'eu-1');
+    assert.equal(data.readonly, undefined);
+    assert.ok(data.username && data.password);
+    assert.deepEqual(
+      secret.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]),
+      [['ServiceBinding', 'app', ready.metadata.uid, true]],
+    );
+    assert.equal(env.broker.bindings().length, 1);
+    assert.deepEqual(env.broker.bindings()[0].parameters, { readonly: true });
+
+    await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceBindings, 'app')), 15_000, 'binding deleted');
+    assert.equal(await exists(env, cr.secrets, 'app'), false);
+    assert.equal(env.broker.bindings().length, 0);
+    assert.ok((await eventsFor(env, 'app')).some((e) => e.reason === 'Unbound'));
+  } finally {
+    await env.close();
+  }
+});
+
+test('an asynchronous bind is polled, then its credentials are fetched', async () => {
+  const env = await startCatalog({ async: true });
+  try {
+    await readyInstance(env);
+    await env.cluster.client.create(cr.serviceBindings, binding('app', 'db', { secretName: 'creds' }));
+    await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True');
+    assert.ok(env.broker.requests.some((r) => r.endpoint === 'lastBindingOperation'));
+    assert.ok(env.broker.requests.some((r) => r.endpoint === 'getBinding'));
+    assert.ok(decode(await env.cluster.client.get(cr.secrets, 'creds', { namespace: 'default' })).password);
+  } finally {
+    await env.close();
+  }
+});
+
+test('orphan mitigation: a bind answered 500 after the broker bound is unbound, then bound again', async () => {
+  const env = await startCatalog();
+  try {
+    await readyInstance(env);
+    env.broker.inject({ endpoint: 'bind', status: 500, afterHandling: true });
+    await env.cluster.client.create(cr.serviceBindings, binding('app', 'db'));
+    const ready = await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True');
+    assert.equal(condition(ready, 'OrphanMitigation')?.reason, 'OrphanMitigationSuccessful');
+    const endpoints = env.broker.requests.map((r) => r.endpoint).filter((e) => e === 'bind' || e === 'unbind');
+    assert.deepEqual(endpoints, ['bind', 'unbind', 'bind']);
+    const reasons = (await eventsFor(env, 'app')).map((e) => e.reason);
+    assert.ok(reasons.includes('StartingOrphanMitigation'));
+    assert.ok(reasons.includes('OrphanMitigationSuccessful'));
+    assert.equal(env.broker.bindings().length, 1);
+  } finally {
+    await env.close();
+  }
+});
+
+test('a binding waits for its instance, and an abandoned binding goes without its broker', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    await env.cluster.client.create(cr.serviceBindings, binding('early', 'db'));
+    await waitCondition(env, cr.serviceBindings, 'early', 'Ready', 'False', 'ReferencesNonexistentInstance');
+    await env.cluster.client.create(cr.serviceInstances, instance('db'));
+    await waitCondition(env, cr.serviceBindings, 'early', 'Ready', 'True');
+    env.broker.inject({ endpoint: 'unbind', status: 503, times: Infinity });
+    await env.cluster.client.delete(cr.serviceBindings, 'early', { namespace: 'default' });
+    const stuck = await waitCondition(env, cr.serviceBindings, 'early', 'Ready', 'False', 'UnbindCallFailed');
+    assert.match(condition(stuck, 'Ready')!.message, /abandon=true/);
+    await env.cluster.client.patch(cr.serviceBindings, 'early', { metadata: { annotations: { 'servicecatalog.wharf.dev/abandon': 'true' } } }, { type: 'merge', namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceBindings, 'early')), 15_000, 'abandoned binding deleted');
+    assert.ok((await eventsFor(env, 'early')).some((e) => e.reason === 'Abandoned' && /left at the broker/.test(e.message)));
+    assert.equal(env.broker.bindings().length, 1, 'left at the broker');
+  } finally {
+    await env.close();
+  }
+});
