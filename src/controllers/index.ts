@@ -18,6 +18,9 @@ import { persistentVolumeBinderController } from './volume/binder/index.js';
 import { pvcProtectionController, pvProtectionController } from './volume/protection/index.js';
 import { volumeExpansionController } from './volume/expansion/index.js';
 import { localPathProvisionerController } from '../provisioner/index.js';
+import { catalogBrokerController } from '../catalog/controllers/broker/index.js';
+import { catalogInstanceController } from '../catalog/controllers/instance/index.js';
+import { catalogBindingController } from '../catalog/controllers/binding/index.js';
 
 /** A controller: `setup` registers its informers and workers with the manager. */
 export interface ControllerEntry {
@@ -50,6 +53,9 @@ export const controllers: readonly ControllerEntry[] = [
   pvProtectionController,
   volumeExpansionController,
   localPathProvisionerController,
+  catalogBrokerController,
+  catalogInstanceController,
+  catalogBindingController,
 ];
 
 /** The entries `--controllers` selects: `*` (default) is every entry not disabled by default; `-x` removes one. */
