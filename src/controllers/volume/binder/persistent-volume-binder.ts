@@ -1,6 +1,6 @@
 import type { ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import { isNotFound, type KubeObject } from '../../../api/index.js';
+import { isConflict, isNotFound, type KubeObject } from '../../../api/index.js';
 import type { ApiClient, EventRecorder, EventType, Informer, ResourceDescriptor } from '../../../client/index.js';
 import { podClaimIndex, isPodTerminated } from '../protection/pod-claims.js';
 import {
@@ -176,7 +176,8 @@ export class PersistentVolumeBinder {
       try {
         current = await this.writeClaim(withAnnotations(claim, { [ANN_BETA_STORAGE_PROVISIONER]: provisioner, [ANN_STORAGE_PROVISIONER]: provisioner }));
       } catch (e) {
-        this.event(claim, 'Warning', 'ProvisioningFailed', `Error saving claim: ${(e as Error).message}`);
+        // A lost race is retried at once and is no news to the user.
+        if (!isConflict(e)) this.event(claim, 'Warning', 'ProvisioningFailed', `Error saving claim: ${(e as Error).message}`);
         throw e;
       }
     }
