@@ -17,11 +17,22 @@ export interface HttpRequestOptions {
 export function httpRequest(url: URL, opts: HttpRequestOptions = {}): Promise<http.IncomingMessage> {
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
     const req = mod.request(url, { method: opts.method ?? 'GET', headers: opts.headers, signal: opts.signal }, (res) => {
       req.setTimeout(0);
+      // A body that stops arriving (a stalled blob download) fails instead of holding a pod forever.
+      const socket = res.socket;
+      const stalled = () => res.destroy(new Error(`no data from ${url.host} for ${timeoutMs} ms`));
+      socket.setTimeout(timeoutMs, stalled);
+      const done = () => {
+        socket.setTimeout(0);
+        socket.off('timeout', stalled);
+      };
+      res.once('end', done);
+      res.once('close', done);
       resolve(res);
     });
-    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`timeout awaiting response headers`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout awaiting response headers`)));
     req.on('error', reject);
     req.end(opts.body);
   });

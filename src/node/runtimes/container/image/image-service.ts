@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises';
+import path from 'node:path';
 import { BlobStore } from './blob-store.js';
 import { imageNeverPull, imagePullFailed, invalidImageName, ImageError } from './image-errors.js';
 import { ImageRecords, pickImageConfig, toPulledImage, type ImageRecord, type StoredImage } from './image-records.js';
@@ -36,6 +37,12 @@ export interface RemoveUnusedResult {
 }
 
 /**
+ * Blobs and snapshots of pulls in flight, per store root, which garbage collection must not take before they
+ * are named. Module-wide so that several services over one root in one process (nodes of `wharf up`) agree.
+ */
+const pinnedByRoot = new Map<string, Map<string, number>>();
+
+/**
  * The node's image store, shared by all its pods: pulls from OCI registries into a content-addressed blob
  * store, keeps an unpacked snapshot per image, and copies it into each container's rootfs.
  */
@@ -44,8 +51,6 @@ export class ImageService {
   private readonly records: ImageRecords;
   private readonly snapshots: SnapshotStore;
   private readonly pulls = new Map<string, Promise<PulledImage>>();
-  /** Blobs and snapshots of pulls in flight, which garbage collection must not take before they are named. */
-  private readonly pinned = new Map<string, number>();
 
   constructor(readonly options: ImageServiceOptions) {
     this.blobs = new BlobStore(options.root);
@@ -180,6 +185,13 @@ export class ImageService {
     } finally {
       unpin();
     }
+  }
+
+  private get pinned(): Map<string, number> {
+    const root = path.resolve(this.options.root);
+    let m = pinnedByRoot.get(root);
+    if (!m) pinnedByRoot.set(root, (m = new Map()));
+    return m;
   }
 
   private pin(digests: string[]): () => void {

@@ -201,6 +201,23 @@ test('basic auth against docker-registry\'s htpasswd', { skip }, async (t) => {
   }
 });
 
+test('fetchBlob() gives up on a registry that stops sending a blob', async () => {
+  const stalling = await serve((_req, res) => {
+    res.writeHead(200, { 'Content-Length': '1000' });
+    res.write('only a little');
+  });
+  const dir = await mkdtemp(path.join(tmpdir(), 'wharf-stall-'));
+  try {
+    const ref = parseReference(`${stalling.host}/x/y:z`);
+    const desc = { mediaType: mediaTypes.ociLayerGzip, digest: `sha256:${'1'.repeat(64)}`, size: 1000 };
+    await assert.rejects(new RegistryClient({ timeoutMs: 300 }).fetchBlob(ref, desc, new BlobStore(dir)), /failed to copy: no data from 127\.0\.0\.1:\d+ for 300 ms/);
+  } finally {
+    stalling.server.closeAllConnections();
+    stalling.server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('parseChallenge() reads WWW-Authenticate', () => {
   assert.deepEqual(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull"'), {
     scheme: 'bearer',
