@@ -4,10 +4,18 @@ import { open, type FileHandle } from 'node:fs/promises';
 /** kubelet's largest log line; longer ones are split into partial (`P`) entries. */
 const maxLineBytes = 16 * 1024;
 
-/** RFC 3339 with nanoseconds, trailing zeros trimmed (Go's RFC3339Nano), as CRI log lines carry. */
+/**
+ * RFC 3339 with nanoseconds, trailing zeros trimmed (Go's RFC3339Nano), as CRI log lines carry. A
+ * millisecond epoch in a double holds about a microsecond, so that is the precision kept.
+ */
 export function rfc3339Nano(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  const nanos = Math.round((epochMs - whole) * 1e6);
+  let whole = Math.floor(epochMs);
+  let micros = Math.round((epochMs - whole) * 1e3);
+  if (micros === 1000) {
+    whole += 1;
+    micros = 0;
+  }
+  const nanos = micros * 1000;
   const iso = new Date(whole).toISOString(); // 2024-01-01T00:00:00.123Z
   const frac = (iso.slice(20, 23) + String(nanos).padStart(6, '0')).replace(/0+$/, '');
   return iso.slice(0, 19) + (frac ? `.${frac}` : '') + 'Z';
