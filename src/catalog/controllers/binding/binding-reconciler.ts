@@ -38,6 +38,8 @@ interface Work {
 }
 
 type Op = 'Bind' | 'Unbind';
+/** Failures that end when the instance appears or becomes ready (its watch brings the binding back), not on a timer. */
+const waitingReasons = new Set(['ReferencesNonexistentInstance', 'ErrorInstanceNotReady', 'ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan']);
 
 function describeFailure(f: OsbFailure): string {
   const code = f.status ? ` (HTTP ${f.status}${f.error ? ` ${f.error}` : ''})` : '';
@@ -93,7 +95,7 @@ export class BindingReconciler implements Reconciler {
     }
     const failed = conditionOf(s, 'Failed');
     if (failed?.status === 'True' && failed.observedGeneration === w.generation) return;
-    if (s.lastError && (s.observedGeneration ?? -1) === w.generation) {
+    if (s.lastError && !waitingReasons.has(s.lastError.reason) && (s.observedGeneration ?? -1) === w.generation) {
       const wait = msUntil(s.nextRetryTime);
       if (wait > 0) return { requeueAfterMs: wait };
     }

@@ -37,6 +37,8 @@ interface Work {
 }
 
 type Op = 'Provision' | 'Update' | 'Deprovision';
+/** Failures that end when another object appears or changes (its watch brings the instance back), not on a timer. */
+const waitingReasons = new Set(['ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan', 'ReferencesNonexistentBroker', 'ErrorWithParameters']);
 const osbOp = { Provision: 'provision', Update: 'update', Deprovision: 'deprovision' } as const;
 
 function describeFailure(f: OsbFailure): string {
@@ -106,7 +108,7 @@ export class InstanceReconciler implements Reconciler {
     // Failed means retrying cannot help: wait for the user to change the spec or ask for an update.
     const failed = conditionOf(w.status, 'Failed');
     if (failed?.status === 'True' && failed.observedGeneration === w.generation && (w.status.observedUpdateRequests ?? 0) === (w.spec.updateRequests ?? 0)) return;
-    if (w.status.lastError && (w.status.observedGeneration ?? -1) === w.generation) {
+    if (w.status.lastError && !waitingReasons.has(w.status.lastError.reason) && (w.status.observedGeneration ?? -1) === w.generation) {
       const wait = msUntil(w.status.nextRetryTime);
       if (wait > 0) return { requeueAfterMs: wait };
     }

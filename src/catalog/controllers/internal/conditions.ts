@@ -13,8 +13,8 @@ export interface ConditionHolder {
 }
 
 /**
- * Sets one condition, keeping its lastTransitionTime unless its status changes, and makes its reason the
- * printed STATUS (`lastConditionState`) when it is the Ready condition or a condition that is True.
+ * Sets one condition, keeping its lastTransitionTime unless its status changes, and makes it the printed
+ * STATUS (`lastConditionState`).
  */
 export function setCondition(status: ConditionHolder, type: string, value: ConditionStatus, reason: string, message: string, generation: number | undefined, nowMs = Date.now()): void {
   const conditions = (status.conditions ??= []);
@@ -29,7 +29,8 @@ export function setCondition(status: ConditionHolder, type: string, value: Condi
   if (generation !== undefined) next.observedGeneration = generation;
   if (existing) Object.assign(existing, next);
   else conditions.push(next);
-  if (type === 'Ready' || value === 'True') status.lastConditionState = reason;
+  // As the catalog printed STATUS: the type of a condition that holds, else the reason it does not.
+  status.lastConditionState = value === 'True' ? type : reason;
 }
 
 export function conditionOf(status: ConditionHolder | undefined, type: string): Condition | undefined {

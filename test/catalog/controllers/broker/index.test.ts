@@ -16,7 +16,7 @@ test('a ClusterServiceBroker\'s catalog becomes classes and plans, and relists o
     assert.equal((large.spec as Record<string, unknown>).maximumPollingDuration, 600);
     assert.equal((large.spec as Record<string, unknown>).free, false);
     const broker = await env.cluster.client.get(cr.clusterServiceBrokers, 'example');
-    assert.equal(statusOf(broker).lastConditionState, 'FetchedCatalog');
+    assert.equal(statusOf(broker).lastConditionState, 'Ready');
     assert.ok(statusOf(broker).lastCatalogRetrievalTime);
     const catalogCalls = () => env.broker.requests.filter((r) => r.endpoint === 'catalog').length;
     const before = catalogCalls();

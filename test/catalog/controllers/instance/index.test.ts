@@ -31,7 +31,7 @@ test('an instance is provisioned synchronously with the user as Originating-Iden
     assert.equal(st.deprovisionStatus, 'Required');
     assert.equal(st.userSpecifiedClassName, 'ClusterServiceClass/example-db');
     assert.equal(st.userSpecifiedPlanName, 'ClusterServicePlan/small');
-    assert.equal(st.lastConditionState, 'ProvisionedSuccessfully');
+    assert.equal(st.lastConditionState, 'Ready');
     assert.deepEqual((ready.spec as Record<string, unknown>).clusterServicePlanRef, { name: SMALL_PLAN_ID });
     assert.ok(ready.metadata.finalizers?.includes('kubernetes-incubator/service-catalog'));
     const at = env.broker.instance(externalId(created));
