@@ -28,6 +28,11 @@ export interface EnsureImageOptions {
   /** Credentials from the pod's imagePullSecrets (see `parseDockerConfigJson`), tried in order. */
   auth?: RegistryAuth[];
   signal?: AbortSignal;
+  /**
+   * Called when the image will be fetched from its registry (always for `Always`, for `IfNotPresent` only
+   * when absent), so the caller can record kubelet's Pulling event, or else "already present on machine".
+   */
+  onPull?: () => void;
 }
 
 export interface RemoveUnusedResult {
@@ -72,6 +77,7 @@ export class ImageService {
       }
       if (opts.pullPolicy === 'Never') throw imageNeverPull(reference);
     }
+    opts.onPull?.();
     const key = formatReference(ref);
     let pull = this.pulls.get(key);
     if (!pull) {

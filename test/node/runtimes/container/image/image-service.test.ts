@@ -104,8 +104,12 @@ test('ensureImage() follows the pull policy: Never, IfNotPresent, Always', { ski
     return true;
   });
   await pushImage(layout!, 'base', registry!.host, 'test/busybox', { destTag: 'moving' });
-  const first = await images.ensureImage(ref, { pullPolicy: 'IfNotPresent' });
+  let pulls = 0;
+  const onPull = () => void pulls++;
+  const first = await images.ensureImage(ref, { pullPolicy: 'IfNotPresent', onPull });
   assert.equal(first.digest, digests.base);
+  await images.ensureImage(ref, { pullPolicy: 'IfNotPresent', onPull });
+  assert.equal(pulls, 1, 'a present image is not pulled again');
   // The tag moves in the registry; only Always notices.
   await pushImage(layout!, 'layers', registry!.host, 'test/busybox', { destTag: 'moving', format: 'v2s2' });
   assert.equal((await images.ensureImage(ref, { pullPolicy: 'IfNotPresent' })).digest, digests.base);
