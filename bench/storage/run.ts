@@ -64,6 +64,17 @@ function podBody(i: number): string {
 
 let failure: string | undefined;
 
+type Step = 'created' | 'selected' | 'handed' | 'pvCreated' | 'volumeName' | 'bound';
+const stepOrder: Step[] = ['created', 'selected', 'handed', 'pvCreated', 'volumeName', 'bound'];
+const stepNames: Record<Step, string> = {
+  created: 'created',
+  selected: 'selected-node (scheduler)',
+  handed: 'storage-provisioner (binder)',
+  pvCreated: 'PV created (provisioner)',
+  volumeName: 'volumeName (binder)',
+  bound: 'Bound (binder)',
+};
+
 /** Follows a watch of newline-delimited JSON events, calling `onEvent` for each; resolves once opened. */
 function watch(url: string, tls: TlsCredentials, onEvent: (type: string, object: Record<string, unknown>) => void): Promise<() => void> {
   return new Promise((resolve, reject) => {
@@ -164,10 +175,27 @@ async function main(): Promise<void> {
 
     const bound = new Set<string>();
     const running = new Set<string>();
+    // When the watch first showed each step of each claim: where the time goes.
+    const steps = new Map<string, Partial<Record<Step, number>>>();
+    const saw = (name: string, step: Step) => {
+      const t = steps.get(name) ?? {};
+      t[step] ??= performance.now();
+      steps.set(name, t);
+    };
     const closeClaims = await watch(`${base}/api/v1/namespaces/${namespace}/persistentvolumeclaims?watch=true`, tls, (type, o) => {
-      const c = o as { metadata: { name: string }; status?: { phase?: string } };
-      if (type !== 'DELETED' && c.status?.phase === 'Bound') bound.add(c.metadata.name);
-      else bound.delete(c.metadata.name);
+      const c = o as { metadata: { name: string; annotations?: Record<string, string> }; spec?: { volumeName?: string }; status?: { phase?: string } };
+      if (type === 'ADDED') saw(c.metadata.name, 'created');
+      if (c.metadata.annotations?.['volume.kubernetes.io/selected-node']) saw(c.metadata.name, 'selected');
+      if (c.metadata.annotations?.['volume.kubernetes.io/storage-provisioner']) saw(c.metadata.name, 'handed');
+      if (c.spec?.volumeName) saw(c.metadata.name, 'volumeName');
+      if (type !== 'DELETED' && c.status?.phase === 'Bound') {
+        saw(c.metadata.name, 'bound');
+        bound.add(c.metadata.name);
+      } else bound.delete(c.metadata.name);
+    });
+    const closeVolumes = await watch(`${base}/api/v1/persistentvolumes?watch=true`, tls, (type, o) => {
+      const v = o as { spec?: { claimRef?: { name?: string; namespace?: string } } };
+      if (type === 'ADDED' && v.spec?.claimRef?.namespace === namespace && v.spec.claimRef.name) saw(v.spec.claimRef.name, 'pvCreated');
     });
     const closePods = await watch(`${base}/api/v1/namespaces/${namespace}/pods?watch=true`, tls, (type, o) => {
       const p = o as { metadata: { name: string }; status?: { phase?: string } };
@@ -192,6 +220,7 @@ async function main(): Promise<void> {
     const runningAt = await waitUntil('pods Running', () => running.size >= claims, () => progress.update(running.size), timeoutMs);
     closeClaims();
     closePods();
+    closeVolumes();
     progress.stop();
 
     const volumeDirs = readdirSync(volumesDir).reduce((n, node) => n + readdirSync(path.join(volumesDir, node)).length, 0);
@@ -207,7 +236,16 @@ async function main(): Promise<void> {
         [`all ${claims} pods Running`, s(runningAt - t0), rate(claims, runningAt - t0) + ' pods'],
       ]),
     );
-    console.log(`\n${volumeDirs} volume directories on ${nodesUsed} nodes`);
+    console.log(`\n${volumeDirs} volume directories on ${nodesUsed} nodes\n`);
+    const stepRows: string[][] = [['step of a claim (as the watch saw it)', 'p50', 'p90', 'max']];
+    for (let i = 1; i < stepOrder.length; i++) {
+      const [from, to] = [stepOrder[i - 1]!, stepOrder[i]!];
+      const d = [...steps.values()].filter((t) => t[from] !== undefined && t[to] !== undefined).map((t) => t[to]! - t[from]!).sort((a, b) => a - b);
+      if (d.length === 0) continue;
+      const q = (f: number) => s(d[Math.min(d.length - 1, Math.floor(f * d.length))]!);
+      stepRows.push([`${stepNames[from]} -> ${stepNames[to]}`, q(0.5), q(0.9), s(d[d.length - 1]!)]);
+    }
+    console.log(renderTable(stepRows));
   } finally {
     progress.stop();
     await procs.stopAll();
