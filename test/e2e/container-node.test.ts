@@ -1,0 +1,146 @@
+/**
+ * A real node end to end: `wharf up --nodes 0` serves the API, `wharf node` (runtime: container) joins
+ * from this process, and a busybox pod from a local registry, created with `kubectl run`, runs as a runc
+ * container in its own network namespace until it succeeds. Its traffic stays on loopback (the
+ * registry) and inside the pod's namespace.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { runNodeCommand } from '../../src/node/index.js';
+import { checkHostSupport, removeBridge, SandboxManager } from '../../src/node/runtimes/container/index.js';
+import { Runc } from '../../src/node/runtimes/container/runc.js';
+import { buildBusyboxImage, pushImage, registrySkipReason, startRegistry, type ImageLayout, type TestRegistry } from '../support/registry.js';
+import { kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+
+const support = await checkHostSupport();
+const skip = !support.ok ? `needs root, network namespaces and runc: ${support.reason}` : registrySkipReason() ? `needs a local registry: ${registrySkipReason()}` : false;
+
+let cluster: RunningCluster | undefined;
+let data: { dir: string; cleanup: () => void } | undefined;
+let registry: TestRegistry | undefined;
+let layout: ImageLayout | undefined;
+let nodeDir = '';
+const node = new AbortController();
+let nodeDone: Promise<void> | undefined;
+const bridge = `we${randomUUID().slice(0, 8)}`;
+const nodeName = `real-${randomUUID().slice(0, 6)}`;
+const podCidr = `10.244.${100 + Math.floor(Math.random() * 100)}.0/24`;
+const uids: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  registry = await startRegistry();
+  layout = await buildBusyboxImage({ cmd: ['sh'] });
+  await pushImage(layout, 'latest', registry.host, 'wharf-test/busybox', { destTag: '1.0' });
+  data = tempDataDir();
+  cluster = await startCluster(data.dir, ['--nodes', '0']);
+  nodeDir = await mkdtemp(path.join(tmpdir(), 'wharf-real-node-'));
+  const lines: string[] = [];
+  let registered!: () => void;
+  const ready = new Promise<void>((r) => (registered = r));
+  nodeDone = runNodeCommand({
+    kubeconfig: cluster.kubeconfig,
+    name: nodeName,
+    runtime: 'container',
+    dataDir: nodeDir,
+    bridge,
+    podCidr,
+    cpu: '2',
+    memory: '4Gi',
+    renewIntervalMs: 2000,
+    signal: node.signal,
+    out: (line) => {
+      lines.push(line);
+      if (line.includes('registered')) registered();
+    },
+    logger: () => undefined,
+  });
+  await Promise.race([ready, nodeDone.then(() => Promise.reject(new Error(`the node stopped: ${lines.join('\n')}`)))]);
+});
+
+after(async () => {
+  if (skip) return;
+  node.abort();
+  await nodeDone?.catch(() => undefined);
+  // Whatever the node left (a failed run): containers, namespaces, the bridge.
+  const runc = new Runc({ root: path.join(nodeDir, 'runc') });
+  for (const c of await runc.list().catch(() => [])) await runc.delete(c.id).catch(() => undefined);
+  for (const uid of [...uids, ...(await readdir(path.join(nodeDir, 'pods')).catch(() => []))]) {
+    const n = SandboxManager.names(uid);
+    if (existsSync(n.netnsPath)) await import('node:child_process').then(({ execFileSync }) => execFileSync('ip', ['netns', 'del', n.netns]));
+  }
+  await removeBridge(bridge);
+  await cluster?.stop();
+  data?.cleanup();
+  await registry?.stop();
+  await layout?.cleanup();
+  if (nodeDir) await rm(nodeDir, { recursive: true, force: true });
+});
+
+async function eventually<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | false>): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+interface PodView {
+  metadata: { uid: string };
+  spec: { nodeName?: string };
+  status: { phase?: string; podIP?: string; containerStatuses?: { state: Record<string, { exitCode?: number; reason?: string }>; containerID?: string; imageID?: string }[] };
+}
+
+async function getPod(name: string): Promise<PodView> {
+  const r = await kubectl(cluster!, ['get', 'pod', name, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as PodView;
+}
+
+test('the real node reports runc as its runtime', { skip, timeout: 60_000 }, async () => {
+  const r = await kubectl(cluster!, ['get', 'node', nodeName, '-o', 'jsonpath={.status.nodeInfo.containerRuntimeVersion}']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^runc:\/\/\d+\.\d+/);
+});
+
+test('kubectl run: a busybox pod from a local registry goes Running, then Succeeded, and leaves its log', { skip, timeout: 180_000 }, async () => {
+  const image = `${registry!.host}/wharf-test/busybox:1.0`;
+  const r = await kubectl(cluster!, ['run', 'hello', `--image=${image}`, '--restart=Never', `--overrides={"spec":{"nodeName":"${nodeName}"}}`, '--', 'sh', '-c', 'echo hello-from-wharf; ip=$(hostname); echo "host $ip"; sleep 3']);
+  assert.equal(r.code, 0, r.stderr);
+  const running = await eventually('the pod to run', 90_000, async () => {
+    const p = await getPod('hello');
+    return p.status.phase === 'Running' ? p : undefined;
+  });
+  uids.push(running.metadata.uid);
+  assert.equal(running.spec.nodeName, nodeName);
+  assert.ok(running.status.podIP && running.status.podIP.startsWith(podCidr.split('.').slice(0, 3).join('.') + '.'), `pod IP ${running.status.podIP} in ${podCidr}`);
+  assert.match(running.status.containerStatuses![0].containerID ?? '', /^runc:\/\//);
+  assert.match(running.status.containerStatuses![0].imageID ?? '', /@sha256:[0-9a-f]{64}$/);
+  const done = await eventually('the pod to succeed', 60_000, async () => {
+    const p = await getPod('hello');
+    return p.status.phase === 'Succeeded' ? p : undefined;
+  });
+  const term = done.status.containerStatuses![0].state.terminated;
+  assert.equal(term?.exitCode, 0);
+  assert.equal(term?.reason, 'Completed');
+  // The log, in kubelet's layout and format, for the API's pods/log to serve.
+  const podLogs = path.join(nodeDir, 'logs', `default_hello_${done.metadata.uid}`, 'hello', '0.log');
+  const lines = (await readFile(podLogs, 'utf8')).split('\n').filter(Boolean);
+  assert.match(lines[0], /^\S+Z stdout F hello-from-wharf$/);
+  assert.equal(lines[1].split(' stdout F ')[1], 'host hello');
+  // Finished: its sandbox is gone.
+  await eventually('the sandbox to go', 20_000, async () => !existsSync(SandboxManager.names(done.metadata.uid).netnsPath));
+  assert.deepEqual(await readdir(path.join(nodeDir, 'pods')).catch(() => []), []);
+});
