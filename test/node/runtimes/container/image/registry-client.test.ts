@@ -185,6 +185,25 @@ test('bearer-token auth: an anonymous token for a public repository', { skip }, 
   }
 });
 
+test('basic auth: a Basic challenge is answered with the pull secret\'s credentials, never without', { skip }, async () => {
+  const front = await basicProxy(registry!.host, { username: 'robot', password: 's3cret' });
+  try {
+    const ref = parseReference(`${front.host}/test/busybox:oci`);
+    await assert.rejects(new RegistryClient().resolve(ref), /pull access denied, repository does not exist or may require authorization: server message: unauthorized: authentication required/);
+    await assert.rejects(new RegistryClient({ auth: [{ registry: front.host, username: 'robot', password: 'nope' }] }).resolve(ref), /pull access denied/);
+    // The first matching credential fails, the next one works: both are tried, as kubelet tries each.
+    const client = new RegistryClient({
+      auth: [
+        { registry: `${front.host}/test`, username: 'robot', password: 'old' },
+        { registry: front.host, username: 'robot', password: 's3cret' },
+      ],
+    });
+    assert.equal((await client.resolve(ref)).digest, pushed.oci);
+  } finally {
+    front.server.close();
+  }
+});
+
 test('basic auth against docker-registry\'s htpasswd', { skip }, async (t) => {
   if (!(await bcryptHtpasswd('u', 'p'))) return t.skip('neither htpasswd -B (apache2-utils) nor python3 crypt can make bcrypt hashes');
   const secured = await startRegistry({ basicAuth: { username: 'puller', password: 'pa55' } });
@@ -228,6 +247,30 @@ test('parseChallenge() reads WWW-Authenticate', () => {
   assert.equal(parseChallenge(undefined), undefined);
 });
 
+/** A registry front that wants HTTP basic credentials, as docker-registry's htpasswd auth does. */
+async function basicProxy(upstream: string, creds: { username: string; password: string }) {
+  const good = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  return serve((req, res) => {
+    if (req.headers.authorization !== good) {
+      res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Basic realm="wharf-test"' });
+      return res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+    }
+    forward(upstream, req, res);
+  });
+}
+
+function forward(upstream: string, req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
+  const [host, port] = upstream.split(':');
+  const headers = { ...req.headers, host: upstream };
+  delete headers.authorization;
+  const up = request({ host, port: Number(port), method: req.method, path: req.url, headers }, (r) => {
+    res.writeHead(r.statusCode ?? 502, r.headers);
+    r.pipe(res);
+  });
+  up.on('error', () => res.destroy());
+  req.pipe(up);
+}
+
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; host: string }> {
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -263,15 +306,7 @@ async function tokenProxy(upstream: string, creds: { username: string; password:
       });
       return res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
     }
-    const [host, port] = upstream.split(':');
-    const headers = { ...req.headers, host: upstream };
-    delete headers.authorization;
-    const up = request({ host, port: Number(port), method: req.method, path: req.url, headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
+    forward(upstream, req, res);
   });
   return { ...front, tokensIssued: () => issued, lastScope: () => scope };
 }
