@@ -117,3 +117,45 @@ test('allocate() on update keeps the cluster IP and node ports a client leaves o
   const same = svc('a', { type: 'NodePort', clusterIP: specOf(old).clusterIP, ports: [{ port: 80, nodePort: specOf(old).ports![0].nodePort }] });
   assert.deepEqual(await alloc.allocate(same, old), [], 'its own IP and port are not "taken"');
 });
+
+test('allocate() on two API servers sharing one store never hands out the same IP or node port', async () => {
+  // Two servers: each its own watch cache and allocator, one store between them.
+  const shared = new MemoryStore();
+  const one = new ResourceStore(services, shared);
+  const two = new ResourceStore(services, shared);
+  const allocOne = new ServiceAllocator(one, '10.0.0.0/29');
+  const allocTwo = new ServiceAllocator(two, '10.0.0.0/29');
+  const wanted = Array.from({ length: 6 }, (_, i) => svc(`s${i}`, { type: 'NodePort' }));
+  // Allocated concurrently, before either server stored any of them.
+  const errors = await Promise.all(wanted.map((s, i) => (i % 2 ? allocTwo : allocOne).allocate(s, undefined)));
+  assert.deepEqual(errors.flat(), []);
+  const ips = wanted.map((s) => specOf(s).clusterIP);
+  assert.equal(new Set(ips).size, 6, `distinct IPs: ${ips.join(' ')}`);
+  const ports = wanted.map((s) => specOf(s).ports![0].nodePort);
+  assert.equal(new Set(ports).size, 6, `distinct node ports: ${ports.join(' ')}`);
+  // The /29 has six usable addresses, all claimed now.
+  const seventh = await allocTwo.allocate(svc('s6'), undefined);
+  assert.deepEqual(seventh.map((e) => [e.field, e.detail]), [['spec.clusterIPs', 'range is full']]);
+  // The same IP asked for explicitly through the other server is refused.
+  const taken = await allocOne.allocate(svc('x', { clusterIP: ips[1] }), undefined);
+  assert.deepEqual(taken.map((e) => e.detail), [`failed to allocate IP ${ips[1]}: provided IP is already allocated`]);
+});
+
+test('allocate() takes over the claim of a service that was never stored, once the grace period is over', async () => {
+  const shared = new MemoryStore();
+  const store = new ResourceStore(services, shared);
+  const patient = new ServiceAllocator(store, '10.0.0.0/30', 30_000);
+  const impatient = new ServiceAllocator(store, '10.0.0.0/30', 0);
+  // 10.0.0.0/30 has two usable addresses: .1 and .2.
+  await createSvc(store, patient, svc('kept'));
+  const abandoned = svc('abandoned');
+  assert.deepEqual(await patient.allocate(abandoned, undefined), []);
+  assert.equal(specOf(abandoned).clusterIP, '10.0.0.2');
+  // Within the grace period its create may still be in flight: the address stays taken.
+  const early = await patient.allocate(svc('early'), undefined);
+  assert.deepEqual(early.map((e) => e.detail), ['range is full']);
+  // After it (grace 0 here), no stored service holds 10.0.0.2, so it is free again; 10.0.0.1 is not.
+  const late = svc('late');
+  assert.deepEqual(await impatient.allocate(late, undefined), []);
+  assert.equal(specOf(late).clusterIP, '10.0.0.2');
+});
