@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { lstat, readdir, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobStore } from './blob-store.js';
 import { imageNeverPull, imagePullFailed, invalidImageName, ImageError } from './image-errors.js';
@@ -294,6 +294,16 @@ export class ImageService {
       if (neededBlobs.has(digest)) continue;
       freed += await this.blobs.size(digest).catch(() => 0);
       await this.blobs.remove(digest);
+    }
+    // Downloads and snapshots a crash abandoned; an hour is far longer than any pull still running.
+    const scratch = path.join(this.options.root, 'tmp');
+    for (const name of await readdir(scratch).catch(() => [] as string[])) {
+      const p = path.join(scratch, name);
+      const st = await lstat(p).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 3_600_000) {
+        freed += st.isFile() ? st.size : 0;
+        await rm(p, { recursive: true, force: true });
+      }
     }
     return freed;
   }
