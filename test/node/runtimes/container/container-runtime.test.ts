@@ -285,3 +285,49 @@ test('teardownPod() removes the containers, volumes, sandbox and namespace of a 
   const ids = await readdir(join(dataDir, 'containers')).catch(() => []);
   for (const id of ids) assert.equal(JSON.parse(await readFile(join(dataDir, 'containers', id, 'meta.json'), 'utf8').catch(() => '{}')).podUid === p.metadata.uid, false);
 });
+
+test('a container over its memory limit is OOMKilled', { skip }, async (t) => {
+  if (!runtime.capabilities.cgroups.memoryLimits) return t.skip(`memory limits are not enforced here: ${runtime.capabilities.notEnforced.join('; ')}`);
+  const p = pod('hungry', { containers: [{ name: 'main', image: 'busybox', command: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], resources: { limits: { memory: '16Mi' } } }] });
+  start(p);
+  const t1 = await terminated(p.metadata.uid!, 'main');
+  assert.equal(t1.exitCode, 137);
+  assert.equal(t1.reason, 'OOMKilled');
+});
+
+test('a new runtime over the same data dir takes over running containers and their logs (an agent restart)', { skip }, async () => {
+  const images = new BusyboxImages();
+  const opts = { dataDir, images, podCIDR, bridge, retryMs: 200, resources: staticPodResources(), log: () => undefined };
+  const first = await createContainerRuntime(opts);
+  const p = pod('survivor', { restartPolicy: 'Always', containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'echo one; sleep 2; echo two; sleep 1000'] }] });
+  const ip = `10.244.${third}.${nextIp++}`;
+  started.push(p.metadata.uid!);
+  first.startPod(p, { podIP: ip, hostIP: '192.0.2.10' });
+  const logOf = (rt: ContainerRuntime): Promise<string> => readFile(rt.logPath(p.metadata.uid!, 'main') ?? '/nonexistent', 'utf8').catch(() => '');
+  await waitFor('one', () => 'running' in (first.podStatus(p.metadata.uid!)?.containers[0].state ?? {}));
+  for (let i = 0; i < 100 && !(await logOf(first)).includes('one'); i++) await new Promise((r) => setTimeout(r, 20));
+  const id = first.podStatus(p.metadata.uid!)!.containers[0].containerID;
+  first.close();
+  await new Promise((r) => setTimeout(r, 100));
+
+  const second = await createContainerRuntime(opts);
+  try {
+    second.startPod(p, { podIP: ip, hostIP: '192.0.2.10' });
+    const c = await waitFor('the adopted container', () => {
+      const s = second.podStatus(p.metadata.uid!)?.containers[0];
+      return s && 'running' in s.state ? s : undefined;
+    });
+    assert.equal(c.containerID, id);
+    assert.equal(c.restartCount, 0);
+    assert.equal(second.podStatus(p.metadata.uid!)?.podIP, ip);
+    for (let i = 0; i < 200 && !(await logOf(second)).includes('two'); i++) await new Promise((r) => setTimeout(r, 25));
+    const lines = (await logOf(second)).split('\n').filter(Boolean).map((l) => l.split(' stdout F ')[1]);
+    assert.deepEqual(lines, ['one', 'two']);
+    await second.stopPod(p, 0);
+    const st = second.podStatus(p.metadata.uid!)!.containers[0].state;
+    assert.ok('terminated' in st && st.terminated.exitCode === 137);
+  } finally {
+    second.close();
+    await second.teardownPod(p.metadata.uid!);
+  }
+});
