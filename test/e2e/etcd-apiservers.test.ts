@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { EtcdServer, etcdMissing } from '../storage/etcd-server.js';
+import { api, credentialsOf, tempDataDir } from './harness.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const mainModule = path.resolve(here, '../../src/cli/main' + (here.includes(`${path.sep}dist${path.sep}`) ? '.js' : '.ts'));
+const missing = etcdMissing();
+
+interface ApiServerProcess {
+  url: string;
+  kubeconfig: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Runs `wharf apiserver` on a free port and waits until it says where it listens. */
+async function startApiServer(dataDir: string, etcdUrl: string): Promise<ApiServerProcess> {
+  const args = [...process.execArgv.filter((a) => !a.startsWith('--test')), mainModule, 'apiserver', '--data-dir', dataDir, '--port', '0', '--etcd', etcdUrl];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`wharf apiserver did not start in time:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`wharf apiserver exited with ${code}:\n${output}`));
+    });
+  });
+  child.stdout!.resume();
+  return {
+    url,
+    kubeconfig: path.join(dataDir, 'kubeconfig'),
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+interface WatchEvent {
+  type: string;
+  object: { metadata: { name: string; resourceVersion: string } };
+}
+
+/** Opens a watch and collects its events until closed. */
+function openWatch(server: { url: string; kubeconfig: string }, pathAndQuery: string): { events: WatchEvent[]; close: () => void; opened: Promise<void> } {
+  const creds = credentialsOf(server.kubeconfig);
+  const events: WatchEvent[] = [];
+  let buffered = '';
+  let close = () => {};
+  const opened = new Promise<void>((resolve, reject) => {
+    const req = httpsRequest(new URL(server.url + pathAndQuery), { ca: creds.ca, cert: creds.cert, key: creds.key }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
+      resolve();
+      res.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (line) events.push(JSON.parse(line) as WatchEvent);
+        }
+      });
+    });
+    req.on('error', () => {});
+    req.end();
+    close = () => req.destroy();
+  });
+  return { events, close, opened };
+}
+
+async function eventually(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('two wharf apiservers on one etcd', { skip: missing, timeout: 180_000 }, () => {
+  let etcd: EtcdServer;
+  let one: ApiServerProcess;
+  let two: ApiServerProcess;
+  const data = tempDataDir();
+
+  before(async () => {
+    etcd = await EtcdServer.start();
+    // The second shares the first's certificates (one data directory), as copies of pki/ would on two hosts.
+    one = await startApiServer(data.dir, etcd.url);
+    two = await startApiServer(data.dir, etcd.url);
+  });
+
+  after(async () => {
+    await one?.stop();
+    await two?.stop();
+    await etcd?.destroy();
+    data.cleanup();
+  });
+
+  test('writes through one are watched through the other in order, with no gap or duplicate, at the same resourceVersions', async () => {
+    const cms = '/api/v1/namespaces/default/configmaps';
+    const listed = await api(two, 'GET', cms);
+    assert.equal(listed.status, 200);
+    const watch = openWatch(two, `${cms}?watch=true&resourceVersion=${listed.body.metadata.resourceVersion}`);
+    await watch.opened;
+    const written: { type: string; name: string; rv: string }[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        const name = `cm-${i}`;
+        const created = await api(one, 'POST', cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { i: String(i) } });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        written.push({ type: 'ADDED', name, rv: created.body.metadata.resourceVersion });
+        if (i % 3 === 0) {
+          const updated = await api(one, 'PUT', `${cms}/${name}`, { ...created.body, data: { i: `${i}-updated` } });
+          assert.equal(updated.status, 200, JSON.stringify(updated.body));
+          written.push({ type: 'MODIFIED', name, rv: updated.body.metadata.resourceVersion });
+        }
+        if (i % 5 === 0) {
+          const deleted = await api(one, 'DELETE', `${cms}/${name}`);
+          assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
+          written.push({ type: 'DELETED', name, rv: deleted.body.metadata.resourceVersion });
+        }
+      }
+      await eventually(`the second server delivered ${written.length} events`, () => watch.events.length >= written.length);
+      await new Promise((r) => setTimeout(r, 500));
+      const seen = watch.events.map((e) => ({ type: e.type, name: e.object.metadata.name, rv: e.object.metadata.resourceVersion }));
+      assert.deepEqual(seen, written);
+    } finally {
+      watch.close();
+    }
+    // Reads through the second server give the first server's resourceVersions.
+    for (const name of ['cm-1', 'cm-3', 'cm-29']) {
+      const a = await api(one, 'GET', `${cms}/${name}`);
+      const b = await api(two, 'GET', `${cms}/${name}`);
+      assert.equal(b.status, 200);
+      assert.equal(b.body.metadata.resourceVersion, a.body.metadata.resourceVersion);
+      assert.deepEqual(b.body.data, a.body.data);
+    }
+  });
+
+  test('services created through both servers at once get distinct cluster IPs', async () => {
+    const svcs = '/api/v1/namespaces/default/services';
+    const created = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        api(i % 2 ? two : one, 'POST', svcs, { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}` }, spec: { type: 'NodePort', ports: [{ port: 80 }] } }),
+      ),
+    );
+    for (const r of created) assert.equal(r.status, 201, JSON.stringify(r.body));
+    const ips = created.map((r) => r.body.spec.clusterIP as string);
+    assert.equal(new Set(ips).size, ips.length, `distinct cluster IPs: ${ips.join(' ')}`);
+    const ports = created.map((r) => r.body.spec.ports[0].nodePort as number);
+    assert.equal(new Set(ports).size, ports.length, `distinct node ports: ${ports.join(' ')}`);
+  });
+});
