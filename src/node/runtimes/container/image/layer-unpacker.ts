@@ -137,6 +137,7 @@ interface DeferredSymlink {
 async function extract(blobPath: string, root: string): Promise<void> {
   const src = await openLayer(blobPath);
   const symlinks: DeferredSymlink[] = [];
+  const symlinkTargets = new Map<string, string>();
   const errors: string[] = [];
   const unpack = new Unpack({
     cwd: root,
@@ -161,12 +162,20 @@ async function extract(blobPath: string, root: string): Promise<void> {
         if (e.type === 'SymbolicLink') {
           // Created after the layer, by us: node-tar would rewrite absolute targets, which images need.
           symlinks.push({ rel, target: String(e.linkpath ?? ''), uid: e.uid, gid: e.gid, mtime: e.mtime });
+          symlinkTargets.set(rel, String(e.linkpath ?? ''));
           return false;
         }
         if (e.type === 'Link') {
           const target = cleanPath(String(e.linkpath ?? ''));
           if (target === '') throw new LayerError(`hard link ${rel} has no target`);
-          e.linkpath = resolveInRoot(root, target, false);
+          const resolvedTarget = resolveInRoot(root, target, false);
+          // A hard link to a symlink is that symlink again; node-tar refuses to link through one.
+          const linkTarget = symlinkTargets.get(target) ?? readSymlink(path.join(root, resolvedTarget));
+          if (linkTarget !== undefined) {
+            symlinks.push({ rel, target: linkTarget, uid: e.uid, gid: e.gid, mtime: e.mtime });
+            return false;
+          }
+          e.linkpath = resolvedTarget;
         }
         e.path = resolved;
         return true;
@@ -204,6 +213,14 @@ async function makeSymlink(root: string, s: DeferredSymlink): Promise<void> {
   await symlink(s.target, abs);
   if (s.uid !== undefined && s.gid !== undefined && process.getuid?.() === 0) await lchown(abs, s.uid, s.gid);
   if (s.mtime) await lutimes(abs, s.mtime, s.mtime).catch(() => undefined);
+}
+
+function readSymlink(p: string): string | undefined {
+  try {
+    return lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

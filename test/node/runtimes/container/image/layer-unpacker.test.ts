@@ -74,6 +74,7 @@ test('applyLayer() unpacks gzip and plain layers, keeping symlinks (absolute one
       { path: 'bin/cat', type: 'Link', linkpath: 'bin/busybox' },
       { path: 'tmp/', type: 'Directory', mode: 0o1777 },
       { path: 'bin/su', content: 'suid', mode: 0o4755 },
+      { path: 'bin/sh2', type: 'Link', linkpath: 'bin/sh' },
     ]), true);
     await applyLayer(l1.file, root, l1.diffId);
     const l2 = await layerFile(work, 'l2', tarOf([{ path: '/etc/hostname', content: 'box\n' }]));
@@ -85,6 +86,7 @@ test('applyLayer() unpacks gzip and plain layers, keeping symlinks (absolute one
     assert.equal(statSync(path.join(root, 'bin/cat')).ino, statSync(path.join(root, 'bin/busybox')).ino);
     assert.equal(statSync(path.join(root, 'tmp')).mode & 0o7777, 0o1777);
     assert.equal(statSync(path.join(root, 'bin/su')).mode & 0o7777, 0o4755);
+    assert.equal(readlinkSync(path.join(root, 'bin/sh2')), 'busybox', 'a hard link to a symlink is that symlink');
     assert.equal(statSync(path.join(root, 'bin/busybox')).mtimeMs, 1_700_000_000_000);
     assert.equal(readFileSync(path.join(root, 'etc/hostname'), 'utf8'), 'box\n');
   });
