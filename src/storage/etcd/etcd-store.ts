@@ -111,6 +111,8 @@ export class EtcdStore implements Store {
   private stopMirror: (() => void) | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
   private compactTarget = 0;
+  private revisionRead: Promise<number> | undefined;
+  private nextRevisionRead: Promise<number> | undefined;
   private closed = false;
 
   constructor(opts: EtcdStoreOptions) {
@@ -297,8 +299,7 @@ export class EtcdStore implements Store {
 
   async currentRevision(): Promise<number> {
     await this.whenReady();
-    const res = await this.call(() => this.client.kv.range({ key: this.rootKey, count_only: true }));
-    const rev = Number(res.header.revision) - revisionOffset;
+    const rev = (await this.sharedRevisionRead()) - revisionOffset;
     // A consistent read: local watchers (the apiserver's watch cache) must have seen everything up to here.
     await this.reach(rev, catchUpWaitMs, true);
     return rev;
@@ -571,6 +572,28 @@ export class EtcdStore implements Store {
     }
     // etcd can read at `hi` and later, so Wharf can list at hi - 1 and later.
     return Math.max(0, hi - revisionOffset);
+  }
+
+  /**
+   * etcd's current revision for a caller that needs one at least as new as the moment it asked. The API server
+   * asks before most reads, several times per request; callers arriving while a read is in flight share the
+   * next one, which starts after they asked, so the answer is never older than they need.
+   */
+  private sharedRevisionRead(): Promise<number> {
+    if (!this.revisionRead) {
+      const read = this.etcdRevision().finally(() => {
+        if (this.revisionRead === read) this.revisionRead = undefined;
+      });
+      this.revisionRead = read;
+      return read;
+    }
+    this.nextRevisionRead ??= this.revisionRead
+      .catch(() => {})
+      .then(() => {
+        this.nextRevisionRead = undefined;
+        return this.sharedRevisionRead();
+      });
+    return this.nextRevisionRead;
   }
 
   private async etcdRevision(): Promise<number> {
