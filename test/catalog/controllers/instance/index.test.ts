@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isNotFound, type KubeObject } from '../../../../src/api/index.js';
 import { decodeOriginatingIdentity } from '../../../../src/catalog/osb/index.js';
-import { LARGE_PLAN_ID, SMALL_PLAN_ID } from '../../../../src/catalog/brokers/index.js';
+import { exampleCatalog, LARGE_PLAN_ID, SMALL_PLAN_ID } from '../../../../src/catalog/brokers/index.js';
 import { binding, condition, cr, eventsFor, eventually, instance, registerBroker, startCatalog, statusOf, waitCondition, type CatalogEnv } from '../fixtures.js';
 
 const externalId = (obj: KubeObject): string => String((obj.spec as { externalID?: string }).externalID);
@@ -156,6 +156,55 @@ test('an instance with bindings is not deprovisioned until they are gone', async
     assert.ok(!env.broker.requests.some((r) => r.endpoint === 'deprovision'));
     await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
     await eventually(() => gone(env, 'db'), 15_000, 'instance deleted after its binding');
+  } finally {
+    await env.close();
+  }
+});
+
+test('an asynchronous provision that outlasts the plan\'s maximum_polling_duration fails and is mitigated', async () => {
+  const catalog = exampleCatalog();
+  catalog.services[0]!.plans[1]!.maximum_polling_duration = 1;
+  const env = await startCatalog({ catalog });
+  try {
+    await registerBroker(env);
+    env.broker.behaviour.stallOperations = true;
+    const created = await env.cluster.client.create(cr.serviceInstances, instance('slow', 'large'));
+    const polling = await waitCondition(env, cr.serviceInstances, 'slow', 'Ready', 'False', 'Provisioning');
+    assert.ok(statusOf(polling).pollDeadline);
+    const mitigating = await waitCondition(env, cr.serviceInstances, 'slow', 'OrphanMitigation', 'True', 'StartingInstanceOrphanMitigation');
+    assert.match(condition(mitigating, 'OrphanMitigation')!.message, /maximum polling duration/);
+    env.broker.behaviour.stallOperations = false;
+    await waitCondition(env, cr.serviceInstances, 'slow', 'OrphanMitigation', 'False', 'OrphanMitigationSuccessful');
+    assert.ok(env.broker.requests.some((r) => r.endpoint === 'deprovision' && r.path.includes(externalId(created))));
+  } finally {
+    await env.close();
+  }
+});
+
+test('a namespaced ServiceBroker offers ServiceClasses to its own namespace only', async () => {
+  const env = await startCatalog();
+  try {
+    await env.cluster.client.create(cr.serviceBrokers, {
+      apiVersion: 'servicecatalog.k8s.io/v1beta1',
+      kind: 'ServiceBroker',
+      metadata: { name: 'local', namespace: 'default' },
+      spec: { url: env.broker.url },
+    });
+    await waitCondition(env, cr.serviceBrokers, 'local', 'Ready', 'True');
+    await eventually(async () => (await env.cluster.client.list(cr.servicePlans, { namespace: 'default' })).items.length === 2, 10_000, 'namespaced plans');
+    assert.equal((await env.cluster.client.list(cr.clusterServiceClasses)).items.length, 0);
+    await env.cluster.client.create(cr.serviceInstances, {
+      apiVersion: 'servicecatalog.k8s.io/v1beta1',
+      kind: 'ServiceInstance',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { serviceClassExternalName: 'example-db', servicePlanExternalName: 'small' },
+    });
+    const ready = await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    assert.equal(statusOf(ready).userSpecifiedClassName, 'ServiceClass/example-db');
+    assert.deepEqual((ready.spec as Record<string, unknown>).servicePlanRef, { name: SMALL_PLAN_ID });
+    // A cluster-scoped name finds nothing: the class is not offered cluster-wide.
+    await env.cluster.client.create(cr.serviceInstances, instance('other'));
+    await waitCondition(env, cr.serviceInstances, 'other', 'Ready', 'False', 'ReferencesNonexistentServiceClass');
   } finally {
     await env.close();
   }
