@@ -153,8 +153,8 @@ describe('dynamic provisioning with kubectl', { timeout: 240_000 }, () => {
 
     await ok(['patch', 'pvc', 'data-db-0', '-p', '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}']);
     await until('data-db-0 at 2Gi', async () => (await getJson('pvc', 'data-db-0'))?.status?.capacity?.storage === '2Gi');
-    const pv = await getJson('pv', (await getJson('pvc', 'data-db-0'))!.spec!.volumeName!);
-    assert.equal((pv as { spec: { capacity: { storage: string } } }).spec.capacity.storage, '2Gi');
+    const pv = await getJson<{ spec: { capacity: { storage: string } } }>('pv', (await getJson('pvc', 'data-db-0'))!.spec!.volumeName!);
+    assert.equal(pv?.spec.capacity.storage, '2Gi');
     assert.ok((await events('data-db-0', 'VolumeResizeSuccessful')).length > 0);
     const shrink = await kubectl(cluster, ['patch', 'pvc', 'data-db-0', '-p', '{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}']);
     assert.notEqual(shrink.code, 0);
