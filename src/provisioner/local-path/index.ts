@@ -61,7 +61,8 @@ export const localPathProvisionerController = {
       provisioner,
       recorder: manager.recorder(LOCAL_PATH_PROVISIONER),
       logger: manager.logger,
-      workers: settings.workers,
+      // Each attempt mostly waits on the API server (a mkdir is quick), so many run at once.
+      workers: settings.workers ?? 16,
       retryBaseMs: settings.retryBaseMs,
       retryMaxMs: settings.retryMaxMs,
     });
