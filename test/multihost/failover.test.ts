@@ -1,7 +1,7 @@
 /**
  * Failover on the multi-host rig (network namespaces on this machine): a node host cut off from the
  * network goes NotReady, its pods are evicted and replaced on the other hosts, and when it comes back
- * it converges without duplicates.
+ * it converges without duplicates. (API server and etcd failures: api-failover.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

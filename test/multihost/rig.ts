@@ -158,7 +158,7 @@ export class Rig {
 
   /** Starts a long-running program inside a host, keeping the tail of its output. */
   spawn(host: string, argv: string[]): HostProcess {
-    const child = spawn('ip', ['netns', 'exec', this.host(host).netns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', this.host(host).netns, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.track(host, child);
     let tail = '';
     const keep = (d: Buffer): void => {

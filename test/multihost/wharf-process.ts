@@ -12,12 +12,18 @@ export const wharfMain = path.resolve(here, '../../src/cli/main' + (here.include
 
 /** The node command line that runs `wharf <args>` the way this test process runs (tsx or dist). */
 export function wharfArgv(args: string[]): string[] {
+  return nodeArgv(wharfMain, args);
+}
+
+/** The node command line that runs a script of this repository (a .ts path becomes .js under dist). */
+export function nodeArgv(script: string, args: string[]): string[] {
   // Loaders named by package (`--import tsx`) would be looked up from the child's working directory.
   const loader = (spec: string): string => (/^[a-z@]/.test(spec) && !spec.includes(':') ? import.meta.resolve(spec) : spec);
   const execArgv = process.execArgv
     .filter((a) => !a.startsWith('--test'))
     .map((a, i, all) => (all[i - 1] === '--import' ? loader(a) : a.startsWith('--import=') ? `--import=${loader(a.slice(9))}` : a));
-  return [process.execPath, ...execArgv, wharfMain, ...args];
+  const file = here.includes(`${path.sep}dist${path.sep}`) ? script.replace(/\.ts$/, '.js') : script;
+  return [process.execPath, ...execArgv, file, ...args];
 }
 
 export interface StartOptions {
