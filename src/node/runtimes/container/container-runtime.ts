@@ -27,6 +27,8 @@ import { SandboxManager, type PodSandbox } from './sandbox/sandbox-manager.js';
 export interface ImageSource {
   ensureImage(reference: string, opts: EnsureImageOptions): Promise<PulledImage>;
   prepareRootfs(image: PulledImage, targetDir: string): Promise<void>;
+  /** The image if already present, without pulling (for kubelet's "already present" event). */
+  findImage?(reference: string): Promise<PulledImage | undefined>;
 }
 
 /** Where pod events go (an `EventRecorder` fits). */
@@ -122,6 +124,8 @@ interface PodRec {
   init: ContainerRec[];
   containers: ContainerRec[];
   abort: AbortController;
+  /** Resolves when `abort` fires. */
+  aborted: Promise<void>;
   work: Promise<void>;
   stop?: StopState;
   removed: boolean;
@@ -152,18 +156,22 @@ export function containerLogPath(logsDir: string, pod: { namespace?: string; nam
   return join(logsDir, `${pod.namespace ?? 'default'}_${pod.name ?? ''}_${pod.uid ?? ''}`, container, `${restartCount}.log`);
 }
 
+/** Waits `ms`, or less when the pod is stopped or removed meanwhile. */
 function sleep(ms: number, rec: PodRec): Promise<void> {
+  if (rec.abort.signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const t = setTimeout(() => {
-      rec.timers.delete(t);
-      resolve();
-    }, ms);
-    rec.timers.add(t);
-    rec.abort.signal.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(t);
       rec.timers.delete(t);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      rec.timers.delete(t);
+      rec.abort.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    rec.timers.add(t);
+    rec.abort.signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -209,6 +217,7 @@ export class ContainerRuntime implements Runtime {
   startPod(pod: KubeObject, sandbox: PodSandboxConfig): void {
     const uid = pod.metadata.uid ?? '';
     if (this.closed || this.pods.has(uid)) return;
+    const abort = new AbortController();
     const rec: PodRec = {
       uid,
       pod,
@@ -216,7 +225,8 @@ export class ContainerRuntime implements Runtime {
       sandboxReady: false,
       init: specContainers(pod, 'initContainers').map((c) => ({ spec: c, init: true, status: waitingStatus(c, 'PodInitializing') })),
       containers: specContainers(pod, 'containers').map((c) => ({ spec: c, init: false, status: waitingStatus(c, specContainers(pod, 'initContainers').length > 0 ? 'PodInitializing' : 'ContainerCreating') })),
-      abort: new AbortController(),
+      abort,
+      aborted: new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true })),
       work: Promise.resolve(),
       removed: false,
       timers: new Set(),
@@ -419,7 +429,7 @@ export class ContainerRuntime implements Runtime {
           c.status = { ...c.status, restartCount: c.status.restartCount + 1 };
         }
         if (!c.current || !('running' in c.status.state)) await this.launch(rec, c);
-        if (c.current && 'running' in c.status.state) await Promise.race([c.current.exited, new Promise<void>((r) => (rec.abort.signal.aborted ? r() : rec.abort.signal.addEventListener('abort', () => r(), { once: true })))]);
+        if (c.current && 'running' in c.status.state) await Promise.race([c.current.exited, rec.aborted]);
         else if ('waiting' in c.status.state) return; // given up (stopping)
       }
     }
@@ -459,6 +469,8 @@ export class ContainerRuntime implements Runtime {
     for (;;) {
       if (this.gone(rec)) return;
       if (this.pullBackoff.isBackingOff(backoffKey)) {
+        const st = c.status.state;
+        if (!('waiting' in st && st.waiting.reason === 'ImagePullBackOff')) this.opts.events?.event(rec.pod, 'Normal', 'BackOff', imageEvents.backOff(imageRef));
         this.setWaiting(rec, c, 'ImagePullBackOff', imageEvents.backOff(imageRef));
         await sleep(1000, rec);
         continue;
@@ -491,12 +503,19 @@ export class ContainerRuntime implements Runtime {
     const sandbox = rec.sandbox!;
     const imageRef = spec.image ?? '';
     const pullPolicy = (spec.imagePullPolicy as PullPolicy | undefined) ?? defaultPullPolicy(imageRef);
-    const auth = await this.pullSecrets(pod);
-    this.opts.events?.event(pod, 'Normal', 'Pulling', imageEvents.pulling(imageRef));
-    const began = Date.now();
-    const image = await this.opts.images.ensureImage(imageRef, { pullPolicy, auth, signal: rec.abort.signal });
+    const present = pullPolicy !== 'Always' && this.opts.images.findImage ? await this.opts.images.findImage(imageRef).catch(() => undefined) : undefined;
+    let image: PulledImage;
+    if (present) {
+      image = present;
+      this.opts.events?.event(pod, 'Normal', 'Pulled', imageEvents.alreadyPresent(imageRef));
+    } else {
+      const auth = await this.pullSecrets(pod);
+      if (pullPolicy !== 'Never') this.opts.events?.event(pod, 'Normal', 'Pulling', imageEvents.pulling(imageRef));
+      const began = Date.now();
+      image = await this.opts.images.ensureImage(imageRef, { pullPolicy, auth, signal: rec.abort.signal });
+      this.opts.events?.event(pod, 'Normal', 'Pulled', imageEvents.pulled(imageRef, Date.now() - began, image.size));
+    }
     this.pullBackoff.succeeded(PullBackoff.key(rec.uid, imageRef));
-    this.opts.events?.event(pod, 'Normal', 'Pulled', imageEvents.pulled(imageRef, Date.now() - began, image.size));
     const env = await containerEnv(pod, spec, this.opts.resources, this.downward(rec));
     const args = processArgs(spec, image.config, env);
     if (args.length === 0) throw new Error('failed to generate container spec: no command specified');

@@ -1,9 +1,9 @@
-// Test support: an image source that needs no registry. Every image is busybox-static: a rootfs with
+// Test support: an image source that needs no registry. Every image (but one named does-not-exist) is busybox-static: a rootfs with
 // /bin/busybox and a symlink per applet, and the config an image built FROM scratch with it would have.
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EnsureImageOptions, ImageConfig, PulledImage } from '../../../../src/node/runtimes/container/image/index.js';
+import { ImageError, type EnsureImageOptions, type ImageConfig, type PulledImage } from '../../../../src/node/runtimes/container/image/index.js';
 import type { ImageSource } from '../../../../src/node/runtimes/container/container-runtime.js';
 
 export const busyboxPath = '/usr/bin/busybox';
@@ -16,6 +16,7 @@ export class BusyboxImages implements ImageSource {
 
   async ensureImage(reference: string, opts: EnsureImageOptions): Promise<PulledImage> {
     this.pulls.push({ reference, opts });
+    if (reference.includes('does-not-exist')) throw new ImageError('ErrImagePull', `failed to pull and unpack image "docker.io/library/${reference}": not found`);
     const digest = 'sha256:' + '0'.repeat(64);
     return { reference: `docker.io/library/${reference}`, digest, imageID: `docker.io/library/busybox@${digest}`, config: this.config, layers: [], size: 1 };
   }

@@ -157,6 +157,22 @@ test('a missing ConfigMap leaves the container waiting with CreateContainerConfi
   await runtime.stopPod(p, 0);
 });
 
+test('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', { skip }, async () => {
+  const p = pod('nopull', { containers: [{ name: 'main', image: 'does-not-exist:1' }] });
+  start(p);
+  const reasons = new Set<string>();
+  await waitFor('ImagePullBackOff', () => {
+    const st = container(p.metadata.uid!, 'main')?.state;
+    if (st && 'waiting' in st) reasons.add(st.waiting.reason);
+    return reasons.has('ImagePullBackOff');
+  });
+  assert.ok(reasons.has('ErrImagePull'), [...reasons].join(','));
+  const st = container(p.metadata.uid!, 'main')!.state;
+  assert.ok('waiting' in st && st.waiting.message === 'Back-off pulling image "does-not-exist:1"');
+  assert.equal(runtime.podStatus(p.metadata.uid!)?.sandboxReady, true);
+  await runtime.stopPod(p, 0);
+});
+
 test('a command that does not exist ends in StartError with exit code 128', { skip }, async () => {
   const p = pod('nocmd', { containers: [{ name: 'main', image: 'busybox', command: ['/no/such/binary'] }] });
   start(p);
