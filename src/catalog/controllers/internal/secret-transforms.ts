@@ -72,6 +72,6 @@ export async function applySecretTransforms(
 /** Secret `data` (base64 values) of the transformed credentials. */
 export function toSecretData(data: SecretData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of [...data].sort(([a], [b]) => a.localeCompare(b))) out[k] = v.toString('base64');
+  for (const [k, v] of [...data].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = v.toString('base64');
   return out;
 }

@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../../../../src/catalog/controllers/internal/catalog-settings.js';
+
+const settings: ResolvedCatalogSettings = { retryBaseMs: 1000, retryMaxMs: 10_000, pollIntervalMs: 500, maxPollIntervalMs: 3000, requestTimeoutMs: 1000, workers: 1 };
+
+test('retryDelayMs() doubles from the base up to the cap', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 40].map((n) => retryDelayMs(settings, n)), [1000, 2000, 4000, 8000, 10_000, 10_000]);
+});
+
+test('pollDelayMs() honours Retry-After up to the longest poll interval', () => {
+  assert.equal(pollDelayMs(settings, undefined), 500);
+  assert.equal(pollDelayMs(settings, 2000), 2000);
+  assert.equal(pollDelayMs(settings, 60_000), 3000);
+});
