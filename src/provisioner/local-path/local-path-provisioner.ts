@@ -80,17 +80,19 @@ export class LocalPathProvisioner implements Provisioner {
     const dir = path.join(where.dir, volumeDirectoryName(req.pvName, m.namespace ?? '', m.name ?? ''));
     try {
       await mkdir(where.dir, { recursive: true });
+      // A claim bigger than the node's free space could never be met there: give the node back. (A plain
+      // directory takes no space up front, so directories together may promise more than the disk holds.)
+      if (!(await exists(dir))) {
+        const free = await statfs(where.dir);
+        const available = free.bavail * free.bsize;
+        if (available < req.capacityBytes) {
+          return { status: 'NotSupported', message: `node "${node}" has ${available} bytes free in ${where.dir}, the claim asks for ${req.capacityBytes}` };
+        }
+      }
       if (backing === 'image') {
         const fsType = req.parameters[FS_TYPE_PARAMETER] ?? 'ext4';
         const support = await imageBackingSupport(fsType);
         if (support !== true) return failure(support);
-        if (!(await exists(`${dir}.img`))) {
-          const free = await statfs(where.dir);
-          const available = free.bavail * free.bsize;
-          if (available < req.capacityBytes) {
-            return { status: 'NotSupported', message: `node "${node}" has ${available} bytes free in ${where.dir}, the claim asks for ${req.capacityBytes}` };
-          }
-        }
         await ensureImageVolume(dir, `${dir}.img`, req.capacityBytes, fsType, mode);
       } else {
         await mkdir(dir, { recursive: true });

@@ -64,6 +64,14 @@ test('LocalPathProvisioner answers NotSupported for a node the ConfigMap refuses
   assert.equal(r.status, 'NotSupported');
 }));
 
+test('LocalPathProvisioner answers NotSupported for a claim bigger than the node has free', withDir(async (dataDir) => {
+  const p = new LocalPathProvisioner({ dataDir, config: async () => undefined });
+  const r = await p.provision(request('n1', {}, 2 ** 62), signal);
+  assert.equal(r.status, 'NotSupported');
+  assert.match(r.status === 'NotSupported' ? r.message : '', /bytes free/);
+  assert.equal(existsSync(path.join(dataDir, 'volumes', 'n1', 'pvc-u1_web_www')), false);
+}));
+
 test('LocalPathProvisioner removes what an interrupted attempt left, found from the selected node', withDir(async (dataDir) => {
   const p = new LocalPathProvisioner({ dataDir, config: async () => undefined });
   await p.provision(request('n3'), signal);
