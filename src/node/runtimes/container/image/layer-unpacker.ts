@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readlinkSync } from 'node:fs';
+import { createReadStream, lstatSync, readlinkSync, rmSync } from 'node:fs';
 import { lchown, lstat, lutimes, mkdir, open, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -138,6 +138,7 @@ async function extract(blobPath: string, root: string): Promise<void> {
   const src = await openLayer(blobPath);
   const symlinks: DeferredSymlink[] = [];
   const symlinkTargets = new Map<string, string>();
+  const layerDirs = new Set<string>();
   const errors: string[] = [];
   const unpack = new Unpack({
     cwd: root,
@@ -158,8 +159,10 @@ async function extract(blobPath: string, root: string): Promise<void> {
         const rel = cleanPath(p);
         if (rel === '') return false;
         if (path.posix.basename(rel).startsWith(whiteoutPrefix)) return false;
-        const resolved = resolveInRoot(root, rel, false);
+        const resolved = resolveInRoot(root, rel, false, layerDirs);
+        if (e.type === 'Directory') layerDirs.add(resolved);
         if (e.type === 'SymbolicLink') {
+          replaceDirectory(path.join(root, resolved));
           // Created after the layer, by us: node-tar would rewrite absolute targets, which images need.
           symlinks.push({ rel, target: String(e.linkpath ?? ''), uid: e.uid, gid: e.gid, mtime: e.mtime });
           symlinkTargets.set(rel, String(e.linkpath ?? ''));
@@ -168,7 +171,7 @@ async function extract(blobPath: string, root: string): Promise<void> {
         if (e.type === 'Link') {
           const target = cleanPath(String(e.linkpath ?? ''));
           if (target === '') throw new LayerError(`hard link ${rel} has no target`);
-          const resolvedTarget = resolveInRoot(root, target, false);
+          const resolvedTarget = resolveInRoot(root, target, false, layerDirs);
           // A hard link to a symlink is that symlink again; node-tar refuses to link through one.
           const linkTarget = symlinkTargets.get(target) ?? readSymlink(path.join(root, resolvedTarget));
           if (linkTarget !== undefined) {
@@ -177,6 +180,7 @@ async function extract(blobPath: string, root: string): Promise<void> {
           }
           e.linkpath = resolvedTarget;
         }
+        if (e.type !== 'Directory') replaceDirectory(path.join(root, resolved));
         e.path = resolved;
         return true;
       } catch (err) {
@@ -215,6 +219,15 @@ async function makeSymlink(root: string, s: DeferredSymlink): Promise<void> {
   if (s.mtime) await lutimes(abs, s.mtime, s.mtime).catch(() => undefined);
 }
 
+/** A lower layer's directory where this layer puts a file or link goes first, as containerd replaces it. */
+function replaceDirectory(abs: string): void {
+  try {
+    if (lstatSync(abs).isDirectory()) rmSync(abs, { recursive: true, force: true });
+  } catch {
+    // Nothing there.
+  }
+}
+
 function readSymlink(p: string): string | undefined {
   try {
     return lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
@@ -242,7 +255,7 @@ export function cleanPath(p: string): string {
  * absolute link target starts again at `root`, and `..` stops at `root`. The last component is followed
  * only when `followLast` says so. Returns a path relative to `root` free of existing symlinks.
  */
-export function resolveInRoot(root: string, rel: string, followLast = true): string {
+export function resolveInRoot(root: string, rel: string, followLast = true, layerDirs?: Set<string>): string {
   const pending = rel.split('/').filter((p) => p !== '' && p !== '.');
   const resolved: string[] = [];
   let hops = 0;
@@ -255,10 +268,13 @@ export function resolveInRoot(root: string, rel: string, followLast = true): str
     const isLast = pending.length === 0;
     const abs = path.join(root, ...resolved, part);
     let isLink = false;
-    try {
-      isLink = lstatSync(abs).isSymbolicLink();
-    } catch {
-      isLink = false;
+    // A directory this layer declares replaces whatever a lower layer left there, even before it lands.
+    if (!layerDirs?.has([...resolved, part].join('/'))) {
+      try {
+        isLink = lstatSync(abs).isSymbolicLink();
+      } catch {
+        isLink = false;
+      }
     }
     if (!isLink || (isLast && !followLast)) {
       resolved.push(part);

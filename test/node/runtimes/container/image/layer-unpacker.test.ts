@@ -120,6 +120,30 @@ test('applyLayer() honours whiteouts and opaque directories from the layers belo
   });
 });
 
+test('applyLayer() replaces what a lower layer left with whatever type this layer gives the path', async () => {
+  await withDirs(async ({ root, work }) => {
+    const l1 = await layerFile(work, 'l1', tarOf([
+      { path: 'a/', type: 'Directory' },
+      { path: 'a/x', content: 'x' },
+      { path: 'f', content: 'f' },
+      { path: 'l', type: 'SymbolicLink', linkpath: 'a' },
+    ]));
+    await applyLayer(l1.file, root);
+    const l2 = await layerFile(work, 'l2', tarOf([
+      { path: 'a', content: 'now a file' },
+      { path: 'f/', type: 'Directory' },
+      { path: 'f/y', content: 'y' },
+      { path: 'l/', type: 'Directory' },
+      { path: 'l/z', content: 'z' },
+    ]));
+    await applyLayer(l2.file, root);
+    assert.equal(readFileSync(path.join(root, 'a'), 'utf8'), 'now a file');
+    assert.equal(readFileSync(path.join(root, 'f/y'), 'utf8'), 'y');
+    assert.ok(lstatSync(path.join(root, 'l')).isDirectory(), 'the directory replaced the symlink');
+    assert.equal(readFileSync(path.join(root, 'l/z'), 'utf8'), 'z');
+  });
+});
+
 test('applyLayer() refuses ".." paths and hard links out of the root', async () => {
   await withDirs(async ({ root, work }) => {
     const up = await layerFile(work, 'up', tarOf([{ path: '../escaped', content: 'x' }]));
