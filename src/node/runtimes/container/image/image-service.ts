@@ -1,4 +1,4 @@
-import { lstat, readdir, rm, statfs } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobStore } from './blob-store.js';
 import { imageNeverPull, imagePullFailed, invalidImageName, ImageError } from './image-errors.js';
@@ -78,13 +78,15 @@ export class ImageService {
       if (opts.pullPolicy === 'Never') throw imageNeverPull(reference);
     }
     opts.onPull?.();
-    const key = formatReference(ref);
+    // Pods with other pull secrets do not wait on (or inherit the failure of) each other's pulls.
+    const key = `${formatReference(ref)}|${JSON.stringify(opts.auth ?? [])}`;
     let pull = this.pulls.get(key);
     if (!pull) {
-      pull = this.pull(ref, opts).finally(() => this.pulls.delete(key));
+      // A shared pull outlives the pod that started it: another may be waiting for it.
+      pull = this.pull(ref, opts.auth).finally(() => this.pulls.delete(key));
       this.pulls.set(key, pull);
     }
-    return pull;
+    return opts.signal ? untilAborted(pull, opts.signal) : pull;
   }
 
   /** The image present under a reference (tag, digest or imageID), without pulling. */
@@ -166,12 +168,12 @@ export class ImageService {
     return out;
   }
 
-  private async pull(ref: ImageReference, opts: EnsureImageOptions): Promise<PulledImage> {
+  private async pull(ref: ImageReference, auth: RegistryAuth[] | undefined): Promise<PulledImage> {
     const name = formatReference(ref);
-    const client = new RegistryClient({ insecureRegistries: this.options.insecureRegistries, auth: opts.auth });
+    const client = new RegistryClient({ insecureRegistries: this.options.insecureRegistries, auth });
     let unpin = () => {};
     try {
-      const resolved = await client.resolve(ref, opts.signal);
+      const resolved = await client.resolve(ref);
       const { manifest } = resolved;
       const extraBlobs = [resolved.digest];
       unpin = this.pin([resolved.digest, resolved.manifestDigest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)]);
@@ -180,9 +182,9 @@ export class ImageService {
         await this.blobs.writeBuffer(resolved.manifestBytes, resolved.manifestDigest);
         extraBlobs.push(resolved.manifestDigest);
       }
-      await client.fetchBlob(ref, manifest.config, this.blobs, opts.signal);
+      await client.fetchBlob(ref, manifest.config, this.blobs);
       // A few layers at once: registries serve them in parallel, and one slow layer should not stall all.
-      await eachLimited(manifest.layers, 3, (layer) => client.fetchBlob(ref, layer, this.blobs, opts.signal));
+      await eachLimited(manifest.layers, 3, (layer) => client.fetchBlob(ref, layer, this.blobs));
       return await this.record(ref, { digest: resolved.digest, manifestDigest: resolved.manifestDigest, manifest, extraBlobs });
     } catch (e) {
       if (e instanceof ImageError) throw e;
@@ -357,8 +359,28 @@ function isInUse(r: ImageRecord, wanted: Set<string>): boolean {
 }
 
 async function diskUsageOf(root: string): Promise<{ capacityBytes: number; availableBytes: number }> {
+  await mkdir(root, { recursive: true });
   const s = await statfs(root);
   return { capacityBytes: s.blocks * s.bsize, availableBytes: s.bavail * s.bsize };
+}
+
+/** The pull's outcome, or the caller's abort first (the pull itself goes on for whoever else waits). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

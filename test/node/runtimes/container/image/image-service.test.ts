@@ -139,7 +139,13 @@ test('ensureImage() reports ErrImagePull and InvalidImageName with kubelet\'s wo
 test('concurrent ensureImage() calls for one image share one pull', { skip }, async () => {
   const images = service();
   const ref = `${registry!.host}/test/busybox:base`;
+  const ac = new AbortController();
+  const abandoned = images.ensureImage(ref, { pullPolicy: 'Always', signal: ac.signal });
   const all = await Promise.all([1, 2, 3, 4].map(() => images.ensureImage(ref, { pullPolicy: 'Always' })));
+  ac.abort(new Error('pod deleted'));
+  await assert.rejects(images.ensureImage(ref, { pullPolicy: 'Always', signal: ac.signal }), /pod deleted/);
+  // The first caller's pull was shared: it finished for the others whatever that caller does.
+  assert.equal((await abandoned.catch((e: Error) => ({ digest: e.message }))).digest, digests.base);
   assert.ok(all.every((i) => i.digest === digests.base));
   const roots = await Promise.all([1, 2, 3].map(async (i) => {
     const dir = path.join(work, `ctr-conc-${i}`);
