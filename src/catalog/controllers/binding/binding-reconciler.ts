@@ -117,7 +117,7 @@ export class BindingReconciler implements Reconciler {
       s.currentOperation = 'Bind';
       s.operationStartTime = rfc3339(Date.now());
       s.unbindStatus = 'Required';
-      s.inProgressProperties = { parameters: params.redacted as never, parameterChecksum: params.checksum, ...(w.spec.userInfo ? { userInfo: w.spec.userInfo } : {}) };
+      s.inProgressProperties = { parameters: params.redacted, parameterChecksum: params.checksum, ...(w.spec.userInfo ? { userInfo: w.spec.userInfo } : {}) };
       await this.writeStatus(w);
       const ns = w.b.metadata.namespace!;
       const result = await osb.bind(
@@ -394,6 +394,7 @@ export class BindingReconciler implements Reconciler {
     const full = `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
     recordFailure(w.status, reason, full, wait);
     setCondition(w.status, 'Ready', 'False', reason, full, w.generation);
+    removeCondition(w.status, 'Failed');
     w.status.observedGeneration = w.generation;
     this.deps.recorder.event(w.b, 'Warning', reason, message);
     await this.writeStatus(w);

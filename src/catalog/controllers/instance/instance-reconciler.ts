@@ -7,7 +7,7 @@ import {
 } from '../../../api/resources/servicecatalog/index.js';
 import { rfc3339 } from '../../../api/rfc3339.js';
 import type { ApiClient, EventRecorder, Informer, ReconcileResult, Reconciler } from '../../../client/index.js';
-import { pollingExpired, type LastOperationResult, type OsbClient, type OsbFailure } from '../../osb/index.js';
+import { pollingExpired, type JsonObject, type LastOperationResult, type OsbClient, type OsbFailure } from '../../osb/index.js';
 import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
@@ -46,12 +46,12 @@ function describeFailure(f: OsbFailure): string {
   return `${f.description}${code}`;
 }
 
-function planProps(o: Offering, params: { redacted: unknown; checksum: string }, spec: ServiceInstanceSpec): ServiceInstancePropertiesState {
+function planProps(o: Offering, params: { redacted: JsonObject; checksum: string }, spec: ServiceInstanceSpec): ServiceInstancePropertiesState {
   const planName = String((o.plan.spec as { externalName?: string }).externalName ?? '');
   const props: ServiceInstancePropertiesState = o.cluster
     ? { clusterServicePlanExternalName: planName, clusterServicePlanExternalID: o.planId }
     : { servicePlanExternalName: planName, servicePlanExternalID: o.planId };
-  props.parameters = params.redacted as ServiceInstancePropertiesState['parameters'];
+  props.parameters = params.redacted;
   props.parameterChecksum = params.checksum;
   if (spec.userInfo) props.userInfo = spec.userInfo;
   return props;
@@ -177,7 +177,7 @@ export class InstanceReconciler implements Reconciler {
     }
   }
 
-  private async provision(w: Work, o: Offering, osb: OsbClient, props: ServiceInstancePropertiesState, parameters: Record<string, unknown>): Promise<ReconcileResult | void> {
+  private async provision(w: Work, o: Offering, osb: OsbClient, props: ServiceInstancePropertiesState, parameters: JsonObject): Promise<ReconcileResult | void> {
     const ns = w.inst.metadata.namespace!;
     // Recorded before the call: whatever happens next, deleting the instance will ask the broker.
     this.startOperation(w, 'Provision', props);
@@ -191,7 +191,7 @@ export class InstanceReconciler implements Reconciler {
         organization_guid: ns,
         space_guid: ns,
         context: { platform: 'kubernetes', namespace: ns, instance_name: w.inst.metadata.name, ...(w.inst.metadata.annotations ? { instance_annotations: w.inst.metadata.annotations } : {}) },
-        parameters: parameters as never,
+        parameters,
       },
       { acceptsIncomplete: true, originatingIdentity: identityOf(w.spec.userInfo) },
     );
@@ -215,7 +215,7 @@ export class InstanceReconciler implements Reconciler {
     o: Offering,
     osb: OsbClient,
     props: ServiceInstancePropertiesState,
-    parameters: Record<string, unknown>,
+    parameters: JsonObject,
     planChanged: boolean,
     sendParameters: boolean,
   ): Promise<ReconcileResult | void> {
@@ -229,7 +229,7 @@ export class InstanceReconciler implements Reconciler {
       {
         service_id: o.serviceId,
         ...(planChanged ? { plan_id: o.planId } : {}),
-        ...(sendParameters ? { parameters: parameters as never } : {}),
+        ...(sendParameters ? { parameters } : {}),
         context: { platform: 'kubernetes', namespace: ns, instance_name: w.inst.metadata.name },
         previous_values: { service_id: o.serviceId, ...(previousPlan ? { plan_id: previousPlan } : {}) },
       },
@@ -494,6 +494,8 @@ export class InstanceReconciler implements Reconciler {
     const full = `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
     recordFailure(w.status, reason, full, wait);
     setCondition(w.status, 'Ready', 'False', reason, full, w.generation);
+    // Retrying at all means an earlier Failed no longer applies (the spec changed since).
+    removeCondition(w.status, 'Failed');
     w.status.observedGeneration = w.generation;
     this.deps.recorder.event(w.inst, 'Warning', reason, message);
     await this.writeStatus(w);

@@ -209,3 +209,27 @@ test('a namespaced ServiceBroker offers ServiceClasses to its own namespace only
     await env.close();
   }
 });
+
+test('parameters the plan\'s schema refuses end in Failed without retries, until the user fixes them', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    await env.cluster.client.create(cr.serviceInstances, instance('db', 'small', { parameters: { size: 100 } }));
+    const failed = await waitCondition(env, cr.serviceInstances, 'db', 'Failed', 'True', 'ProvisionCallFailed');
+    assert.match(condition(failed, 'Failed')!.message, /HTTP 400/);
+    assert.equal(statusOf(failed).lastConditionState, 'Failed');
+    assert.equal(statusOf(failed).deprovisionStatus, 'NotRequired');
+    const attempts = () => env.broker.requests.filter((r) => r.endpoint === 'provision').length;
+    const before = attempts();
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(attempts(), before, 'no retries of a refused provision');
+    await env.cluster.client.patch(cr.serviceInstances, 'db', { spec: { parameters: { size: 2 } } }, { type: 'merge', namespace: 'default' });
+    const ready = await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    assert.equal(condition(ready, 'Failed'), undefined);
+    // Nothing was ever created for the refused request, so deleting needs only the real instance's deprovision.
+    await env.cluster.client.delete(cr.serviceInstances, 'db', { namespace: 'default' });
+    await eventually(() => gone(env, 'db'), 15_000, 'deleted');
+  } finally {
+    await env.close();
+  }
+});
