@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { Container, LocalObjectReference } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../../api/index.js';
 import { rfc3339 } from '../../../api/rfc3339.js';
-import { parseValue } from '../../../api/validation/quantity.js';
 import type { PodSandboxConfig, Runtime, RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus } from '../../runtime.js';
 import { normalizeImage } from '../image-reference.js';
 import { detectCgroupSupport, type CgroupSupport } from './cgroup-support.js';
@@ -16,6 +15,7 @@ import type { DownwardContext } from './downward-api.js';
 import { runcVersion } from './host-support.js';
 import { imageEvents, isImageError, parseDockerConfigJson, PullBackoff, type EnsureImageOptions, type PulledImage, type PullPolicy, type RegistryAuth } from './image/index.js';
 import { resolveImageUser } from './image-user.js';
+import { runLifecycleHandler } from './lifecycle-hooks.js';
 import { buildOciSpec, mountSource } from './oci-config.js';
 import { ContainerConfigError, type PodResourceResolver } from './pod-resources.js';
 import { PodVolumes, VolumeMountError, type PreparedVolume } from './pod-volumes.js';
@@ -268,14 +268,25 @@ export class ContainerRuntime implements Runtime {
       // Starts in progress finish (or give up) first, so nothing starts after the kill.
       await Promise.all([...rec.init, ...rec.containers].map((c) => c.starting));
       const running = [...rec.init, ...rec.containers].filter((c) => c.current && 'running' in c.status.state);
-      for (const c of running) {
-        this.opts.events?.event(rec.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
-        c.current!.killedByUs = true;
-      }
-      await Promise.all(running.map((c) => this.runc.kill(c.current!.id, 'TERM').catch((e) => this.log(`stopping container ${c.current!.id} failed`, e))));
-      const wait = Math.max(0, stop.deadline - Date.now());
+      // The grace period covers preStop hooks and SIGTERM together; at its end everything is killed.
       if (stop.timer) clearTimeout(stop.timer);
-      stop.timer = setTimeout(() => void this.killAll(rec, 'KILL'), wait);
+      stop.timer = setTimeout(() => void this.killAll(rec, 'KILL'), Math.max(0, stop.deadline - Date.now()));
+      await Promise.all(
+        running.map(async (c) => {
+          const inst = c.current!;
+          this.opts.events?.event(rec.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
+          inst.killedByUs = true;
+          const preStop = c.spec.lifecycle?.preStop;
+          if (preStop) {
+            try {
+              await runLifecycleHandler(preStop, { exec: (cmd, t) => this.execCollect(inst.id, cmd, t), podIP: rec.sandbox?.podIP ?? '', container: c.spec, timeoutMs: Math.max(1, stop.deadline - Date.now()) });
+            } catch (e) {
+              this.opts.events?.event(rec.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${(e as Error).message}`);
+            }
+          }
+          await this.runc.kill(inst.id, 'TERM').catch((e) => this.log(`stopping container ${inst.id} failed`, e));
+        }),
+      );
       await Promise.all(running.map((c) => c.current!.exited));
       clearTimeout(stop.timer);
       rec.sandboxReady = false;
@@ -354,6 +365,18 @@ export class ContainerRuntime implements Runtime {
     const attempt = c.status.restartCount - (previous ? 1 : 0);
     if (attempt < 0) return undefined;
     return containerLogPath(this.logsDir, rec.pod.metadata, containerName, attempt);
+  }
+
+  /**
+   * Runs a command in a running container through `runc exec` (no terminal), for the node API's exec:
+   * stdout and stderr are the child's, stdin too with `stdin`; its exit code is the command's. Throws
+   * when the container is not running.
+   */
+  exec(uid: string, containerName: string, command: string[], opts: { stdin?: boolean } = {}): ChildProcess {
+    const rec = this.pods.get(uid);
+    const c = rec && [...rec.init, ...rec.containers].find((x) => x.spec.name === containerName);
+    if (!c?.current || !('running' in c.status.state)) throw new Error(`container ${containerName} is not running`);
+    return this.runc.exec(c.current.id, command, { stdin: opts.stdin });
   }
 
   close(): void {
@@ -571,6 +594,17 @@ export class ContainerRuntime implements Runtime {
       this.opts.events?.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
       void exitCode.then(() => this.exited(rec, c, inst));
       this.changed(rec.uid);
+      const postStart = spec.lifecycle?.postStart;
+      if (postStart) {
+        try {
+          await runLifecycleHandler(postStart, { exec: (cmd, t) => this.execCollect(id, cmd, t), podIP: sandbox.podIP, container: spec, timeoutMs: 120_000 });
+        } catch (e) {
+          // As kubelet: a failed postStart hook kills the container; the restart policy decides the rest.
+          this.opts.events?.event(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${(e as Error).message}`);
+          inst.killedByUs = true;
+          await this.runc.kill(id, 'KILL', true).catch(() => undefined);
+        }
+      }
       await this.pruneAttempts(rec.uid, spec.name, attempt);
     } catch (e) {
       if (!c.current || c.current.id !== id) await this.removeDir(rec.uid, id);
@@ -758,6 +792,26 @@ export class ContainerRuntime implements Runtime {
     });
   }
 
+  /** Runs a command in a container and collects its output (hooks; probes later). */
+  private execCollect(id: string, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    return new Promise((resolve, reject) => {
+      const child = this.runc.exec(id, command);
+      let output = '';
+      child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-10_240)));
+      child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-10_240)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        if (signal) reject(new Error(`command '${command.join(' ')}' timed out after ${timeoutMs} ms`));
+        else resolve({ exitCode: code ?? 0, output });
+      });
+    });
+  }
+
   private async runcError(runcLog: string): Promise<string> {
     const text = await readFile(runcLog, 'utf8').catch(() => '');
     const errors = text
@@ -837,12 +891,6 @@ export class ContainerRuntime implements Runtime {
   private changed(uid: string): void {
     for (const l of this.listeners) l(uid);
   }
-}
-
-/** A memory limit in bytes, or undefined (exported for the node's capacity checks). */
-export function memoryLimitBytes(c: Container): number | undefined {
-  const m = c.resources?.limits?.memory;
-  return m === undefined ? undefined : parseValue(m);
 }
 
 /**

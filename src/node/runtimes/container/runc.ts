@@ -69,6 +69,17 @@ export class Runc {
     }
   }
 
+  /**
+   * Runs another process in a running container (`runc exec`), with the container's env, user and
+   * capabilities; its exit code is the process's. No terminal: stdio are pipes.
+   */
+  exec(id: string, args: string[], opts: { cwd?: string; env?: string[]; stdin?: boolean } = {}): ChildProcess {
+    const flags: string[] = [];
+    if (opts.cwd) flags.push('--cwd', opts.cwd);
+    for (const e of opts.env ?? []) flags.push('--env', e);
+    return spawn(this.path, ['--root', this.root, 'exec', ...flags, id, ...args], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  }
+
   /** The container's state, or undefined when runc does not know it. */
   async state(id: string): Promise<RuncState | undefined> {
     try {

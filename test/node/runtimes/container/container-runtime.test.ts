@@ -347,3 +347,34 @@ test('a new runtime over the same data dir takes over running containers and the
     await second.teardownPod(p.metadata.uid!);
   }
 });
+
+test('exec runs a command in a running container; postStart runs after start and preStop before SIGTERM', { skip }, async () => {
+  const p = pod('hooks', {
+    volumes: [{ name: 'shared', emptyDir: {} }],
+    containers: [
+      {
+        name: 'main',
+        image: 'busybox',
+        command: ['sh', '-c', 'trap "[ -f /shared/pre ] && echo saw-pre; exit 0" TERM; while true; do sleep 1 & wait $!; done'],
+        volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo post > /shared/post'] } }, preStop: { exec: { command: ['sh', '-c', 'echo pre > /shared/pre'] } } },
+      },
+    ],
+  });
+  start(p);
+  const uid = p.metadata.uid!;
+  await waitFor('running', () => 'running' in (container(uid, 'main')?.state ?? {}));
+  const hostFile = join(dataDir, 'pods', uid, 'volumes', 'kubernetes.io~empty-dir', 'shared', 'post');
+  await waitFor('the postStart file', () => existsSync(hostFile));
+  const child = runtime.exec(uid, 'main', ['sh', '-c', 'cat /shared/post; echo $HOSTNAME; exit 4']);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  assert.equal(code, 4);
+  assert.equal(out, 'post\nhooks\n');
+  assert.throws(() => runtime.exec(uid, 'absent', ['true']), /not running/);
+  await runtime.stopPod(p, 10);
+  const t = await terminated(uid, 'main');
+  assert.equal(t.exitCode, 0);
+  assert.ok((await logLines(uid, 'main')).some((l) => l.endsWith(' stdout F saw-pre')));
+});
