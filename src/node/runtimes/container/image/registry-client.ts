@@ -84,7 +84,7 @@ export class RegistryClient {
         discard(res);
         throw new RegistryError(`${desc.digest}: not found`, 'not-found');
       }
-      if (res.statusCode !== 200) throw await unexpectedStatus(res, 'GET', `blobs/${desc.digest}`);
+      if (res.statusCode !== 200) throw await unexpectedStatus(res, 'GET', this.urlFor(ref, `blobs/${desc.digest}`).href);
       await store.ingest(res, desc.digest, desc.size);
     } catch (e) {
       throw new RegistryError(`failed to copy: ${detail(e, desc.digest)}`, kindOf(e));
@@ -97,7 +97,7 @@ export class RegistryClient {
       discard(res);
       throw new RegistryError(`${formatReference(ref)}: not found`, 'not-found');
     }
-    if (res.statusCode !== 200) throw await unexpectedStatus(res, 'GET', `manifests/${reference}`);
+    if (res.statusCode !== 200) throw await unexpectedStatus(res, 'GET', this.urlFor(ref, `manifests/${reference}`).href);
     const bytes = await readBody(res, 4 << 20);
     const actual = sha256Digest(bytes);
     // Pinned by digest: the bytes must hash to it. By tag: they must match what the registry claims.
@@ -110,7 +110,7 @@ export class RegistryClient {
 
   /** GETs `/v2/<repository>/<suffix>`, answering an auth challenge once per credential offered. */
   private async request(ref: ImageReference, suffix: string, headers: Record<string, string>, signal?: AbortSignal): Promise<IncomingMessage> {
-    const url = new URL(`${this.scheme(ref.registry)}://${registryEndpointHost(ref.registry)}/v2/${ref.repository}/${suffix}`);
+    const url = this.urlFor(ref, suffix);
     const scope = `repository:${ref.repository}:pull`;
     const cacheKey = `${ref.registry}|${scope}`;
     const cached = this.authCache.get(cacheKey);
@@ -212,6 +212,10 @@ export class RegistryClient {
       return res;
     }
     throw new RegistryError(`too many redirects from ${url.href}`, 'invalid');
+  }
+
+  private urlFor(ref: ImageReference, suffix: string): URL {
+    return new URL(`${this.scheme(ref.registry)}://${registryEndpointHost(ref.registry)}/v2/${ref.repository}/${suffix}`);
   }
 
   private scheme(registry: string): 'http' | 'https' {

@@ -134,11 +134,21 @@ test('resolve() says not found, unavailable or invalid the way a pull status sho
     assert.equal(e.message, `failed to resolve reference "${missing}": ${missing}: not found`);
     return true;
   });
-  const garbage = await serve((_req, res) => {
+  const garbage = await serve((req, res) => {
+    if (req.url?.includes('/broken/')) {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'storage exploded' }] }));
+    }
     res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' });
     res.end('<html>garbage</html>');
   });
   try {
+    await assert.rejects(new RegistryClient().resolve(parseReference(`${garbage.host}/broken/y:z`)), (e: unknown) => {
+      assert.ok(e instanceof RegistryError);
+      assert.equal(e.kind, 'unavailable');
+      assert.equal(e.message, `failed to resolve reference "${garbage.host}/broken/y:z": unexpected status from GET request to http://${garbage.host}/v2/broken/y/manifests/z: server message: unknown: storage exploded`);
+      return true;
+    });
     await assert.rejects(new RegistryClient().resolve(parseReference(`${garbage.host}/x/y:z`)), /failed to unmarshal manifest/);
     const port = garbage.host.split(':')[1];
     await new Promise((r) => garbage.server.close(r));
