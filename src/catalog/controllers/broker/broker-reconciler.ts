@@ -122,7 +122,6 @@ export class BrokerReconciler implements Reconciler {
     const status = structuredClone((broker.status ?? {}) as ServiceBrokerStatus);
     const generation = broker.metadata.generation ?? 0;
     status.reconciledGeneration = generation;
-    status.operationStartTime = rfc3339(Date.now());
     let catalog: Catalog | undefined;
     let failure: { reason: string; message: string } | undefined;
     try {
@@ -145,7 +144,6 @@ export class BrokerReconciler implements Reconciler {
         failure = { reason: 'ErrorSyncingCatalog', message: `Error syncing catalog from broker "${broker.metadata.name}": ${(e as Error).message}` };
       }
     }
-    delete status.operationStartTime;
     if (failure) {
       const wait = retryDelayMs(settings, (status.retries ?? 0) + 1);
       const delay = recordFailure(status, failure.reason, `${failure.message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);

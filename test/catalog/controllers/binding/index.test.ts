@@ -22,7 +22,7 @@ async function readyInstance(env: CatalogEnv): Promise<KubeObject> {
   return waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
 }
 
-test('a binding writes its credentials, transformed, into a Secret it owns; deleting it unbinds and removes the Secret', async () => {
+test('a binding writes its credentials, transformed, into a Secret it owns, restores it, and unbinds and removes it on delete', async () => {
   const env = await startCatalog();
   try {
     await readyInstance(env);
@@ -58,6 +58,12 @@ test('a binding writes its credentials, transformed, into a Secret it owns; dele
     );
     assert.equal(env.broker.bindings().length, 1);
     assert.deepEqual(env.broker.bindings()[0].parameters, { readonly: true });
+
+    // A deleted Secret is written again from the broker's copy of the binding.
+    await env.cluster.client.delete(cr.secrets, 'app', { namespace: 'default' });
+    await eventually(() => exists(env, cr.secrets, 'app'), 15_000, 'Secret rewritten');
+    assert.equal(decode(await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' })).DATABASE_URL, data.DATABASE_URL);
+    assert.ok(env.broker.requests.some((r) => r.endpoint === 'getBinding'));
 
     await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
     await eventually(async () => !(await exists(env, cr.serviceBindings, 'app')), 15_000, 'binding deleted');
