@@ -23,5 +23,6 @@ export const serviceCatalogResources: readonly ResourceDefinition[] = [
 export { abandonAnnotation, catalogFinalizer, defaultRelistDuration } from './catalog-validation.js';
 export { matchesRestrictions, parseRestriction } from './catalog-restrictions.js';
 export { parseGoDuration } from './go-duration.js';
+export { recordUserInfo, type RequestingUser } from './user-info.js';
 export { serviceCatalogGroup, serviceCatalogVersion } from './cluster-service-broker.js';
 export type * from './types.js';
