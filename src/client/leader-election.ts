@@ -23,12 +23,13 @@ export interface LeaderElectorOptions {
   /** Unique per candidate, e.g. `${hostname}_${randomUUID()}`. */
   identity: string;
   /**
-   * How long others wait after the last renewal they saw before taking over; 10 s by default (client-go
+   * How long others wait after the last renewal they saw before taking over; 8 s by default (client-go
    * uses 15 s, but a candidate notices the last renewal up to a retry period late and acts up to one
-   * after expiry, so a killed leader is replaced within lease + 2 x 1.2 x retry, under 15 s).
+   * after expiry, so a killed leader is replaced within lease + 2 x 1.2 x retry: 11.6 s, under 15 s
+   * with room for a slow API server).
    */
   leaseDurationMs?: number;
-  /** How long the leader keeps retrying a failing renewal before it gives up; 7 s by default. */
+  /** How long the leader keeps retrying a failing renewal before it gives up; 6 s by default. */
   renewDeadlineMs?: number;
   /** Time between attempts to acquire or renew; 1.5 s by default. */
   retryPeriodMs?: number;
@@ -72,8 +73,8 @@ export class LeaderElector {
     private readonly client: ApiClient,
     private readonly opts: LeaderElectorOptions,
   ) {
-    this.leaseDurationMs = opts.leaseDurationMs ?? 10_000;
-    this.renewDeadlineMs = opts.renewDeadlineMs ?? 7_000;
+    this.leaseDurationMs = opts.leaseDurationMs ?? 8_000;
+    this.renewDeadlineMs = opts.renewDeadlineMs ?? 6_000;
     this.retryPeriodMs = opts.retryPeriodMs ?? 1_500;
     if (this.leaseDurationMs <= this.renewDeadlineMs) throw new RangeError('leaseDurationMs must be greater than renewDeadlineMs');
     if (this.renewDeadlineMs <= this.retryPeriodMs * 1.2) throw new RangeError('renewDeadlineMs must be greater than 1.2 x retryPeriodMs');
