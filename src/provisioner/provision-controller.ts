@@ -1,9 +1,10 @@
 import type { Node, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
-import { isAlreadyExists, isNotFound, type KubeObject } from '../api/index.js';
+import { isAlreadyExists, isConflict, isNotFound, type KubeObject } from '../api/index.js';
 import {
   controllerFor,
   defaultLogger,
+  ExponentialFailureRateLimiter,
   objectKey,
   type ApiClient,
   type EventRecorder,
@@ -103,14 +104,16 @@ export class ProvisionController {
       .watches(resources.volumes, claimOf)
       .watches(resources.classes, () => [])
       .watches(resources.nodes, () => [])
-      .complete({ reconcile: (key, s) => this.reconcileClaim(key, s) }, { workers: this.opts.workers ?? 4, logger: this.log });
+      // Provisioning failures wait in the RetryGate; what is thrown here is an API write that lost a race,
+      // retried per claim without the default overall 10/s cap, which a thousand claims at once would hit.
+      .complete({ reconcile: (key, s) => this.reconcileClaim(key, s) }, { workers: this.opts.workers ?? 4, logger: this.log, rateLimiter: new ExponentialFailureRateLimiter(20, 30_000) });
     const volumeLoop = controllerFor(informers, resources.volumes)
       .named(`${this.name} deleter`)
       .watches(resources.claims, (obj) => {
         const name = asClaim(obj)?.spec?.volumeName;
         return name ? [name] : [];
       })
-      .complete({ reconcile: (key, s) => this.reconcileVolume(key, s) }, { workers: 2, logger: this.log });
+      .complete({ reconcile: (key, s) => this.reconcileVolume(key, s) }, { workers: 2, logger: this.log, rateLimiter: new ExponentialFailureRateLimiter(20, 30_000) });
     await Promise.all([claimLoop.start(signal), volumeLoop.start(signal)]);
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     await Promise.all([claimLoop.stop(), volumeLoop.stop()]);
@@ -221,10 +224,35 @@ export class ProvisionController {
 
   /** Before the first backing exists, so a claim deleted mid-way still gets its backing removed. */
   private async addClaimFinalizer(claim: PersistentVolumeClaim): Promise<void> {
-    const finalizers = claim.metadata?.finalizers ?? [];
-    if (finalizers.includes(CLAIM_FINALIZER)) return;
-    // The resourceVersion makes this a compare-and-swap, so a finalizer someone else just added survives.
-    await this.patchClaim(claim, { metadata: { resourceVersion: claim.metadata?.resourceVersion, finalizers: [...finalizers, CLAIM_FINALIZER] } });
+    await this.editClaimFinalizers(claim, (f) => (f.includes(CLAIM_FINALIZER) ? undefined : [...f, CLAIM_FINALIZER]));
+  }
+
+  /**
+   * Changes the claim's finalizers as a compare-and-swap on its resourceVersion, so a finalizer someone
+   * else just added survives; a conflict (the cached copy was old) is retried once on a fresh copy.
+   */
+  private async editClaimFinalizers(claim: PersistentVolumeClaim, edit: (finalizers: string[]) => string[] | undefined): Promise<void> {
+    let current: PersistentVolumeClaim | undefined = claim;
+    for (let attempt = 0; current; attempt++) {
+      const next = edit(current.metadata?.finalizers ?? []);
+      if (!next) return;
+      try {
+        await this.opts.client.patch(this.opts.resources.claims, current.metadata?.name ?? '', {
+          metadata: { resourceVersion: current.metadata?.resourceVersion, finalizers: next },
+        }, { type: 'merge', namespace: current.metadata?.namespace });
+        return;
+      } catch (e) {
+        if (isNotFound(e)) return;
+        if (!isConflict(e) || attempt > 0) throw e;
+      }
+      try {
+        current = asClaim(await this.opts.client.get(this.opts.resources.claims, claim.metadata?.name ?? '', { namespace: claim.metadata?.namespace }));
+      } catch (e) {
+        if (isNotFound(e)) return;
+        throw e;
+      }
+      if (current?.metadata?.uid !== claim.metadata?.uid) return;
+    }
   }
 
   /**
@@ -249,9 +277,7 @@ export class ProvisionController {
       }
     }
     this.gate.succeeded(key);
-    await this.patchClaim(claim, {
-      metadata: { resourceVersion: claim.metadata?.resourceVersion, finalizers: finalizers.filter((f) => f !== CLAIM_FINALIZER) },
-    });
+    await this.editClaimFinalizers(claim, (f) => (f.includes(CLAIM_FINALIZER) ? f.filter((x) => x !== CLAIM_FINALIZER) : undefined));
   }
 
   /** What a PV for the claim would have said, for a provisioner to find a backing an attempt left. */
