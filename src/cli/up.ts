@@ -1,11 +1,11 @@
-import { setMaxListeners } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { createAuditor } from '../apiserver/audit/index.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
-import { startComponents, type Connection, type FleetOptions, type RunningComponents } from './components.js';
+import type { Connection, FleetOptions } from './components.js';
+import { startComponentsThread, type ComponentsThread } from './components-thread.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
 import { openStorage, type StorageOptions } from './storage-options.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
@@ -30,8 +30,13 @@ export interface RunningCluster {
   port: number;
   url: string;
   kubeconfig: string;
-  components?: RunningComponents;
   stop: () => Promise<void>;
+}
+
+/** The components thread died after starting: a cluster without its controllers is broken, so stop. */
+function onComponentsFailure(message: string): void {
+  process.stderr.write(`wharf: the components thread failed: ${message}\n`);
+  process.exit(1);
 }
 
 const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
@@ -90,40 +95,37 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const url = `${opts.insecureHttp ? 'http' : 'https'}://${displayHost}:${port}`;
   const kubeconfig = path.join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(url), { mode: 0o600 });
-  const components = new AbortController();
-  // Every informer, worker and node of the in-process components listens for this one signal.
-  setMaxListeners(0, components.signal);
-  let running: RunningComponents | undefined;
+  let components: ComponentsThread | undefined;
   if (!opts.apiServerOnly) {
     // Components reach the server on loopback whatever address it listens on.
     const local = `${opts.insecureHttp ? 'http' : 'https'}://127.0.0.1:${port}`;
-    running = await startComponents({
-      connections: {
-        scheduler: await connectionFor(local, 'system:kube-scheduler', []),
-        controllerManager: await connectionFor(local, 'system:kube-controller-manager', []),
-        nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes']),
+    // In their own thread, so the API server and its clients each have a core.
+    components = await startComponentsThread(
+      {
+        connections: {
+          scheduler: await connectionFor(local, 'system:kube-scheduler', []),
+          controllerManager: await connectionFor(local, 'system:kube-controller-manager', []),
+          nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes']),
+        },
+        nodes: opts.nodes,
+        zones: opts.zones,
+        nodeCpu: opts.nodeCpu,
+        nodeMemory: opts.nodeMemory,
+        nodePods: opts.nodePods,
+        nodeLabels: opts.nodeLabels,
+        nodeTaints: opts.nodeTaints,
+        controllers: opts.controllers,
       },
-      nodes: opts.nodes,
-      zones: opts.zones,
-      nodeCpu: opts.nodeCpu,
-      nodeMemory: opts.nodeMemory,
-      nodePods: opts.nodePods,
-      nodeLabels: opts.nodeLabels,
-      nodeTaints: opts.nodeTaints,
-      controllers: opts.controllers,
-      signal: components.signal,
-    });
+      onComponentsFailure,
+    );
   }
   return {
     port,
     url,
     kubeconfig,
-    components: running,
     stop: async () => {
       stopGc();
-      components.abort();
-      await running?.nodes.stop();
-      await running?.scheduler.stop();
+      await components?.stop();
       await server.close();
       await store.close();
     },

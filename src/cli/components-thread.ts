@@ -1,0 +1,64 @@
+import { Worker } from 'node:worker_threads';
+import type { ComponentOptions } from './components.js';
+
+/** What the components thread and `wharf up` tell each other. */
+export type ComponentsMessage = { type: 'started' } | { type: 'stop' } | { type: 'stopped' } | { type: 'failed'; message: string };
+
+export interface ComponentsThread {
+  /** Stops the components (nodes and scheduler first), then the thread; at most `graceMs` before it is terminated. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+// The worker's module beside this one: JavaScript from dist; from sources (tests and benchmarks run them
+// under tsx), TypeScript, which a worker can load only once it registered tsx itself.
+const fromSources = import.meta.url.endsWith('.ts');
+const workerModule = new URL(`./components-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
+
+function spawnWorker(workerData: unknown): Worker {
+  if (!fromSources) return new Worker(workerModule, { workerData });
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * Starts the in-process components (controllers, scheduler, simulated nodes) in a worker thread, so the
+ * API server has the main thread's core to itself and the components the other. They already reach the
+ * server over loopback HTTP(S), so nothing but the options crosses threads. A components thread that
+ * fails after starting calls `onFailure` (the CLI exits: a cluster without its controllers is broken).
+ */
+export function startComponentsThread(opts: Omit<ComponentOptions, 'signal' | 'logger'>, onFailure: (message: string) => void): Promise<ComponentsThread> {
+  const worker = spawnWorker(opts);
+  let stopping = false;
+  return new Promise((resolve, reject) => {
+    let started = false;
+    const fail = (message: string): void => {
+      if (!started) reject(new Error(`components did not start: ${message}`));
+      else if (!stopping) onFailure(message);
+    };
+    worker.on('error', (e) => fail(e.stack ?? e.message));
+    worker.on('exit', (code) => {
+      if (!stopping) fail(`components thread exited with code ${code}`);
+    });
+    worker.on('message', (m: ComponentsMessage) => {
+      if (m.type === 'failed') fail(m.message);
+      if (m.type !== 'started') return;
+      started = true;
+      resolve({
+        stop: async (graceMs = 5000) => {
+          stopping = true;
+          const stopped = new Promise<void>((done) => {
+            worker.on('message', (r: ComponentsMessage) => {
+              if (r.type === 'stopped' || r.type === 'failed') done();
+            });
+            worker.once('exit', () => done());
+          });
+          worker.postMessage({ type: 'stop' } satisfies ComponentsMessage);
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([stopped, new Promise<void>((done) => (timer = setTimeout(done, graceMs)))]);
+          clearTimeout(timer);
+          await worker.terminate();
+        },
+      });
+    });
+  });
+}
