@@ -21,6 +21,11 @@ export interface ImageServiceOptions {
   insecureRegistries?: string[];
   /** Disk use of the filesystem holding `root`, for image GC; defaults to statfs. Tests substitute it. */
   diskUsage?: () => Promise<{ capacityBytes: number; availableBytes: number }>;
+  /**
+   * Image GC leaves an image alone until this long after its last use (kubelet's
+   * `imageMinimumGCAge`, 2 minutes), so one pulled for a container still being created stays.
+   */
+  minimumGCAgeMs?: number;
 }
 
 export interface EnsureImageOptions {
@@ -133,8 +138,9 @@ export class ImageService {
     if (capacityBytes <= 0 || (used * 100) / capacityBytes < highPercent) return result;
     const toFree = used - (capacityBytes * lowPercent) / 100;
     const wanted = normalizeInUse(inUse);
+    const youngest = Date.now() - (this.options.minimumGCAgeMs ?? 120_000);
     const groups = [...groupByDigest(await this.records.all()).values()]
-      .filter((g) => !g.some((r) => isInUse(r, wanted)))
+      .filter((g) => !g.some((r) => isInUse(r, wanted) || r.lastUsedAt > youngest))
       .sort((a, b) => Math.max(...a.map((r) => r.lastUsedAt)) - Math.max(...b.map((r) => r.lastUsedAt)));
     for (const g of groups) {
       if (result.freedBytes >= toFree) break;

@@ -158,7 +158,7 @@ test('concurrent ensureImage() calls for one image share one pull', { skip }, as
 test('removeUnused() frees least recently used images nobody uses once disk use passes the high mark', { skip }, async () => {
   const root = path.join(work, 'gc');
   const usage = { capacityBytes: 100 << 20, availableBytes: 50 << 20 };
-  const images = new ImageService({ root, diskUsage: async () => usage });
+  const images = new ImageService({ root, diskUsage: async () => usage, minimumGCAgeMs: 0 });
   const base = await images.ensureImage(`${registry!.host}/test/busybox:base`, { pullPolicy: 'Always' });
   const layers = await images.ensureImage(`${registry!.host}/test/busybox:layers`, { pullPolicy: 'Always' });
   // Present by digest under its tag: found, not pulled again.
@@ -168,6 +168,8 @@ test('removeUnused() frees least recently used images nobody uses once disk use 
   assert.deepEqual(await images.removeUnused(new Set(), 85, 80), { removed: [], freedBytes: 0 }, 'below the high mark nothing goes');
   usage.availableBytes = 10 << 20;
   await assert.rejects(images.removeUnused(new Set(), 50, 80), RangeError);
+  const patient = new ImageService({ root, diskUsage: async () => usage });
+  assert.deepEqual((await patient.removeUnused(new Set(), 85, 80)).removed, [], 'images used within the minimum GC age stay');
   // 90% used, to go down to 80%: every image but `base`, in use by its imageID, goes.
   const result = await images.removeUnused(new Set([base.imageID]), 85, 80);
   assert.deepEqual(result.removed, [layers.reference]);
