@@ -148,7 +148,8 @@ export class BrokerReconciler implements Reconciler {
       const wait = retryDelayMs(settings, (status.retries ?? 0) + 1);
       const delay = recordFailure(status, failure.reason, `${failure.message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
       setCondition(status, 'Ready', 'False', failure.reason, status.lastError!.message, generation);
-      recorder.event(broker, 'Warning', failure.reason, status.lastError!.message);
+      // The event leaves out the changing wait, so repeats of one failure add up in one event.
+      recorder.event(broker, 'Warning', failure.reason, failure.message);
       await this.writeStatus(broker, status);
       return { requeueAfterMs: delay };
     }
