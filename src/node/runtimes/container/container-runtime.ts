@@ -16,6 +16,7 @@ import { runcVersion } from './host-support.js';
 import { imageEvents, isImageError, parseDockerConfigJson, PullBackoff, type EnsureImageOptions, type PulledImage, type PullPolicy, type RegistryAuth } from './image/index.js';
 import { resolveImageUser } from './image-user.js';
 import { runLifecycleHandler } from './lifecycle-hooks.js';
+import { ContainerProbes } from './container-probes.js';
 import { buildOciSpec, mountSource } from './oci-config.js';
 import { ContainerConfigError, type PodResourceResolver } from './pod-resources.js';
 import { PodVolumes, VolumeMountError, type PreparedVolume } from './pod-volumes.js';
@@ -92,16 +93,24 @@ interface Instance {
   files: RunFiles;
   child?: ChildProcess;
   pump?: ContainerLogPump;
+  probes?: ContainerProbes;
   poll?: NodeJS.Timeout;
   killedByUs: boolean;
   exited: Promise<void>;
   resolveExited: () => void;
 }
 
+/**
+ * A container's status with what probes decide: `ready` (set only when a readiness probe exists,
+ * false until it passes) and `started` (set only when a startup probe exists). The agent's status
+ * computation can read them; without them a running container counts as ready and started.
+ */
+export type ProbedContainerStatus = RuntimeContainerStatus & { ready?: boolean; started?: boolean };
+
 interface ContainerRec {
   spec: Container;
   init: boolean;
-  status: RuntimeContainerStatus;
+  status: ProbedContainerStatus;
   current?: Instance;
   /** A start in progress (image, config, runc); stopping waits for it. */
   starting?: Promise<void>;
@@ -274,6 +283,7 @@ export class ContainerRuntime implements Runtime {
       await Promise.all(
         running.map(async (c) => {
           const inst = c.current!;
+          inst.probes?.stop();
           this.opts.events?.event(rec.pod, 'Normal', 'Killing', `Stopping container ${c.spec.name}`);
           inst.killedByUs = true;
           const preStop = c.spec.lifecycle?.preStop;
@@ -320,6 +330,7 @@ export class ContainerRuntime implements Runtime {
           const inst = c.current;
           if (!inst) continue;
           inst.killedByUs = true;
+          inst.probes?.stop();
           await this.runc.kill(inst.id, 'KILL', true).catch(() => undefined);
           await this.runc.delete(inst.id).catch(() => undefined);
           if (inst.poll) clearTimeout(inst.poll);
@@ -391,6 +402,7 @@ export class ContainerRuntime implements Runtime {
         const inst = c.current;
         if (!inst) continue;
         if (inst.poll) clearTimeout(inst.poll);
+        inst.probes?.stop();
         inst.child?.removeAllListeners('exit');
         const pump = inst.pump;
         if (pump) void pump.close().then(() => writeFile(join(inst.dir, 'log-offsets.json'), JSON.stringify(pump.offsets)).catch(() => undefined));
@@ -605,11 +617,59 @@ export class ContainerRuntime implements Runtime {
           await this.runc.kill(id, 'KILL', true).catch(() => undefined);
         }
       }
+      if (!inst.killedByUs) this.startProbes(rec, c, inst);
       await this.pruneAttempts(rec.uid, spec.name, attempt);
     } catch (e) {
       if (!c.current || c.current.id !== id) await this.removeDir(rec.uid, id);
       throw e;
     }
+  }
+
+  /** Starts a running container's probes; a failed liveness or startup probe restarts it, as kubelet does. */
+  private startProbes(rec: PodRec, c: ContainerRec, inst: Instance): void {
+    const spec = c.spec;
+    if (!spec.livenessProbe && !spec.readinessProbe && !spec.startupProbe) return;
+    const setStatus = (patch: Partial<ProbedContainerStatus>): void => {
+      if (c.current !== inst || !('running' in c.status.state)) return;
+      c.status = { ...c.status, ...patch };
+      this.changed(rec.uid);
+    };
+    if (spec.readinessProbe) c.status = { ...c.status, ready: false };
+    if (spec.startupProbe) c.status = { ...c.status, started: false };
+    inst.probes = new ContainerProbes(
+      { exec: (cmd, t) => this.execCollect(inst.id, cmd, t), podIP: rec.sandbox?.podIP ?? '', container: spec },
+      {
+        ready: (ready) => setStatus({ ready }),
+        started: () => setStatus({ started: true }),
+        unhealthy: (kind, output) => this.opts.events?.event(rec.pod, 'Warning', 'Unhealthy', `${kind} probe failed: ${output}`),
+        failed: (kind, output) => {
+          void output;
+          this.opts.events?.event(rec.pod, 'Normal', 'Killing', `Container ${spec.name} failed ${kind.toLowerCase()} probe, will be restarted`);
+          void this.killContainer(rec, c, inst);
+        },
+      },
+    );
+    inst.probes.start();
+  }
+
+  /** Stops one container as a restart would: preStop, SIGTERM, SIGKILL after the pod's grace period. */
+  private async killContainer(rec: PodRec, c: ContainerRec, inst: Instance): Promise<void> {
+    if (inst.killedByUs) return;
+    inst.killedByUs = true;
+    const graceMs = ((rec.pod.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? 30) * 1000;
+    const deadline = Date.now() + graceMs;
+    const timer = setTimeout(() => void this.runc.kill(inst.id, 'KILL', true).catch(() => undefined), graceMs);
+    rec.timers.add(timer);
+    const preStop = c.spec.lifecycle?.preStop;
+    if (preStop) {
+      await runLifecycleHandler(preStop, { exec: (cmd, t) => this.execCollect(inst.id, cmd, t), podIP: rec.sandbox?.podIP ?? '', container: c.spec, timeoutMs: Math.max(1, deadline - Date.now()) }).catch((e: Error) =>
+        this.opts.events?.event(rec.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${e.message}`),
+      );
+    }
+    await this.runc.kill(inst.id, 'TERM').catch(() => undefined);
+    await inst.exited;
+    clearTimeout(timer);
+    rec.timers.delete(timer);
   }
 
   private newInstance(id: string, dir: string, meta: ContainerMeta): Instance {
@@ -636,6 +696,7 @@ export class ContainerRuntime implements Runtime {
   /** The container's process is gone: read its exit status and termination message, report it. */
   private async exited(rec: PodRec, c: ContainerRec, inst: Instance): Promise<void> {
     if (inst.poll) clearTimeout(inst.poll);
+    inst.probes?.stop();
     const text = await readFile(inst.files.exitFile, 'utf8').catch(() => '');
     const code = /^\d+/.test(text.trim()) ? Number(text.trim()) : 255;
     await inst.pump?.finish();
@@ -649,7 +710,10 @@ export class ContainerRuntime implements Runtime {
     if (c.current === inst) {
       const terminated: { exitCode: number; reason: string; startedAt: string; finishedAt: string; containerID: string; message?: string } = { exitCode: code, reason, startedAt, finishedAt: rfc3339(Date.now()), containerID: runcIdScheme + inst.id };
       if (message) terminated.message = message;
-      c.status = { ...c.status, state: { terminated } };
+      const { ready: _ready, started: _started, ...rest } = c.status;
+      void _ready;
+      void _started;
+      c.status = { ...rest, state: { terminated } };
     }
     await this.runc.delete(inst.id).catch(() => undefined);
     // The rootfs goes with the process; the log, meta and exit status stay for `--previous` and adoption.
@@ -735,6 +799,7 @@ export class ContainerRuntime implements Runtime {
         inst.pump = new ContainerLogPump(last.meta.logPath, { stdout: inst.files.stdout, stderr: inst.files.stderr }, offsets);
         await inst.pump.start();
         this.pollExit(rec, c, inst);
+        this.startProbes(rec, c, inst);
       } else {
         // Neither running nor an exit status: the shim died with the machine.
         const at = rfc3339(Date.now());
