@@ -21,6 +21,7 @@ import { ChildProcesses } from '../lib/child-processes.js';
 import { httpRequest, keepAliveAgent, send, type TlsCredentials } from '../lib/http-client.js';
 import { Progress } from '../lib/progress.js';
 import { renderTable } from '../lib/report-table.js';
+import { summarizeCpuProfile } from '../lib/cpu-profile-summary.js';
 import { runPool } from '../lib/run-pool.js';
 import { kubeconfigCredentials } from '../lib/wharf-server.js';
 
@@ -35,6 +36,8 @@ const { values: opts } = parseArgs({
     /** Seconds each phase may take before the benchmark gives up. */
     timeout: { type: 'string', default: '600' },
     keep: { type: 'boolean', default: false },
+    /** Run the server under `node --cpu-prof` into this directory and print where its time went. */
+    'server-cpu-prof': { type: 'string' },
   },
 });
 
@@ -132,7 +135,8 @@ async function main(): Promise<void> {
   const volumesDir = path.join(dataDir, 'local-volumes');
   const timeoutMs = Number(opts.timeout) * 1000;
   try {
-    const args = ['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--nodes', opts.nodes!, '--zones', opts.zones!];
+    const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
+    const args = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--nodes', opts.nodes!, '--zones', opts.zones!];
     progress.note(`starting wharf up --nodes ${opts.nodes} --zones ${opts.zones} ...`);
     const child = procs.spawn(process.execPath, args, { cwd: root });
     let stderr = '';
@@ -246,6 +250,20 @@ async function main(): Promise<void> {
       stepRows.push([`${stepNames[from]} -> ${stepNames[to]}`, q(0.5), q(0.9), s(d[d.length - 1]!)]);
     }
     console.log(renderTable(stepRows));
+    if (cpuProfDir) {
+      // The profile is written when the server exits.
+      await procs.stop(child.pid!);
+      // One profile per thread (the API server's, the components', tsx's loader): each is summarised.
+      const files = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).sort();
+      if (files.length === 0) console.log(`\nno .cpuprofile written in ${cpuProfDir}`);
+      for (const file of files) {
+        const summary = summarizeCpuProfile(path.join(cpuProfDir, file), root);
+        console.log(`\n${file} (${(summary.totalMs / 1000).toFixed(1)} s sampled), self time by file:`);
+        for (const f of summary.byFile.slice(0, 15)) console.log(`  ${f.selfPct.toFixed(1).padStart(5)}%  ${f.file}`);
+        console.log('top frames by inclusive time:');
+        for (const f of [...summary.frames].sort((a, b) => b.totalPct - a.totalPct).slice(0, 25)) console.log(`  ${f.totalPct.toFixed(1).padStart(5)}% total ${f.selfPct.toFixed(1).padStart(5)}% self  ${f.frame}`);
+      }
+    }
   } finally {
     progress.stop();
     await procs.stopAll();
