@@ -37,7 +37,10 @@ export interface EtcdStoreOptions {
    * API server compacts every store on its own schedule).
    */
   compactIntervalMs?: number;
-  /** Recent events kept in memory so watchers start without asking etcd (default 10,000). */
+  /**
+   * Recent events kept in memory so watchers start without asking etcd (default 1,000: the API server's watch
+   * caches start from a LIST a moment old and keep their own longer history).
+   */
   historySize?: number;
 }
 
@@ -124,7 +127,7 @@ export class EtcdStore implements Store {
     this.rootKey = this.keyPrefix ? Buffer.from(`${this.keyPrefix}/`) : Buffer.from([0]);
     this.rootEnd = this.keyPrefix ? Buffer.from(prefixEnd(`${this.keyPrefix}/`)) : Buffer.from([0]);
     this.maxRequestBytes = opts.maxRequestBytes ?? defaultMaxRequestBytes;
-    this.historySize = opts.historySize ?? 10_000;
+    this.historySize = opts.historySize ?? 1000;
     const timeout = (this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000);
     const pem = (v: string | Buffer | undefined) => (v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v));
     const tls = opts.ca !== undefined || opts.cert !== undefined;
@@ -368,6 +371,8 @@ export class EtcdStore implements Store {
         success: [{ request_put: { key: k, value: v } }],
         failure: [],
       }),
+      false,
+      { key, bytes: v.length },
     );
     if (!res.succeeded) throw new KeyExistsError(key);
     const revision = Number(res.header.revision) - revisionOffset;
@@ -385,6 +390,8 @@ export class EtcdStore implements Store {
         success: [{ request_put: { key: k, value: v } }, { request_range: { key: k, keys_only: true } }],
         failure: [{ request_range: { key: k } }],
       }),
+      false,
+      { key, bytes: v.length },
     );
     if (!res.succeeded) throw this.preconditionFailure(key, res.responses[0]?.response_range);
     const revision = Number(res.header.revision) - revisionOffset;
@@ -602,7 +609,7 @@ export class EtcdStore implements Store {
   }
 
   /** Runs one etcd call, turning failures into the store's errors (compaction and future revisions pass through when `raw`). */
-  private async call<T>(fn: () => Promise<T>, raw = false): Promise<T> {
+  private async call<T>(fn: () => Promise<T>, raw = false, write?: { key: string; bytes: number }): Promise<T> {
     this.assertOpen();
     try {
       return await fn();
@@ -614,7 +621,7 @@ export class EtcdStore implements Store {
         case 'quota':
           throw new StorageQuotaExceededError(failure.detail);
         case 'too-large':
-          throw new RequestTooLargeError('(request)', this.maxRequestBytes + 1, this.maxRequestBytes);
+          throw new RequestTooLargeError(write?.key ?? '(request)', write?.bytes ?? this.maxRequestBytes + 1, this.maxRequestBytes);
         case 'compacted':
         case 'future-revision':
           if (raw) throw e;
