@@ -233,7 +233,7 @@ export class BindingReconciler implements Reconciler {
         const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
         recordFailure(w.status, 'OrphanMitigationFailed', `Orphan mitigation failed: ${describeFailure(result)}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
         setCondition(w.status, 'OrphanMitigation', 'True', 'OrphanMitigationFailed', w.status.lastError!.message, w.generation);
-        this.deps.recorder.event(w.b, 'Warning', 'OrphanMitigationFailed', w.status.lastError!.message);
+        this.deps.recorder.event(w.b, 'Warning', 'OrphanMitigationFailed', `Orphan mitigation failed: ${describeFailure(result)}`);
         await this.writeStatus(w);
         return { requeueAfterMs: wait };
       }

@@ -411,7 +411,7 @@ export class InstanceReconciler implements Reconciler {
     const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
     recordFailure(w.status, 'OrphanMitigationFailed', `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
     setCondition(w.status, 'OrphanMitigation', 'True', 'OrphanMitigationFailed', w.status.lastError!.message, w.generation);
-    this.deps.recorder.event(w.inst, 'Warning', 'OrphanMitigationFailed', w.status.lastError!.message);
+    this.deps.recorder.event(w.inst, 'Warning', 'OrphanMitigationFailed', message);
     await this.writeStatus(w);
     return { requeueAfterMs: wait };
   }
@@ -478,7 +478,7 @@ export class InstanceReconciler implements Reconciler {
           delete s.currentOperation;
           recordFailure(s, 'DeprovisionCallFailed', `Deprovision call failed: ${describeFailure(result)}; retrying in ${Math.max(1, Math.round(wait / 1000))} s${hint}`, wait);
           setCondition(s, 'Ready', 'False', 'DeprovisionCallFailed', s.lastError!.message, w.generation);
-          this.deps.recorder.event(inst, 'Warning', 'DeprovisionCallFailed', s.lastError!.message);
+          this.deps.recorder.event(inst, 'Warning', 'DeprovisionCallFailed', `Deprovision call failed: ${describeFailure(result)}${hint}`);
           await this.writeStatus(w);
           return { requeueAfterMs: wait };
         }
