@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageConfig, PulledImage } from './image-types.js';
 import type { Descriptor, ImageManifest } from './manifest.js';
@@ -54,19 +54,32 @@ export class ImageRecords {
     const out: ImageRecord[] = [];
     for (const n of names) {
       if (!n.endsWith('.json')) continue;
-      try {
-        out.push(JSON.parse(await readFile(path.join(this.dir, n), 'utf8')) as ImageRecord);
-      } catch {
-        // Removed meanwhile, or a leftover of a crash: it is not an image.
-      }
+      const r = await this.read(path.join(this.dir, n));
+      if (r) out.push(r);
     }
     return out;
   }
 
   async get(reference: string): Promise<ImageRecord | undefined> {
+    return this.read(this.file(reference));
+  }
+
+  /**
+   * Marks a use by the file's modification time rather than by rewriting it, so a use racing a pull that
+   * moves the tag cannot put the old image back.
+   */
+  async touch(reference: string): Promise<void> {
+    const now = new Date();
+    await utimes(this.file(reference), now, now).catch(() => undefined);
+  }
+
+  private async read(file: string): Promise<ImageRecord | undefined> {
     try {
-      return JSON.parse(await readFile(this.file(reference), 'utf8')) as ImageRecord;
+      const [text, st] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+      const r = JSON.parse(text) as ImageRecord;
+      return { ...r, lastUsedAt: Math.max(r.lastUsedAt, st.mtimeMs) };
     } catch {
+      // Removed meanwhile, or a leftover of a crash: it is not an image.
       return undefined;
     }
   }

@@ -286,7 +286,7 @@ export class ImageService {
   }
 
   private async touch(r: ImageRecord): Promise<void> {
-    await this.records.put({ ...r, lastUsedAt: Date.now() });
+    await this.records.touch(r.reference);
   }
 
   /** Deletes blobs and snapshots no record needs; returns the bytes freed. */

@@ -185,6 +185,22 @@ test('removeUnused() frees least recently used images nobody uses once disk use 
   assert.deepEqual(readdirSync(path.join(root, 'blobs', 'sha256')), []);
 });
 
+test('removeUnused() takes the least recently used image first and stops once enough is free', { skip }, async () => {
+  const root = path.join(work, 'gc-lru');
+  const usage = { capacityBytes: 100 << 20, availableBytes: 10 << 20 };
+  const images = new ImageService({ root, diskUsage: async () => usage, minimumGCAgeMs: 0 });
+  const base = await images.ensureImage(`${registry!.host}/test/busybox:base`, { pullPolicy: 'Always' });
+  await new Promise((r) => setTimeout(r, 20));
+  const layers = await images.ensureImage(`${registry!.host}/test/busybox:layers`, { pullPolicy: 'Always' });
+  await new Promise((r) => setTimeout(r, 20));
+  // `base` was pulled first but used last.
+  await images.prepareRootfs(base, path.join(work, 'ctr-lru'));
+  // 90% used; down to 89.5% needs about half a megabyte: one image is enough.
+  const result = await images.removeUnused(new Set(), 89.6, 89.5);
+  assert.deepEqual(result.removed, [layers.reference]);
+  assert.ok(await images.findImage(base.reference));
+});
+
 test('imagePullSecrets: a dockerconfigjson Secret opens a registry with basic auth', { skip }, async (t) => {
   if (!(await bcryptHtpasswd('u', 'p'))) return t.skip('neither htpasswd -B (apache2-utils) nor python3 crypt can make bcrypt hashes');
   const secured = await startRegistry({ basicAuth: { username: 'puller', password: 'pa55' } });
