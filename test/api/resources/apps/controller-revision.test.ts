@@ -38,6 +38,6 @@ test('validateUpdate() keeps data immutable but lets the revision number move', 
 
 test('the Controller column names the owner as kubectl does, and <none> without one', () => {
   const column = controllerRevision.printerColumns!.find((c) => c.name === 'Controller')!;
-  assert.equal(column.cell(make()), 'statefulset.apps/web');
-  assert.equal(column.cell(make({ metadata: { name: 'x', namespace: 'default' } })), '<none>');
+  assert.equal(column.cell(make(), 0), 'statefulset.apps/web');
+  assert.equal(column.cell(make({ metadata: { name: 'x', namespace: 'default' } }), 0), '<none>');
 });
