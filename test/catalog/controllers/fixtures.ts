@@ -33,9 +33,10 @@ export interface CatalogEnv {
 /** Fast timings so backoff and polling show within a test. */
 export const fastSettings = { catalog: { retryBaseMs: 200, retryMaxMs: 1000, pollIntervalMs: 100, maxPollIntervalMs: 2000, requestTimeoutMs: 2000 } };
 
-export async function startCatalog(brokerOpts: ExampleBrokerOptions = {}): Promise<CatalogEnv> {
+export async function startCatalog(brokerOpts: ExampleBrokerOptions = {}, catalogSettings: Record<string, number> = {}): Promise<CatalogEnv> {
   const broker = await startExampleBroker(brokerOpts);
-  const cluster = await startCluster([catalogBrokerController, catalogInstanceController, catalogBindingController], fastSettings);
+  const settings = { catalog: { ...fastSettings.catalog, ...catalogSettings } };
+  const cluster = await startCluster([catalogBrokerController, catalogInstanceController, catalogBindingController], settings);
   return {
     cluster,
     broker,

@@ -343,7 +343,8 @@ export class BindingReconciler implements Reconciler {
       offering,
       async (osb) => {
         if (s.asyncOpInProgress) return this.poll(w, inst, offering, osb);
-        if (s.lastError && msUntil(s.nextRetryTime) > 0) return { requeueAfterMs: msUntil(s.nextRetryTime) };
+        // Only a failed unbind waits for its retry time; an earlier bind failure does not hold up the delete.
+        if (s.lastError?.reason === 'UnbindCallFailed' && msUntil(s.nextRetryTime) > 0) return { requeueAfterMs: msUntil(s.nextRetryTime) };
         s.orphanMitigationInProgress = false;
         s.currentOperation = 'Unbind';
         s.operationStartTime = rfc3339(Date.now());

@@ -462,7 +462,8 @@ export class InstanceReconciler implements Reconciler {
       }
       if (s.asyncOpInProgress && s.currentOperation === 'Deprovision') return this.poll(w, offering, osb);
       if (s.asyncOpInProgress) return this.poll(w, offering, osb);
-      if (s.lastError && msUntil(s.nextRetryTime) > 0) return { requeueAfterMs: msUntil(s.nextRetryTime) };
+      // Only a failed deprovision waits for its retry time; an earlier provision failure does not hold up the delete.
+      if (s.lastError?.reason === 'DeprovisionCallFailed' && msUntil(s.nextRetryTime) > 0) return { requeueAfterMs: msUntil(s.nextRetryTime) };
       const planId = propsPlanId(s.externalProperties) ?? propsPlanId(s.inProgressProperties) ?? offering.planId;
       this.startOperation(w, 'Deprovision', undefined);
       await this.writeStatus(w);

@@ -233,3 +233,21 @@ test('parameters the plan\'s schema refuses end in Failed without retries, until
     await env.close();
   }
 });
+
+test('deleting an instance whose update is backing off deprovisions at once', async () => {
+  const env = await startCatalog({}, { retryBaseMs: 60_000, retryMaxMs: 60_000 });
+  try {
+    await registerBroker(env);
+    const created = await env.cluster.client.create(cr.serviceInstances, instance('db', 'small', { parameters: { size: 1 } }));
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    env.broker.inject({ endpoint: 'update', status: 503, times: Infinity });
+    await env.cluster.client.patch(cr.serviceInstances, 'db', { spec: { parameters: { size: 2 } } }, { type: 'merge', namespace: 'default' });
+    const failing = await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'False', 'UpdateInstanceCallFailed');
+    assert.match(String((statusOf(failing).lastError as { message: string }).message), /retrying in 60 s/);
+    await env.cluster.client.delete(cr.serviceInstances, 'db', { namespace: 'default' });
+    await eventually(() => gone(env, 'db'), 10_000, 'deleted without waiting out the update backoff');
+    assert.equal(env.broker.instance(externalId(created)), undefined);
+  } finally {
+    await env.close();
+  }
+});
