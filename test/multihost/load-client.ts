@@ -152,6 +152,21 @@ async function listThroughAny(): Promise<{ items: KubeObject[]; rv: number }> {
   throw new Error('no API server answered the final list');
 }
 
+async function writeMarker(name: string): Promise<number> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    for (const c of clients) {
+      try {
+        const made = await c.create<KubeObject>(configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns } });
+        return Number(made.metadata.resourceVersion);
+      } catch (e) {
+        if (isStatusError(e) && e.status.code === 409) return Number((await c.get(configMaps, name, { namespace: ns })).metadata.resourceVersion);
+      }
+    }
+    await sleep(500);
+  }
+  throw new Error('no API server took the end marker');
+}
+
 async function main(): Promise<void> {
   const initial = await listThroughAny();
   const watch = watcher(String(initial.rv));
@@ -163,7 +178,9 @@ async function main(): Promise<void> {
   stopping = true;
   await Promise.all(writers);
   const final = await listThroughAny();
-  targetRv = final.rv;
+  // The list's revision may belong to another resource, which this watch never hears of; a marker
+  // written after the list is an event it must see, and once it has, it has seen everything listed.
+  targetRv = await writeMarker(`end-${config.prefix}`);
   const drained = await Promise.race([watch.then(() => true), sleep(20_000).then(() => false)]);
   if (!drained) watching?.stop();
   const listed = final.items.map((o) => o.metadata.name ?? '').filter((n) => n.startsWith(config.prefix));
