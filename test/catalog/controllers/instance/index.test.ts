@@ -56,7 +56,7 @@ test('an instance is provisioned synchronously with the user as Originating-Iden
   }
 });
 
-test('an asynchronous provision is polled through last_operation until it succeeds', async () => {
+test('asynchronous provision, update and deprovision are polled through last_operation until they end', async () => {
   const env = await startCatalog({ asyncPolls: 2 });
   try {
     await registerBroker(env);
@@ -66,6 +66,14 @@ test('an asynchronous provision is polled through last_operation until it succee
     assert.ok(env.broker.requests.filter((r) => r.endpoint === 'lastOperation').length >= 2);
     assert.equal(env.broker.instance(externalId(created))?.planId, LARGE_PLAN_ID);
     assert.ok((await eventsFor(env, 'big')).some((e) => e.reason === 'Provisioning'));
+    // Updates and deprovisions of the large plan are asynchronous too.
+    await env.cluster.client.patch(cr.serviceInstances, 'big', { spec: { parameters: { size: 5 } } }, { type: 'merge', namespace: 'default' });
+    await waitCondition(env, cr.serviceInstances, 'big', 'Ready', 'True', 'InstanceUpdatedSuccessfully');
+    await env.cluster.client.delete(cr.serviceInstances, 'big', { namespace: 'default' });
+    await eventually(() => gone(env, 'big'), 15_000, 'deprovisioned asynchronously');
+    assert.equal(env.broker.instance(externalId(created)), undefined);
+    const reasons = (await eventsFor(env, 'big')).map((e) => e.reason);
+    assert.ok(reasons.includes('UpdatingInstance') && reasons.includes('Deprovisioning') && reasons.includes('Deprovisioned'), reasons.join());
   } finally {
     await env.close();
   }
