@@ -1,4 +1,4 @@
-import { mkdir, readdir, readlink, rename, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -23,10 +23,12 @@ export function safeRelativePath(p: string): boolean {
 /**
  * Writes a configMap/secret/downwardAPI/projected volume's files the way kubelet's atomic writer lays
  * them out: the payload in a timestamped `..<time>` dir, `..data` a symlink to it, and each top-level
- * name a symlink through `..data`, so a later update swaps the whole payload at once.
+ * name a symlink through `..data`, so a later update swaps the whole payload at once. An unchanged
+ * payload is left alone (returns false), so a periodic refresh does not disturb file watchers.
  */
-export async function writeAtomicPayload(dir: string, files: PayloadFile[]): Promise<void> {
+export async function writeAtomicPayload(dir: string, files: PayloadFile[]): Promise<boolean> {
   await mkdir(dir, { recursive: true });
+  if (await samePayload(dir, files)) return false;
   const ts = stamp();
   const tsDir = join(dir, ts);
   await mkdir(tsDir, { mode: 0o755 });
@@ -60,4 +62,33 @@ export async function writeAtomicPayload(dir: string, files: PayloadFile[]): Pro
     await rm(join(dir, entry), { force: true, recursive: true });
   }
   if (old && old !== ts) await rm(join(dir, old), { recursive: true, force: true });
+  return true;
+}
+
+/** Lists the regular files under `root`, relative paths. */
+async function listFiles(root: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(root, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(root, rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** True when the current payload (through `..data`) holds exactly these files, bytes and modes. */
+async function samePayload(dir: string, files: PayloadFile[]): Promise<boolean> {
+  try {
+    const data = join(dir, '..data');
+    const have = (await listFiles(data)).sort();
+    const want = files.map((f) => f.path).sort();
+    if (have.length !== want.length || have.some((p, i) => p !== want[i])) return false;
+    for (const f of files) {
+      const p = join(data, f.path);
+      if ((((await stat(p)).mode & 0o7777) !== f.mode) || !(await readFile(p)).equals(f.content)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -68,6 +68,8 @@ export interface ContainerRuntimeOptions {
   logRetentionMs?: number;
   /** Retry delay after a sandbox, volume or config failure; 5 s by default. */
   retryMs?: number;
+  /** How often ConfigMap, Secret, downward API and projected volumes are refreshed; 60 s by default. */
+  volumeRefreshMs?: number;
   /** Init container crash back-off start (doubling to 300 s); 10 s by default. */
   initBackoffMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -205,6 +207,8 @@ export class ContainerRuntime implements Runtime {
   private readonly logTimers = new Set<NodeJS.Timeout>();
   private index: Promise<Map<string, Map<string, ContainerMeta>>> | undefined;
   private closed = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing = false;
 
   constructor(opts: ContainerRuntimeOptions) {
     this.opts = opts;
@@ -213,6 +217,25 @@ export class ContainerRuntime implements Runtime {
     this.runc = new Runc({ path: opts.runcPath, root: join(opts.dataDir, 'runc') });
     this.sandboxes = new SandboxManager({ dataDir: opts.dataDir, bridge: opts.bridge, podCIDR: opts.podCIDR, clusterDNS: opts.clusterDNS, clusterDomain: opts.clusterDomain, ipPath: opts.ipPath });
     this.volumes = new PodVolumes({ resolver: opts.resources });
+    const refresh = (): void => {
+      this.refreshTimer = setTimeout(() => void this.refreshVolumes().finally(refresh), opts.volumeRefreshMs ?? 60_000);
+      this.refreshTimer.unref?.();
+    };
+    refresh();
+  }
+
+  /** Rewrites API data volumes whose source changed (kubelet's periodic sync of ConfigMap and Secret volumes). */
+  private async refreshVolumes(): Promise<void> {
+    if (this.refreshing || this.closed) return;
+    this.refreshing = true;
+    try {
+      for (const rec of this.pods.values()) {
+        if (!rec.volumes || !rec.sandbox || this.gone(rec)) continue;
+        await this.volumes.prepare(rec.pod, rec.sandbox.dir, this.downward(rec), 'apiData').catch((e: Error) => this.opts.events?.event(rec.pod, 'Warning', 'FailedMount', e.message));
+      }
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   get logsDir(): string {
@@ -339,7 +362,7 @@ export class ContainerRuntime implements Runtime {
       }
       for (const { id } of await this.containerDirsOf(uid)) await this.runc.delete(id).catch(() => undefined);
       const podDir = this.sandboxes.podDir(uid);
-      await this.volumes.cleanup(podDir);
+      await this.volumes.cleanup(podDir, uid);
       await this.sandboxes.remove(uid);
       for (const { id } of await this.containerDirsOf(uid)) await this.removeDir(uid, id);
       this.pods.delete(uid);
@@ -409,6 +432,7 @@ export class ContainerRuntime implements Runtime {
       }
     }
     for (const t of this.logTimers) clearTimeout(t);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.listeners.clear();
   }
 

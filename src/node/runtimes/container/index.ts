@@ -14,6 +14,7 @@ export {
   type ContainerRuntimeOptions,
   type ImageSource,
   type PodEventSink,
+  type ProbedContainerStatus,
   type RuntimeCapabilities,
 } from './container-runtime.js';
 export { criLogLine, rfc3339Nano } from './container-log.js';

@@ -28,6 +28,8 @@ export class VolumeMountError extends Error {
 
 export interface PodVolumesOptions {
   resolver: PodResourceResolver;
+  /** Secret volumes on their own tmpfs, as kubelet keeps them off disk; true by default (needs root). */
+  secretsOnTmpfs?: boolean;
   mountPath?: string;
   umountPath?: string;
 }
@@ -73,16 +75,25 @@ export class PodVolumes {
   private readonly resolver: PodResourceResolver;
   private readonly mount: string;
   private readonly umount: string;
+  private readonly secretsOnTmpfs: boolean;
+  /** Service account tokens by pod uid, audience and lifetime, reused until 80 % of their lifetime, as kubelet does. */
+  private readonly tokens = new Map<string, { token: string; renewAt: number }>();
 
   constructor(opts: PodVolumesOptions) {
     this.resolver = opts.resolver;
+    this.secretsOnTmpfs = opts.secretsOnTmpfs ?? true;
     this.mount = opts.mountPath ?? 'mount';
     this.umount = opts.umountPath ?? 'umount';
   }
 
-  async prepare(pod: KubeObject, podDir: string, ctx: DownwardContext): Promise<Map<string, PreparedVolume>> {
+  /**
+   * Prepares every volume of the pod; preparing again refreshes API data volumes (ConfigMaps, Secrets,
+   * downward API) in place when their content changed. `only` limits it to those API data volumes.
+   */
+  async prepare(pod: KubeObject, podDir: string, ctx: DownwardContext, only?: 'apiData'): Promise<Map<string, PreparedVolume>> {
     const out = new Map<string, PreparedVolume>();
     for (const v of ((pod.spec as { volumes?: Volume[] } | undefined)?.volumes ?? [])) {
+      if (only === 'apiData' && !(v.configMap || v.secret || v.downwardAPI || v.projected)) continue;
       try {
         out.set(v.name, await this.prepareOne(pod, podDir, v, ctx));
       } catch (e) {
@@ -93,8 +104,9 @@ export class PodVolumes {
     return out;
   }
 
-  /** Unmounts what was mounted under the pod dir (memory emptyDirs), deepest first; safe to repeat. */
-  async cleanup(podDir: string): Promise<void> {
+  /** Unmounts what was mounted under the pod dir (memory emptyDirs, secrets), deepest first; safe to repeat. */
+  async cleanup(podDir: string, uid?: string): Promise<void> {
+    if (uid) for (const k of this.tokens.keys()) if (k.startsWith(`${uid}|`)) this.tokens.delete(k);
     let info: string;
     try {
       info = await readFile('/proc/self/mountinfo', 'utf8');
@@ -139,6 +151,10 @@ export class PodVolumes {
       if (!data && !optional) throw new Error(`${kind} "${name}" not found`);
       const files = data ? keyedFiles(data, secret, (v.configMap ?? v.secret)!.items, mode((v.configMap ?? v.secret)!.defaultMode), kind, optional) : [];
       const dir = dirFor(secret ? 'secret' : 'configMap');
+      if (secret && this.secretsOnTmpfs) {
+        await mkdir(dir, { recursive: true });
+        if (!(await this.isMountPoint(dir))) await runCommand(this.mount, ['-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', dir]);
+      }
       await writeAtomicPayload(dir, files);
       return { name: v.name, hostPath: dir, readOnly: true };
     }
@@ -166,7 +182,14 @@ export class PodVolumes {
           for (const it of src.downwardAPI.items ?? []) files.push({ path: it.path, content: Buffer.from(this.downward(pod, it, ctx)), mode: it.mode ?? def });
         } else if (src.serviceAccountToken) {
           if (!this.resolver.serviceAccountToken) throw new Error('service account tokens are not available on this node');
-          const token = await this.resolver.serviceAccountToken(pod, { audience: src.serviceAccountToken.audience, expirationSeconds: src.serviceAccountToken.expirationSeconds ?? 3607 });
+          const expirationSeconds = src.serviceAccountToken.expirationSeconds ?? 3607;
+          const key = `${pod.metadata.uid ?? ''}|${src.serviceAccountToken.audience ?? ''}|${expirationSeconds}`;
+          let cached = this.tokens.get(key);
+          if (!cached || cached.renewAt <= Date.now()) {
+            cached = { token: await this.resolver.serviceAccountToken(pod, { audience: src.serviceAccountToken.audience, expirationSeconds }), renewAt: Date.now() + expirationSeconds * 800 };
+            this.tokens.set(key, cached);
+          }
+          const token = cached.token;
           files.push({ path: src.serviceAccountToken.path, content: Buffer.from(token), mode: def });
         } else {
           throw new Error('unsupported projected volume source');

@@ -23,6 +23,10 @@ const podCIDR = `10.244.${third}.0/24`;
 const bridge = `wr${randomUUID().slice(0, 8)}`;
 let dataDir = '';
 let runtime: ContainerRuntime;
+const configMaps: Record<string, { data: Record<string, string> }> = {
+  'default/settings': { data: { GREETING: 'hi from a configmap', 'bad key': 'skipped', COLOR: 'blue' } },
+  'default/page': { data: { 'index.html': 'version 1' } },
+};
 let nextIp = 2;
 const started: string[] = [];
 const probeNs = `wharf-t-${randomUUID().slice(0, 8)}`;
@@ -38,8 +42,9 @@ before(async () => {
     bridge,
     retryMs: 200,
     initBackoffMs: 200,
+    volumeRefreshMs: 300,
     resources: staticPodResources({
-      configMaps: { 'default/settings': { data: { GREETING: 'hi from a configmap', 'bad key': 'skipped', COLOR: 'blue' } } },
+      configMaps,
       secrets: { 'default/creds': { data: { password: Buffer.from('s3cret').toString('base64') } } },
     }),
     nodeAllocatable: { cpu: '2', memory: '4Gi' },
@@ -377,4 +382,24 @@ test('exec runs a command in a running container; postStart runs after start and
   const t = await terminated(uid, 'main');
   assert.equal(t.exitCode, 0);
   assert.ok((await logLines(uid, 'main')).some((l) => l.endsWith(' stdout F saw-pre')));
+});
+
+test('a Secret volume sits on tmpfs, and a ConfigMap volume follows updates of its ConfigMap', { skip }, async () => {
+  const p = pod('refresh', {
+    volumes: [{ name: 'page', configMap: { name: 'page' } }, { name: 'creds', secret: { secretName: 'creds' } }],
+    containers: [
+      {
+        name: 'main',
+        image: 'busybox',
+        command: ['sh', '-c', 'grep -q " /creds tmpfs" /proc/mounts && echo secret-on-tmpfs; cat /creds/password; echo; until grep -q "version 2" /page/index.html; do sleep 0.2; done; cat /page/index.html'],
+        volumeMounts: [{ name: 'page', mountPath: '/page' }, { name: 'creds', mountPath: '/creds' }],
+      },
+    ],
+  });
+  start(p);
+  await waitFor('running', () => 'running' in (container(p.metadata.uid!, 'main')?.state ?? {}));
+  configMaps['default/page'] = { data: { 'index.html': 'version 2' } };
+  const t = await terminated(p.metadata.uid!, 'main');
+  assert.equal(t.exitCode, 0);
+  assert.deepEqual((await logLines(p.metadata.uid!, 'main')).map((l) => l.split(' stdout F ')[1]), ['secret-on-tmpfs', 's3cret', 'version 2']);
 });

@@ -30,7 +30,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 test('PodVolumes.prepare() writes configMap, secret, downwardAPI and projected volumes as files', () =>
   withDir(async (dir) => {
-    const v = new PodVolumes({ resolver });
+    const v = new PodVolumes({ resolver, secretsOnTmpfs: false });
     const out = await v.prepare(
       pod([
         { name: 'site', configMap: { name: 'site', items: [{ key: 'index.html', path: 'html/index.html', mode: 0o600 }] } },
@@ -64,7 +64,7 @@ test('PodVolumes.prepare() writes configMap, secret, downwardAPI and projected v
 
 test('PodVolumes.prepare() fails with FailedMount wording for a missing ConfigMap or a key not there', () =>
   withDir(async (dir) => {
-    const v = new PodVolumes({ resolver });
+    const v = new PodVolumes({ resolver, secretsOnTmpfs: false });
     await assert.rejects(v.prepare(pod([{ name: 'x', configMap: { name: 'gone' } }]), dir, ctx), (e: unknown) => e instanceof VolumeMountError && e.message === 'MountVolume.SetUp failed for volume "x" : configmap "gone" not found');
     await assert.rejects(v.prepare(pod([{ name: 'x', configMap: { name: 'site', items: [{ key: 'nope', path: 'p' }] } }]), dir, ctx), /configmap references non-existent config key: nope/);
     await assert.rejects(v.prepare(pod([{ name: 'x', nfs: { server: 's', path: '/' } }]), dir, ctx), /volume type nfs is not supported/);
@@ -72,7 +72,7 @@ test('PodVolumes.prepare() fails with FailedMount wording for a missing ConfigMa
 
 test('PodVolumes.prepare() checks and creates hostPaths by type', () =>
   withDir(async (dir) => {
-    const v = new PodVolumes({ resolver });
+    const v = new PodVolumes({ resolver, secretsOnTmpfs: false });
     const file = join(dir, 'f');
     await writeFile(file, '');
     await v.prepare(pod([{ name: 'd', hostPath: { path: join(dir, 'new/dir'), type: 'DirectoryOrCreate' } }, { name: 'f', hostPath: { path: join(dir, 'new/file'), type: 'FileOrCreate' } }]), dir, ctx);
