@@ -26,7 +26,7 @@ function endpointList(value: string): string[] {
 export function addStorageOptions(command: Command): Command {
   return command
     .option('--etcd <urls>', 'keep state in etcd at these client URLs (http://HOST:PORT[,...]; https for TLS) instead of SQLite', endpointList)
-    .option('--etcd-cafile <file>', 'CA certificate that signed the etcd servers’ certificates')
+    .option('--etcd-cafile <file>', "CA certificate that signed the etcd servers' certificates")
     .option('--etcd-certfile <file>', 'client certificate for etcd (with --etcd-keyfile)')
     .option('--etcd-keyfile <file>', 'client key for etcd')
     .option('--etcd-prefix <prefix>', 'prefix for every etcd key (e.g. /cluster-a), so clusters can share one etcd');
