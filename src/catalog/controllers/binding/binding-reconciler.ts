@@ -12,7 +12,7 @@ import { pollingExpired, type OsbClient, type OsbFailure } from '../../osb/index
 import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
-import { clearFailure, conditionOf, isTrue, msUntil, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
+import { clearFailure, conditionOf, isTrue, msUntil, preciseTime, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
 import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
@@ -263,9 +263,9 @@ export class BindingReconciler implements Reconciler {
     const inst = this.instanceOf(w);
     const offering = inst ? resolveOffering(inst, this.deps.offerings) : undefined;
     const maxSeconds = offering && !isResolveFailure(offering) ? (offering.plan.spec as { maximumPollingDuration?: number }).maximumPollingDuration : undefined;
-    if (typeof maxSeconds === 'number') s.pollDeadline = rfc3339(Date.now() + maxSeconds * 1000);
+    if (typeof maxSeconds === 'number') s.pollDeadline = preciseTime(Date.now() + maxSeconds * 1000);
     const wait = pollDelayMs(this.deps.settings, undefined);
-    s.nextRetryTime = rfc3339(Date.now() + wait);
+    s.nextRetryTime = preciseTime(Date.now() + wait);
     if (!s.orphanMitigationInProgress) setCondition(s, 'Ready', 'False', reason, message, w.generation);
     this.deps.recorder.event(w.b, 'Normal', reason, message);
     await this.writeStatus(w);
@@ -290,7 +290,7 @@ export class BindingReconciler implements Reconciler {
         return this.finishAsync(w, inst, o, osb, op, pollingExpired(op === 'Bind' ? 'bind' : 'unbind', Date.parse(s.pollDeadline) - Date.parse(s.operationStartTime ?? s.pollDeadline), result.requestIdentity));
       }
       const next = pollDelayMs(this.deps.settings, result.retryAfterMs);
-      s.nextRetryTime = rfc3339(Date.now() + next);
+      s.nextRetryTime = preciseTime(Date.now() + next);
       await this.writeStatus(w);
       return { requeueAfterMs: next };
     }

@@ -11,7 +11,7 @@ import { pollingExpired, type JsonObject, type LastOperationResult, type OsbClie
 import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
-import { clearFailure, conditionOf, isTrue, msUntil, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
+import { clearFailure, conditionOf, isTrue, msUntil, preciseTime, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
 import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
@@ -260,10 +260,10 @@ export class InstanceReconciler implements Reconciler {
     if (operation) w.status.lastOperation = operation;
     else delete w.status.lastOperation;
     const maxSeconds = (o?.plan.spec as { maximumPollingDuration?: number } | undefined)?.maximumPollingDuration;
-    if (typeof maxSeconds === 'number') w.status.pollDeadline = rfc3339(Date.now() + maxSeconds * 1000);
+    if (typeof maxSeconds === 'number') w.status.pollDeadline = preciseTime(Date.now() + maxSeconds * 1000);
     else delete w.status.pollDeadline;
     const wait = pollDelayMs(this.deps.settings, undefined);
-    w.status.nextRetryTime = rfc3339(Date.now() + wait);
+    w.status.nextRetryTime = preciseTime(Date.now() + wait);
     if (!w.status.orphanMitigationInProgress) setCondition(w.status, 'Ready', 'False', reason, message, w.generation);
     this.deps.recorder.event(w.inst, 'Normal', reason, message);
     await this.writeStatus(w);
@@ -287,7 +287,7 @@ export class InstanceReconciler implements Reconciler {
         return this.finishAsync(w, op, pollingExpired(osbOp[op], limit, result.requestIdentity));
       }
       const next = pollDelayMs(this.deps.settings, result.retryAfterMs);
-      w.status.nextRetryTime = rfc3339(Date.now() + next);
+      w.status.nextRetryTime = preciseTime(Date.now() + next);
       if (result.kind === 'inProgress' && result.description && !w.status.orphanMitigationInProgress) {
         setCondition(w.status, 'Ready', 'False', conditionOf(w.status, 'Ready')?.reason ?? 'Provisioning', result.description, w.generation);
       }

@@ -46,11 +46,19 @@ export function removeCondition(status: ConditionHolder, type: string): void {
   if (status.conditions) status.conditions = status.conditions.filter((c) => c.type !== type);
 }
 
+/**
+ * A retry or poll time to the millisecond: the controller's own wake-ups compare against it, and a
+ * time rounded to the second would let a reconcile that some other change caused poll up to a second early.
+ */
+export function preciseTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 /** Records a failure with its retry time; returns the wait. */
 export function recordFailure(status: ConditionHolder, reason: string, message: string, delayMs: number, nowMs = Date.now()): number {
   status.lastError = { reason, message, time: rfc3339(nowMs) };
   status.retries = (status.retries ?? 0) + 1;
-  status.nextRetryTime = rfc3339(nowMs + delayMs);
+  status.nextRetryTime = preciseTime(nowMs + delayMs);
   return delayMs;
 }
 

@@ -259,3 +259,20 @@ test('deleting an instance whose update is backing off deprovisions at once', as
     await env.close();
   }
 });
+
+test('polling waits as long as the broker\'s Retry-After asks', async () => {
+  const env = await startCatalog({ asyncPolls: 2, retryAfterSeconds: 1 });
+  try {
+    await registerBroker(env);
+    const started = Date.now();
+    await env.cluster.client.create(cr.serviceInstances, instance('big', 'large'));
+    const polling = await waitCondition(env, cr.serviceInstances, 'big', 'Ready', 'False', 'Provisioning');
+    assert.ok(statusOf(polling).nextRetryTime);
+    await waitCondition(env, cr.serviceInstances, 'big', 'Ready', 'True');
+    // Two "in progress" answers, each asking for a second, with a 100 ms poll interval otherwise.
+    assert.ok(Date.now() - started >= 1800, `took ${Date.now() - started} ms`);
+    assert.equal(env.broker.requests.filter((r) => r.endpoint === 'lastOperation').length, 3);
+  } finally {
+    await env.close();
+  }
+});

@@ -25,7 +25,7 @@ test('recordFailure() counts attempts and sets the next retry; clearFailure() fo
   assert.equal(recordFailure(s, 'ErrorFetchingCatalog', 'down', 4000, now), 4000);
   recordFailure(s, 'ErrorFetchingCatalog', 'down', 8000, now);
   assert.equal(s.retries, 2);
-  assert.equal(s.nextRetryTime, '2024-01-01T00:00:08Z');
+  assert.equal(s.nextRetryTime, '2024-01-01T00:00:08.000Z');
   assert.deepEqual(s.lastError, { reason: 'ErrorFetchingCatalog', message: 'down', time: '2024-01-01T00:00:00Z' });
   assert.equal(msUntil(s.nextRetryTime, now), 8000);
   assert.equal(msUntil(s.nextRetryTime, now + 10_000), 0);
