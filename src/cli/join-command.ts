@@ -122,30 +122,63 @@ export interface NodeJoinOptions {
   log?: (line: string) => void;
 }
 
-/** True when the kubeconfig holds a client certificate for this node that is good for at least a day more. */
-function usableNodeKubeconfig(file: string, name: string, server: string): boolean {
-  if (!existsSync(file)) return false;
+/** A node certificate this close to its end is renewed when the node starts (as kubeadm renews within 30 days). */
+const RENEW_BEFORE_MS = 30 * 86_400_000;
+
+/** The node's stored credentials for this server, while its certificate is still valid; else undefined. */
+function storedCredentials(file: string, name: string, server: string): { ca: string; cert: string; key: string; validTo: number } | undefined {
+  if (!existsSync(file)) return undefined;
   try {
     const conn = loadKubeconfig(file);
-    if (!conn.cert || conn.baseUrl.replace(/\/+$/, '') !== server) return false;
+    if (!conn.cert || !conn.key || !conn.ca || conn.baseUrl.replace(/\/+$/, '') !== server) return undefined;
     const cert = new X509Certificate(conn.cert);
-    return cert.subject.split('\n').includes(`CN=${NODE_USER_PREFIX}${name}`) && new Date(cert.validTo).getTime() > Date.now() + 86_400_000;
+    const validTo = new Date(cert.validTo).getTime();
+    if (!cert.subject.split('\n').includes(`CN=${NODE_USER_PREFIX}${name}`) || validTo <= Date.now()) return undefined;
+    return { ca: conn.ca.toString(), cert: conn.cert.toString(), key: conn.key.toString(), validTo };
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+/** Sends a fresh key's certificate request, authenticated as `auth`; returns the new certificate and key. */
+async function obtainCertificate(server: string, caPem: string, name: string, auth: { token?: string; cert?: string; key?: string }): Promise<{ cert: string; key: string }> {
+  const { csr, key } = await createNodeCertificateRequest(name);
+  const client = new ApiClient({ baseUrl: server, ca: caPem, ...auth, component: 'join', timeoutMs: 30_000 });
+  try {
+    const answer = await client.request<NodeCertificateResponseBody>('POST', NODE_CERTIFICATE_PATH, { request: Buffer.from(csr).toString('base64') });
+    return { cert: Buffer.from(answer.certificate, 'base64').toString('utf8'), key };
+  } finally {
+    client.close();
+  }
+}
+
+function writeNodeKubeconfig(file: string, server: string, caPem: string, name: string, pair: { cert: string; key: string }): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, renderKubeconfig({ server, caPem, clientCertPem: pair.cert, clientKeyPem: pair.key, user: `${NODE_USER_PREFIX}${name}` }), { mode: 0o600 });
+}
+
 /**
- * The joining node's half: returns the path of a kubeconfig holding the node's own client certificate,
- * obtaining it with the bootstrap token unless an earlier join left a usable one there (so a node
- * restarts after its token expired).
+ * The joining node's half: returns the path of a kubeconfig holding the node's own client certificate.
+ * A certificate an earlier join left there is reused (so a node restarts after its token expired); one
+ * within 30 days of its end is renewed with itself, a new key and all; only without one is the bootstrap
+ * token used.
  */
 export async function joinNodeKubeconfig(opts: NodeJoinOptions): Promise<string> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const server = opts.server.replace(/\/+$/, '');
-  if (usableNodeKubeconfig(opts.kubeconfig, opts.name, server)) {
+  const stored = storedCredentials(opts.kubeconfig, opts.name, server);
+  if (stored && stored.validTo - Date.now() > RENEW_BEFORE_MS) {
     log(`using the node credentials in ${opts.kubeconfig}`);
     return opts.kubeconfig;
+  }
+  if (stored) {
+    try {
+      writeNodeKubeconfig(opts.kubeconfig, server, stored.ca, opts.name, await obtainCertificate(server, stored.ca, opts.name, { cert: stored.cert, key: stored.key }));
+      log(`node ${opts.name} renewed its client certificate (the old one ended ${new Date(stored.validTo).toISOString()}); kubeconfig written to ${opts.kubeconfig}`);
+      return opts.kubeconfig;
+    } catch (e) {
+      log(`renewing the node certificate failed (${(e as Error).message}); joining again with the bootstrap token`);
+    }
   }
   // The CA comes over an unverified connection; the hash given out of band is what makes it trusted.
   const discovery = new ApiClient({ baseUrl: server, insecureSkipTlsVerify: true, component: 'join', timeoutMs: 30_000 });
@@ -161,17 +194,7 @@ export async function joinNodeKubeconfig(opts: NodeJoinOptions): Promise<string>
   if (!matchesCaCertHash(caPem, opts.caCertHash)) {
     throw new Error(`The cluster CA served by ${server} does not match --ca-cert-hash ${opts.caCertHash} (it is ${caCertHash(caPem)}): refusing to trust it`);
   }
-  const { csr, key } = await createNodeCertificateRequest(opts.name);
-  const client = new ApiClient({ baseUrl: server, ca: caPem, token: opts.token, component: 'join', timeoutMs: 30_000 });
-  let answer: NodeCertificateResponseBody;
-  try {
-    answer = await client.request<NodeCertificateResponseBody>('POST', NODE_CERTIFICATE_PATH, { request: Buffer.from(csr).toString('base64') });
-  } finally {
-    client.close();
-  }
-  const cert = Buffer.from(answer.certificate, 'base64').toString('utf8');
-  mkdirSync(path.dirname(path.resolve(opts.kubeconfig)), { recursive: true });
-  writeFileSync(opts.kubeconfig, renderKubeconfig({ server, caPem, clientCertPem: cert, clientKeyPem: key, user: `${NODE_USER_PREFIX}${opts.name}` }), { mode: 0o600 });
+  writeNodeKubeconfig(opts.kubeconfig, server, caPem, opts.name, await obtainCertificate(server, caPem, opts.name, { token: opts.token }));
   log(`node ${opts.name} has its client certificate; kubeconfig written to ${opts.kubeconfig}`);
   return opts.kubeconfig;
 }

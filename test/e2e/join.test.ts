@@ -5,12 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { bootstrapTokenSecret, formatBootstrapToken, generateBootstrapToken } from '../../src/apiserver/authn/index.js';
-import { createNodeCertificateRequest, NODE_CERTIFICATE_PATH } from '../../src/apiserver/node-certificates/index.js';
+import { caCertHash, createNodeCertificateRequest, NODE_CERTIFICATE_PATH } from '../../src/apiserver/node-certificates/index.js';
+import { signCertificate } from '../../src/apiserver/pki/sign-certificate.js';
+import { renderKubeconfig } from '../../src/cli/kubeconfig.js';
 import { api, credentialsOf, startCluster, tempDataDir, type RunningCluster } from './harness.js';
 import { eventually, WharfProcess, wharfArgv } from '../multihost/wharf-process.js';
 
@@ -133,4 +136,22 @@ test('a joining node refuses a CA that does not match the pinned hash', { timeou
   assert.match(r.stderr, /does not match --ca-cert-hash/);
   assert.throws(() => readFileSync(path.join(machine, 'edge-3.kubeconfig')), /ENOENT/);
   assert.equal((await api(cluster, 'GET', '/api/v1/nodes/edge-3')).status, 404);
+});
+
+test('a node whose certificate nears its end renews it with itself, without the token', { timeout: 90_000 }, async () => {
+  const ca = { cert: readFileSync(path.join(data.dir, 'pki', 'ca.crt'), 'utf8'), key: readFileSync(path.join(data.dir, 'pki', 'ca.key'), 'utf8') };
+  const old = await signCertificate({ commonName: 'system:node:edge-4', organizations: ['system:nodes'], clientAuth: true, days: 10 }, ca);
+  const file = path.join(machine, 'edge-4.kubeconfig');
+  writeFileSync(file, renderKubeconfig({ server: cluster.url, caPem: ca.cert, clientCertPem: old.cert, clientKeyPem: old.key }), { mode: 0o600 });
+  // A token of the right shape that no Secret backs: renewal must not need it.
+  const node = new WharfProcess(['node', '--server', cluster.url, '--token', 'zzzzzz.zzzzzzzzzzzzzzzz', '--ca-cert-hash', caCertHash(ca.cert), '--name', 'edge-4', '--kubeconfig', file], { label: 'renewing node', cwd: machine });
+  processes.push(node);
+  await node.waitFor(/node edge-4 registered/, 60_000);
+  assert.match(node.output, /node edge-4 renewed its client certificate/);
+  const renewed = credentialsOf(file);
+  assert.notEqual(renewed.key, old.key, 'a new key');
+  const cert = new X509Certificate(renewed.cert!);
+  assert.equal(cert.subject, 'O=system:nodes\nCN=system:node:edge-4');
+  assert.ok(new Date(cert.validTo).getTime() - Date.now() > 300 * 86_400_000);
+  await node.stop();
 });
