@@ -115,6 +115,8 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
         nodeLabels: opts.nodeLabels,
         nodeTaints: opts.nodeTaints,
         controllers: opts.controllers,
+        // The local-path provisioner keeps volumes under the data directory.
+        controllerSettings: { 'local-path-provisioner': { dataDir } },
       },
       onComponentsFailure,
     );

@@ -98,8 +98,26 @@ function validateStatefulSet(obj: KubeObject): FieldError[] {
   if (ordinals) errs.push(...validateNonnegative(ordinals.start, 'spec.ordinals.start'));
   errs.push(...validateRequiredSelector(spec.selector, 'spec.selector', 'statefulset'));
   errs.push(...validateSelectorMatchesTemplate(spec.selector, asRecord(spec.template) ?? {}, 'spec.template'));
-  errs.push(...validateWorkloadTemplate(spec.template, 'spec.template', 'StatefulSet'));
+  errs.push(...validateWorkloadTemplate(withClaimVolumes(spec.template, spec.volumeClaimTemplates), 'spec.template', 'StatefulSet'));
   return errs;
+}
+
+/**
+ * The template as its pods will have it: volume mounts may name a claim template, whose volume the
+ * controller adds to each pod, so those names count as volumes when the template is validated.
+ */
+function withClaimVolumes(template: unknown, claimTemplates: unknown): unknown {
+  const tpl = asRecord(template);
+  const podSpec = asRecord(tpl?.spec);
+  if (!tpl || !podSpec || !Array.isArray(claimTemplates)) return template;
+  const volumes = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
+  const named = new Set(volumes.map((v) => asRecord(v)?.name));
+  const added = claimTemplates
+    .map((c) => asRecord(asRecord(c)?.metadata)?.name)
+    .filter((n): n is string => typeof n === 'string' && n !== '' && !named.has(n))
+    .map((name) => ({ name, persistentVolumeClaim: { claimName: name } }));
+  if (added.length === 0) return template;
+  return { ...tpl, spec: { ...podSpec, volumes: [...volumes, ...added] } };
 }
 
 /** The spec fields a StatefulSet update may change; everything else is fixed at creation. */

@@ -80,3 +80,15 @@ test('printer columns show READY and AGE', () => {
     ],
   );
 });
+
+test('validate() lets volume mounts name a claim template, and still refuses a mount of nothing', () => {
+  const mounted = (name: string) => ({
+    template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres', volumeMounts: [{ name, mountPath: '/data' }] }] } },
+  });
+  assert.deepEqual(statefulSet.strategy.validate!(make(mounted('data'))), []);
+  const errs = statefulSet.strategy.validate!(make(mounted('nowhere')));
+  assert.deepEqual(
+    errs.map((e) => [e.type, e.field]),
+    [['FieldValueNotFound', 'spec.template.spec.containers[0].volumeMounts[0].name']],
+  );
+});
