@@ -75,9 +75,8 @@ export interface RequestAuthenticator {
  * token file come before bootstrap tokens in Kubernetes' order too); a bearer token it refuses and that
  * is shaped like a bootstrap token is then judged here, and refused with the same bare 401.
  */
-export function withBootstrapTokens<A extends RequestAuthenticator>(inner: A, lookup: BootstrapSecretLookup, now: () => Date = () => new Date()): A {
+export function withBootstrapTokens(inner: RequestAuthenticator, lookup: BootstrapSecretLookup, now: () => Date = () => new Date()): RequestAuthenticator {
   return {
-    ...inner,
     async authenticate(req: IncomingMessage): Promise<UserInfo> {
       const header = req.headers.authorization;
       try {

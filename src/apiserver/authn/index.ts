@@ -14,7 +14,7 @@ import { loadTokenFile } from './token-file.js';
 
 export { createClientCertificateAuthenticator, type ClientCertificateAuthenticator } from './client-certificate.js';
 export { parseTokenFile, loadTokenFile } from './token-file.js';
-export { authenticateBootstrapToken, withBootstrapTokens, type BootstrapSecretLookup, type BootstrapTokenResult } from './bootstrap-token.js';
+export { authenticateBootstrapToken, withBootstrapTokens, type BootstrapSecretLookup, type BootstrapTokenResult, type RequestAuthenticator } from './bootstrap-token.js';
 export {
   BOOTSTRAP_GROUP,
   BOOTSTRAP_TOKEN_NAMESPACE,
