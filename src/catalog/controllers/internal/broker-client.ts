@@ -28,7 +28,8 @@ async function authOf(client: ApiClient, r: CatalogResources, broker: KubeObject
   if (!auth) return undefined;
   const ref = (auth.basic ?? auth.bearer)?.secretRef as { name?: string; namespace?: string } | undefined;
   if (!ref?.name) return undefined;
-  const namespace = ref.namespace ?? broker.metadata.namespace ?? '';
+  // A namespaced broker reads only its own namespace's Secrets, whatever the reference says.
+  const namespace = broker.metadata.namespace ?? ref.namespace ?? '';
   let secret: KubeObject;
   try {
     secret = await client.get(r.secrets, ref.name, { namespace });
