@@ -5,6 +5,7 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PodSecurityAdmission, type PodSecurityPolicy } from './admission/pod-security.js';
 import { admitDefaultTolerations } from './admission/default-toleration-seconds.js';
 import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
+import { PersistentVolumeClaimResizeAdmission } from './admission/persistent-volume-claim-resize.js';
 import { admitStorageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
@@ -42,6 +43,7 @@ export class Admission {
   private readonly podSecurity: PodSecurityAdmission;
   private readonly priority: PriorityAdmission;
   private readonly defaultStorageClass: DefaultStorageClassAdmission;
+  private readonly claimResize: PersistentVolumeClaimResizeAdmission;
   private readonly serviceAccounts?: ServiceAccountAdmission;
   private readonly limitRanger?: LimitRanger;
   private readonly quota?: ResourceQuotaAdmission;
@@ -65,6 +67,7 @@ export class Admission {
     });
     this.priority = new PriorityAdmission(opts.list);
     this.defaultStorageClass = new DefaultStorageClassAdmission(opts.list);
+    this.claimResize = new PersistentVolumeClaimResizeAdmission(opts.list);
     if (opts.list) {
       this.serviceAccounts = new ServiceAccountAdmission(opts.list, opts.tokenVolumeSuffix);
       this.limitRanger = new LimitRanger(opts.list);
@@ -123,6 +126,7 @@ export class Admission {
     }
     // Validating steps, on the object as the mutations left it.
     await this.podSecurity.validate(a, result);
+    await this.claimResize.validate(a);
     await this.limitRanger?.validate(a);
     await this.quota?.admit(a);
     if (this.quota && def.group === '' && def.plural === 'resourcequotas' && !subresource && a.namespace) this.scheduleQuotaResync(a.namespace);
