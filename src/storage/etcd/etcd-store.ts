@@ -111,6 +111,8 @@ export class EtcdStore implements Store {
   private historyFloor = 0;
   private compacted = 0;
   private waiters: Waiter[] = [];
+  /** Consistent reads waiting for etcd to confirm the mirror has missed nothing up to their revision. */
+  private progressWaiters: Waiter[] = [];
   private stopMirror: (() => void) | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
   private compactTarget = 0;
@@ -148,7 +150,7 @@ export class EtcdStore implements Store {
       faultHandling: { host: () => passThrough(1), global: passThrough(opts.endpoints.length) },
     });
     this.watches = new WatchStream(this.client.watchClient);
-    this.watches.onBroadcastProgress = (rev) => this.mirrorProgress(rev);
+    this.watches.onBroadcastProgress = (rev) => this.confirmProgress(rev);
     const interval = opts.compactIntervalMs ?? 0;
     if (interval > 0) {
       this.compactTimer = setInterval(() => this.compactPeriodically(), interval);
@@ -243,6 +245,7 @@ export class EtcdStore implements Store {
     this.wake();
   }
 
+  /** etcd's periodic progress notification: sent in order with the events, only once the watch has caught up. */
   private mirrorProgress(etcdRevision: number): void {
     const rev = etcdRevision - revisionOffset;
     if (rev <= this.mirrorRevision || !this.ready) return;
@@ -264,6 +267,22 @@ export class EtcdStore implements Store {
     if (!this.closed) this.whenReady().catch(() => {});
   }
 
+  /**
+   * etcd's answer to a progress request. etcd before 3.4.24 / 3.5.8 may send it ahead of events still queued
+   * for the stream, so it only ends the waits of consistent reads (which then read at the mirror's own
+   * revision); it never moves the mirror's revision, acknowledges a write or reaches a watcher.
+   */
+  private confirmProgress(etcdRevision: number): void {
+    const rev = etcdRevision - revisionOffset;
+    if (this.progressWaiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const w of this.progressWaiters) {
+      if (w.revision <= rev) w.resolve();
+      else still.push(w);
+    }
+    this.progressWaiters = still;
+  }
+
   private wake(): void {
     if (this.waiters.length === 0) return;
     const still: Waiter[] = [];
@@ -275,37 +294,56 @@ export class EtcdStore implements Store {
   }
 
   /** Resolves once the mirror has delivered every event up to `revision`, or after `timeoutMs` regardless. */
-  private reach(revision: number, timeoutMs: number, askProgress: boolean): Promise<void> {
+  private reach(revision: number, timeoutMs: number): Promise<void> {
     if (revision <= this.mirrorRevision || this.closed) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      let progressTimer: NodeJS.Timeout | undefined;
-      const done = () => {
-        clearTimeout(deadline);
-        if (progressTimer) clearInterval(progressTimer);
-        resolve();
+      const waiter: Waiter = {
+        revision,
+        resolve: () => {
+          clearTimeout(deadline);
+          resolve();
+        },
       };
-      const waiter: Waiter = { revision, resolve: done };
       const deadline = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        done();
+        resolve();
       }, timeoutMs);
       deadline.unref();
       this.waiters.push(waiter);
-      if (askProgress) {
-        // The revision may belong to keys outside this store (another cluster under another prefix): then no
-        // event will come, and only etcd's word that the watch has passed it ends the wait.
-        progressTimer = setInterval(() => this.watches.requestProgress(), 20);
-        progressTimer.unref();
-      }
     });
   }
 
+  /**
+   * The latest revision of this store's keys, once local watchers (the API server's watch caches) have seen
+   * every write up to it: what a consistent read needs. etcd's revision may be ahead of the last event for
+   * writes outside this store (another cluster under another key prefix); then no event comes, and etcd's
+   * answer to a progress request says the mirror has missed nothing.
+   */
   async currentRevision(): Promise<number> {
     await this.whenReady();
     const rev = (await this.sharedRevisionRead()) - revisionOffset;
-    // A consistent read: local watchers (the apiserver's watch cache) must have seen everything up to here.
-    await this.reach(rev, catchUpWaitMs, true);
-    return rev;
+    if (rev <= this.mirrorRevision || this.closed) return Math.min(rev, this.mirrorRevision);
+    return new Promise<number>((resolve) => {
+      let settled = false;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        clearInterval(asking);
+        this.waiters = this.waiters.filter((w) => w !== byEvent);
+        this.progressWaiters = this.progressWaiters.filter((w) => w !== byProgress);
+        resolve(Math.min(rev, this.mirrorRevision));
+      };
+      const byEvent: Waiter = { revision: rev, resolve: finish };
+      const byProgress: Waiter = { revision: rev, resolve: finish };
+      this.waiters.push(byEvent);
+      this.progressWaiters.push(byProgress);
+      // Events in flight usually arrive first; ask etcd only when they do not.
+      const asking = setInterval(() => this.watches.requestProgress(), 20);
+      asking.unref();
+      const deadline = setTimeout(finish, catchUpWaitMs);
+      deadline.unref();
+    });
   }
 
   compactedRevision(): number {
@@ -376,7 +414,7 @@ export class EtcdStore implements Store {
     );
     if (!res.succeeded) throw new KeyExistsError(key);
     const revision = Number(res.header.revision) - revisionOffset;
-    await this.reach(revision, ownEventWaitMs, false);
+    await this.reach(revision, ownEventWaitMs);
     return { key, value, revision, createRevision: revision };
   }
 
@@ -397,7 +435,7 @@ export class EtcdStore implements Store {
     const revision = Number(res.header.revision) - revisionOffset;
     const written = res.responses[1]?.response_range?.kvs[0];
     const createRevision = written ? Number(written.create_revision) - revisionOffset : revision;
-    await this.reach(revision, ownEventWaitMs, false);
+    await this.reach(revision, ownEventWaitMs);
     return { key, value, revision, createRevision };
   }
 
@@ -418,7 +456,7 @@ export class EtcdStore implements Store {
     if (!prev) throw this.preconditionFailure(key, res.responses[0]?.response_range);
     const prevKv = this.toKeyValue(prev);
     const revision = Number(res.header.revision) - revisionOffset;
-    await this.reach(revision, ownEventWaitMs, false);
+    await this.reach(revision, ownEventWaitMs);
     return { type: 'delete', kv: { ...prevKv, revision }, prevKv };
   }
 
@@ -673,8 +711,9 @@ export class EtcdStore implements Store {
     if (this.compactTimer) clearInterval(this.compactTimer);
     this.stopMirror?.();
     this.watches.close();
-    for (const w of this.waiters) w.resolve();
+    for (const w of [...this.waiters, ...this.progressWaiters]) w.resolve();
     this.waiters = [];
+    this.progressWaiters = [];
     this.hub.closeAll(new Error('store closed'));
     this.client.close();
   }
