@@ -78,8 +78,34 @@ export async function rigUnavailable(): Promise<string | undefined> {
 const live = new Set<Rig>();
 let exitHook = false;
 
+/** Rig namespaces carry their creator's pid (base 36) before an `x`, so leftovers can be told apart. */
+const RIG_NETNS = /^wharf-(?:r|h\d+)-([0-9a-z]+)x[0-9a-f]+$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes rig namespaces whose creating process is gone (a run killed before it could clean up). */
+async function sweepLeftovers(): Promise<void> {
+  const list = await run('ip', ['netns', 'list']);
+  for (const line of list.stdout.split('\n')) {
+    const name = line.split(' ')[0];
+    const m = RIG_NETNS.exec(name);
+    if (m && !alive(parseInt(m[1], 36))) await run('ip', ['netns', 'del', name]);
+  }
+}
+
+function destroyAllSync(): void {
+  for (const r of live) r.destroySync();
+}
+
 export class Rig {
-  readonly id = randomBytes(3).toString('hex');
+  readonly id = `${process.pid.toString(36)}x${randomBytes(2).toString('hex')}`;
   readonly netns = `wharf-r-${this.id}`;
   /** Scratch space for data dirs and kubeconfigs, removed by destroy(). */
   readonly dir = mkdtempSync(path.join(tmpdir(), 'wharf-rig-'));
@@ -92,13 +118,19 @@ export class Rig {
 
   /** Builds the rig network and one host per name (addresses 10.123.0.1, .2, ... in order). */
   static async create(names: string[]): Promise<Rig> {
+    await sweepLeftovers();
     const rig = new Rig();
     live.add(rig);
     if (!exitHook) {
       exitHook = true;
-      process.once('exit', () => {
-        for (const r of live) r.destroySync();
-      });
+      process.once('exit', destroyAllSync);
+      // A run interrupted by a signal cleans up too, then dies of that signal as it would have.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => {
+          destroyAllSync();
+          process.kill(process.pid, signal);
+        });
+      }
     }
     try {
       await ip('netns', 'add', rig.netns);
@@ -212,7 +244,7 @@ export class Rig {
   }
 
   /** The last resort on process exit: kill what is left and delete the namespaces, synchronously. */
-  private destroySync(): void {
+  destroySync(): void {
     if (this.destroyed) return;
     for (const s of this.processes.values()) for (const p of s) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     for (const ns of this.namespaces) {
