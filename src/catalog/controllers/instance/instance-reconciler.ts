@@ -132,6 +132,9 @@ export class InstanceReconciler implements Reconciler {
     const updateRequested = (w.spec.updateRequests ?? 0) > (w.status.observedUpdateRequests ?? 0);
     const planChanged = propsPlanId(ext) !== offering.planId;
     const paramsChanged = ext?.parameterChecksum !== params.checksum;
+    if (planChanged && (offering.cls.spec as { planUpdatable?: boolean }).planUpdatable === false) {
+      return this.terminal(w, 'ErrorPlanNotUpdatable', `${offering.userClass} does not allow changing the plan of an instance; the instance stays on its current plan`);
+    }
     if (planChanged || paramsChanged || updateRequested) {
       return this.withBroker(w, offering, (osb) => this.update(w, offering, osb, props, params.parameters, planChanged, paramsChanged || updateRequested));
     }

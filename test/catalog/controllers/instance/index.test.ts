@@ -276,3 +276,20 @@ test('polling waits as long as the broker\'s Retry-After asks', async () => {
     await env.close();
   }
 });
+
+test('a plan change the class does not allow is Failed without calling the broker', async () => {
+  const catalog = exampleCatalog();
+  catalog.services[0]!.plan_updateable = false;
+  const env = await startCatalog({ catalog });
+  try {
+    await registerBroker(env);
+    await env.cluster.client.create(cr.serviceInstances, instance('db'));
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    await env.cluster.client.patch(cr.serviceInstances, 'db', { spec: { clusterServicePlanExternalName: 'large' } }, { type: 'merge', namespace: 'default' });
+    const failed = await waitCondition(env, cr.serviceInstances, 'db', 'Failed', 'True', 'ErrorPlanNotUpdatable');
+    assert.match(condition(failed, 'Failed')!.message, /does not allow changing the plan/);
+    assert.ok(!env.broker.requests.some((r) => r.endpoint === 'update'));
+  } finally {
+    await env.close();
+  }
+});
