@@ -44,8 +44,6 @@ export class WatchStream {
   private closed = false;
   /** Why the last attempt to (re)connect failed, for diagnostics. */
   lastError: Error | undefined;
-  /** Called when the stream breaks and when it is back, so the store can tell what it knows. */
-  onConnectionChange: (connected: boolean, err?: Error) => void = () => {};
   /** Answers to `requestProgress`: etcd has sent every event up to `revision` on this stream. */
   onBroadcastProgress: (revision: number) => void = () => {};
 
@@ -125,7 +123,6 @@ export class WatchStream {
     }
     for (const entry of this.entries.values()) entry.id = undefined;
     if (this.closed) return;
-    this.onConnectionChange(false, err);
     this.scheduleReconnect(err);
   }
 
@@ -152,7 +149,6 @@ export class WatchStream {
     if (!entry || entry.id !== watchId) return;
     if (res.created && !res.canceled) {
       this.backoffMs = minBackoffMs;
-      this.onConnectionChange(true);
       entry.reg.onCreated?.();
       return;
     }
