@@ -38,7 +38,7 @@ interface Work {
 
 type Op = 'Provision' | 'Update' | 'Deprovision';
 /** Failures that end when another object appears or changes (its watch brings the instance back), not on a timer. */
-const waitingReasons = new Set(['ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan', 'ReferencesNonexistentBroker', 'ErrorWithParameters']);
+const waitingReasons = new Set(['ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan', 'ReferencesNonexistentBroker', 'ErrorWithParameters', 'ServicePlanRemovedFromCatalog']);
 const osbOp = { Provision: 'provision', Update: 'update', Deprovision: 'deprovision' } as const;
 
 function describeFailure(f: OsbFailure): string {
@@ -100,8 +100,7 @@ export class InstanceReconciler implements Reconciler {
     }
     w.status.userSpecifiedClassName = offering.userClass;
     w.status.userSpecifiedPlanName = offering.userPlan;
-    const resolved = await this.recordRefs(w, offering);
-    if (resolved) return resolved;
+    await this.recordRefs(w, offering);
     if (w.status.orphanMitigationInProgress) return this.withBroker(w, offering, (osb) => this.mitigateOrphan(w, offering, osb));
     if (w.status.asyncOpInProgress) return this.withBroker(w, offering, (osb) => this.poll(w, offering, osb));
 
@@ -148,18 +147,17 @@ export class InstanceReconciler implements Reconciler {
   }
 
   /** Records the resolved class and plan in the spec, as the catalog did; a changed reference re-reads. */
-  private async recordRefs(w: Work, o: Offering): Promise<ReconcileResult | undefined> {
+  private async recordRefs(w: Work, o: Offering): Promise<void> {
     const classField = o.cluster ? 'clusterServiceClassRef' : 'serviceClassRef';
     const planField = o.cluster ? 'clusterServicePlanRef' : 'servicePlanRef';
     const spec = w.spec as Record<string, unknown>;
     const want = { [classField]: { name: o.cls.metadata.name }, [planField]: { name: o.plan.metadata.name } };
-    if (deepEqual(spec[classField], want[classField]) && deepEqual(spec[planField], want[planField])) return undefined;
+    if (deepEqual(spec[classField], want[classField]) && deepEqual(spec[planField], want[planField])) return;
     const updated = await this.deps.client.update(this.deps.resources.serviceInstances, { ...w.inst, spec: { ...spec, ...want } });
     this.written.remember(updated);
     w.inst = updated;
     w.spec = updated.spec as ServiceInstanceSpec;
     w.generation = updated.metadata.generation ?? w.generation;
-    return undefined;
   }
 
   private async withBroker(w: Work, o: Offering, act: (osb: OsbClient) => Promise<ReconcileResult | void>): Promise<ReconcileResult | void> {
