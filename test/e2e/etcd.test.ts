@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { EtcdServer, etcdMissing } from '../storage/etcd-server.js';
-import { kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { api, kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
 
 const missing = etcdMissing();
 
@@ -108,6 +108,25 @@ describe('wharf up --etcd', { skip: missing, timeout: 180_000 }, () => {
     });
     await ok('create', 'configmap', 'after-outage', '--from-literal=b=2');
     assert.equal((await ok('get', 'configmap', 'after-outage', '-o', 'jsonpath={.data.b}')).trim(), '2');
+  });
+
+  test('an object over the etcd request limit is refused with 413, and nothing is stored', async () => {
+    // Under the API server's 3 MiB body limit, over etcd's 1.5 MiB request limit (ConfigMaps and Secrets stop at
+    // 1 MiB in validation, container arguments do not).
+    const big = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'too-big' },
+      spec: {
+        selector: { matchLabels: { app: 'too-big' } },
+        template: { metadata: { labels: { app: 'too-big' } }, spec: { containers: [{ name: 'c', image: 'busybox', args: ['x'.repeat(2 * 1024 * 1024)] }] } },
+      },
+    };
+    const r = await api(cluster, 'POST', '/apis/apps/v1/namespaces/default/deployments', big);
+    assert.equal(r.status, 413, JSON.stringify(r.body).slice(0, 300));
+    assert.equal(r.body.reason, 'RequestEntityTooLarge');
+    assert.match(r.body.message, /over the storage limit of 1572864/);
+    assert.equal((await api(cluster, 'GET', '/apis/apps/v1/namespaces/default/deployments/too-big')).status, 404);
   });
 
   test('a restarted Wharf on the same etcd finds its objects, at the same resourceVersions', async () => {
