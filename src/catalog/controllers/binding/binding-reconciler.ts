@@ -128,7 +128,7 @@ export class BindingReconciler implements Reconciler {
       );
       switch (result.kind) {
         case 'done':
-          return this.bound(w, (result.response.credentials ?? {}) as Record<string, unknown>);
+          return this.bound(w, offering, (result.response.credentials ?? {}) as Record<string, unknown>);
         case 'async':
           return this.startPolling(w, 'Bind', result.operation, 'Binding', 'The binding is being created asynchronously');
         case 'alreadyExists':
@@ -156,10 +156,11 @@ export class BindingReconciler implements Reconciler {
     }
   }
 
-  private async bound(w: Work, credentials: Record<string, unknown>): Promise<ReconcileResult | void> {
+  private async bound(w: Work, o: Offering, credentials: Record<string, unknown>): Promise<ReconcileResult | void> {
     const s = w.status;
     try {
-      await writeBindingSecret(this.deps.client, this.deps.resources, w.b, credentials);
+      const kind = { type: String((o.cls.spec as { externalName?: string }).externalName ?? ''), provider: o.brokerName };
+      await writeBindingSecret(this.deps.client, this.deps.resources, w.b, credentials, kind);
     } catch (e) {
       if (!(e instanceof TransformError)) throw e;
       // Bound at the broker but not delivered: keep unbindStatus Required and try the delivery again.
@@ -192,7 +193,7 @@ export class BindingReconciler implements Reconciler {
       return;
     }
     const result = await osb.getBinding((inst.spec as ServiceInstanceSpec).externalID!, w.spec.externalID!, { serviceId: o.serviceId, planId: o.planId });
-    if (result.kind === 'done') return this.bound(w, (result.binding.credentials ?? {}) as Record<string, unknown>);
+    if (result.kind === 'done') return this.bound(w, o, (result.binding.credentials ?? {}) as Record<string, unknown>);
     const message = result.kind === 'notFound' ? 'The broker does not know this binding any more' : describeFailure(result);
     return this.retryLater(w, 'ErrorFetchingBinding', `Error fetching the binding's credentials: ${message}`);
   }
@@ -314,7 +315,7 @@ export class BindingReconciler implements Reconciler {
       const message = fetched.kind === 'notFound' ? 'the broker does not know the binding' : describeFailure(fetched);
       return this.retryLater(w, 'ErrorFetchingBinding', `The asynchronous bind finished but its credentials could not be fetched: ${message}`);
     }
-    return this.bound(w, (fetched.binding.credentials ?? {}) as Record<string, unknown>);
+    return this.bound(w, o, (fetched.binding.credentials ?? {}) as Record<string, unknown>);
   }
 
   // ---- deletion ---------------------------------------------------------------------------------

@@ -10,16 +10,29 @@ function ownedBy(secret: KubeObject, binding: KubeObject): boolean {
   return secret.metadata.ownerReferences?.some((o) => o.uid === binding.metadata.uid) ?? false;
 }
 
+/** The servicebinding.io entries a workload reads to know what it is bound to. */
+export interface BindingKind {
+  /** `type`: what the service is (the class's external name unless the broker said). */
+  type: string;
+  /** `provider`: who offers it (the broker's name unless the broker said). */
+  provider: string;
+}
+
 /**
  * Writes the binding's credentials, transformed, into its Secret, owned by the binding so it goes when the
- * binding goes. A Secret of that name that the binding does not own is left alone and reported.
+ * binding goes. The Secret also follows the servicebinding.io layout: `type` and `provider` entries beside
+ * the credentials, unless the broker's credentials carry their own (transforms may rename or drop them).
+ * A Secret of that name that the binding does not own is left alone and reported.
  */
-export async function writeBindingSecret(client: ApiClient, r: CatalogResources, binding: KubeObject, credentials: Record<string, unknown>): Promise<void> {
+export async function writeBindingSecret(client: ApiClient, r: CatalogResources, binding: KubeObject, credentials: Record<string, unknown>, kind: BindingKind): Promise<void> {
   const spec = binding.spec as ServiceBindingSpec;
   const ns = binding.metadata.namespace!;
   const name = spec.secretName || binding.metadata.name!;
+  const entries = credentialsToData(credentials);
+  if (!entries.has('type')) entries.set('type', Buffer.from(kind.type, 'utf8'));
+  if (!entries.has('provider')) entries.set('provider', Buffer.from(kind.provider, 'utf8'));
   const data = toSecretData(
-    await applySecretTransforms(credentialsToData(credentials), spec.secretTransforms, credentials, async (_namespace, other) => {
+    await applySecretTransforms(entries, spec.secretTransforms, credentials, async (_namespace, other) => {
       // Only Secrets of the binding's own namespace: a binding must not read other namespaces' Secrets.
       try {
         return ((await client.get(r.secrets, other, { namespace: ns })).data ?? {}) as Record<string, string>;

@@ -52,6 +52,9 @@ test('a binding writes its credentials, transformed, into a Secret it owns, rest
     assert.equal(data.region, 'eu-1');
     assert.equal(data.readonly, undefined);
     assert.ok(data.username && data.password);
+    // The servicebinding.io entries beside the credentials.
+    assert.equal(data.type, 'example-db');
+    assert.equal(data.provider, 'example');
     assert.deepEqual(
       secret.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid, o.controller]),
       [['ServiceBinding', 'app', ready.metadata.uid, true]],
