@@ -5,6 +5,7 @@ import { buildNode, nodeIdentity, nodeLabels, nodeStatus, nodeStatusDiffers, typ
 import { PodIpAllocator } from './pod-ip-allocator.js';
 import { computePodStatus, isTerminalPhase, podPhase, podStatusDiffers } from './pod-status.js';
 import type { Runtime } from './runtime.js';
+import type { NodeServer, ServedNode } from './server/index.js';
 import { rfc3339 } from '../api/rfc3339.js';
 
 export interface NodeAgentOptions {
@@ -17,6 +18,12 @@ export interface NodeAgentOptions {
   /** First crash-loop back-off; doubles up to `maxRestartBackoffMs` (10 s and 300 s by default, as kubelet). */
   restartBackoffMs?: number;
   maxRestartBackoffMs?: number;
+  /**
+   * The node API serving this node's pods (logs, exec, attach, port-forward), already listening: the
+   * agent adds itself to it and publishes its port in Node status. Without one the Node publishes
+   * port 0: nothing serves its pods' logs or exec.
+   */
+  nodeServer?: Pick<NodeServer, 'port' | 'addNode' | 'removeNode'>;
 }
 
 /** What the agent tracks for one pod bound to its node. */
@@ -45,7 +52,7 @@ interface PodState {
  * policy with crash-loop back-off, and on graceful deletion stops them and then deletes the pod for
  * good (grace 0, uid precondition).
  */
-export class NodeAgent implements HostedAgent {
+export class NodeAgent implements HostedAgent, ServedNode {
   readonly name: string;
   readonly config: NodeConfig;
   readonly runtime: Runtime;
@@ -58,6 +65,7 @@ export class NodeAgent implements HostedAgent {
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly unsubscribe: () => void;
+  private readonly nodeServer: NodeAgentOptions['nodeServer'];
   private uid: string | undefined;
   private registered = false;
   private stopped = false;
@@ -73,6 +81,18 @@ export class NodeAgent implements HostedAgent {
     this.backoffMs = opts.restartBackoffMs ?? 10_000;
     this.maxBackoffMs = opts.maxRestartBackoffMs ?? 300_000;
     this.unsubscribe = this.runtime.onPodChange((uid) => this.runtimeChanged(uid));
+    this.nodeServer = opts.nodeServer;
+  }
+
+  /** The pod `namespace/name` if this node runs it (for the node API). */
+  servedPod(namespace: string, name: string): KubeObject | undefined {
+    const s = this.pods.get(`${namespace}/${name}`);
+    return s && !s.finished ? s.pod : undefined;
+  }
+
+  /** kubelet's port as the Node publishes it: the node API's, or 0 when none serves this node. */
+  private withEndpoint(status: Record<string, unknown>): Record<string, unknown> {
+    return { ...status, daemonEndpoints: { kubeletEndpoint: { Port: this.nodeServer?.port ?? 0 } } };
   }
 
   get isRegistered(): boolean {
@@ -96,7 +116,9 @@ export class NodeAgent implements HostedAgent {
     const { client, nodes } = this.host;
     let node: KubeObject;
     try {
-      node = await client.create(nodes, buildNode(this.config, this.identity), { signal });
+      const fresh = buildNode(this.config, this.identity);
+      fresh.status = this.withEndpoint(fresh.status as Record<string, unknown>);
+      node = await client.create(nodes, fresh, { signal });
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
       node = await client.get(nodes, this.name, { signal });
@@ -118,6 +140,7 @@ export class NodeAgent implements HostedAgent {
     this.scheduleReport();
     this.host.leases.add(this.name, this.uid);
     this.host.attach(this);
+    this.nodeServer?.addNode(this);
   }
 
   /** Stops heartbeats and pod handling, as if the machine went away; pods keep their last status. */
@@ -125,6 +148,7 @@ export class NodeAgent implements HostedAgent {
     if (this.stopped) return;
     this.stopped = true;
     this.host.detach(this);
+    this.nodeServer?.removeNode(this);
     this.unsubscribe();
     for (const s of this.pods.values()) for (const t of s.backoffTimers.values()) clearTimeout(t);
     this.runtime.close();
@@ -305,7 +329,7 @@ export class NodeAgent implements HostedAgent {
 
   private wantedStatus(node: KubeObject): Record<string, unknown> {
     const conditions = ((node.status as { conditions?: NodeCondition[] } | undefined)?.conditions ?? []) as NodeCondition[];
-    return nodeStatus(this.config, this.identity, conditions);
+    return this.withEndpoint(nodeStatus(this.config, this.identity, conditions));
   }
 
   private async writeStatus(node: KubeObject): Promise<KubeObject> {

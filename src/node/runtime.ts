@@ -1,3 +1,4 @@
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { KubeObject } from '../api/index.js';
 
 /** A container's state as the runtime sees it; the shapes of the API's ContainerState. */
@@ -34,6 +35,34 @@ export interface PodSandboxConfig {
   hostIP: string;
 }
 
+/** What `Runtime.containerLog` reads: the current container's log, or the previous (last exited) one's. */
+export interface ContainerLogRequest {
+  previous: boolean;
+  /** Keep the stream open and add lines as they are written, until the container stops. */
+  follow: boolean;
+}
+
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The streams of one exec or attach, as the node API negotiated them with the client. Only what the
+ * client asked for is present; with `tty` there is no stderr (a terminal merges them). The node API
+ * ends `stdout` and `stderr` itself after the promise settles, so a runtime may leave them open.
+ */
+export interface ExecIO {
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+  tty: boolean;
+  /** Subscribes to terminal size changes (tty only; the first comes soon after the start). */
+  onResize(listener: (size: TerminalSize) => void): void;
+  /** Aborted when the client goes away: the runtime should stop what it started. */
+  signal: AbortSignal;
+}
+
 /**
  * How a node agent runs pods, whatever runs them: the simulated runtime keeps timers; a container
  * runtime (runc) will pull images, create network namespaces and start processes. The agent decides
@@ -62,4 +91,23 @@ export interface Runtime {
   onPodChange(listener: (uid: string) => void): () => void;
   /** Stops every timer or process watcher; pods are left as they are. */
   close(): void;
+
+  // The node API (`kubectl logs`, `exec`, `attach`, `port-forward`). Optional: a runtime without one
+  // answers every such request with a clear "not supported" error. Errors thrown carry the message the
+  // user sees (kubelet's wording where there is one).
+
+  /**
+   * A container's log as CRI log lines (`<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`), oldest first.
+   * The node API applies `sinceTime`, `tailLines`, `limitBytes` and `timestamps` itself.
+   */
+  containerLog?(uid: string, container: string, req: ContainerLogRequest): Promise<Readable>;
+  /**
+   * Runs `command` in a running container with the given streams; resolves with its exit code once it
+   * exited and its output was written. Rejects when it could not be run at all.
+   */
+  execInContainer?(uid: string, container: string, command: string[], io: ExecIO): Promise<number>;
+  /** Connects the streams to the container's main process (as `kubectl attach`); resolves with its exit code. */
+  attachContainer?(uid: string, container: string, io: ExecIO): Promise<number>;
+  /** A TCP connection to `port` on the pod's loopback, inside its network namespace. */
+  portForward?(uid: string, port: number): Promise<Duplex>;
 }
