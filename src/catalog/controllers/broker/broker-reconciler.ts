@@ -196,6 +196,9 @@ export class BrokerReconciler implements Reconciler {
         existing = await client.get(r, name, { namespace: ns });
       }
     }
+    // defaultProvisionParameters are the cluster operator's, not the broker's: a relist keeps them.
+    const defaults = (existing.spec as Record<string, unknown> | undefined)?.defaultProvisionParameters;
+    if (defaults !== undefined) spec = { ...spec, defaultProvisionParameters: defaults };
     if (!deepEqual(existing.spec, spec)) existing = await client.update(r, { ...existing, spec });
     if ((existing.status as { removedFromBrokerCatalog?: boolean } | undefined)?.removedFromBrokerCatalog) {
       await client.updateStatus(r, { ...existing, status: { removedFromBrokerCatalog: false } });

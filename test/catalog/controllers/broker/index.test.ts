@@ -103,3 +103,26 @@ test('a broker whose auth Secret is missing says so and uses it once it exists',
     await env.close();
   }
 });
+
+test('a relist keeps the defaultProvisionParameters an operator set on a plan, and instances get them', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env, 'example', { relistBehavior: 'Manual' });
+    await env.cluster.client.patch(cr.clusterServicePlans, SMALL_PLAN_ID, { spec: { defaultProvisionParameters: { size: 4, label: 'team' } } }, { type: 'merge' });
+    await env.cluster.client.patch(cr.clusterServiceBrokers, 'example', { spec: { relistRequests: 1 } }, { type: 'merge' });
+    await eventually(async () => statusOf(await env.cluster.client.get(cr.clusterServiceBrokers, 'example')).observedRelistRequests === 1, 10_000, 'relisted');
+    const plan = await env.cluster.client.get(cr.clusterServicePlans, SMALL_PLAN_ID);
+    assert.deepEqual((plan.spec as Record<string, unknown>).defaultProvisionParameters, { size: 4, label: 'team' });
+    await env.cluster.client.create(cr.serviceInstances, {
+      apiVersion: 'servicecatalog.k8s.io/v1beta1',
+      kind: 'ServiceInstance',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { clusterServiceClassExternalName: 'example-db', clusterServicePlanExternalName: 'small', parameters: { size: 2 } },
+    });
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    const provision = env.broker.requests.find((r) => r.endpoint === 'provision')!;
+    assert.deepEqual((provision.body as { parameters?: unknown }).parameters, { size: 2, label: 'team' });
+  } finally {
+    await env.close();
+  }
+});
