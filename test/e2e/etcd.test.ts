@@ -91,6 +91,11 @@ describe('wharf up --etcd', { skip: missing, timeout: 180_000 }, () => {
 
   test('while etcd is down the API answers 503 naming etcd, and recovers when etcd is back without restarting Wharf', async () => {
     await ok('create', 'configmap', 'before-outage', '--from-literal=a=1');
+    // A watch open across the outage goes on delivering once etcd is back.
+    const watcher = spawn('kubectl', ['--kubeconfig', cluster.kubeconfig, 'get', 'configmaps', '--watch-only', '--output-watch-events', '--no-headers', '-o', 'custom-columns=EVENT:.type,NAME:.object.metadata.name'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let watched = '';
+    watcher.stdout.on('data', (d: Buffer) => (watched += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
     await etcd.stop();
     try {
       const down = await kubectl(cluster, ['get', 'configmap', 'before-outage', '--request-timeout=20s']);
@@ -108,6 +113,12 @@ describe('wharf up --etcd', { skip: missing, timeout: 180_000 }, () => {
     });
     await ok('create', 'configmap', 'after-outage', '--from-literal=b=2');
     assert.equal((await ok('get', 'configmap', 'after-outage', '-o', 'jsonpath={.data.b}')).trim(), '2');
+    try {
+      await eventually('the watch opened before the outage saw the new ConfigMap', async () => (/ADDED\s+after-outage/.test(watched) ? true : undefined), 20_000);
+      assert.doesNotMatch(watched, /during-outage/);
+    } finally {
+      watcher.kill();
+    }
   });
 
   test('an object over the etcd request limit is refused with 413, and nothing is stored', async () => {
