@@ -131,3 +131,24 @@ test('a binding waits for its instance, and an abandoned binding goes without it
     await env.close();
   }
 });
+
+test('a binding whose instance was orphaned away goes with an Orphaned event', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    await env.cluster.client.create(cr.serviceInstances, instance('db', 'small', { deletionPolicy: 'Orphan' }));
+    await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True');
+    await env.cluster.client.create(cr.serviceBindings, binding('app', 'db'));
+    await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True');
+    await env.cluster.client.delete(cr.serviceInstances, 'db', { namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceInstances, 'db')), 15_000, 'instance orphaned');
+    await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceBindings, 'app')), 15_000, 'binding deleted');
+    const orphaned = (await eventsFor(env, 'app')).find((e) => e.reason === 'Orphaned');
+    assert.match(orphaned?.message ?? '', /ServiceInstance "db" no longer exists/);
+    assert.equal(await exists(env, cr.secrets, 'app'), false);
+    assert.equal(env.broker.bindings().length, 1, 'the binding stays at the broker with its instance');
+  } finally {
+    await env.close();
+  }
+});
