@@ -77,7 +77,9 @@ describe('wharf up --etcd', { skip: missing, timeout: 180_000 }, () => {
         return pods.length === 3 ? pods : undefined;
       });
       await ok('delete', 'deployment', 'web');
-      await eventually(`the watch saw the delete (so far:\n${watched}${watchErrors})`, async () => (/DELETED\s+web/.test(watched) ? true : undefined), 20_000);
+      await eventually('the watch saw the delete', async () => (/DELETED\s+web/.test(watched) ? true : undefined), 20_000).catch((e: unknown) => {
+        throw new Error(`${(e as Error).message}; watched so far:\n${watched}${watchErrors}`);
+      });
       const events = watched.trim().split('\n').map((l) => l.trim().split(/\s+/));
       assert.deepEqual(events[0].slice(0, 2), ['ADDED', 'web']);
       assert.equal(events[events.length - 1][0], 'DELETED');
