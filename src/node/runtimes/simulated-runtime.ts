@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { PassThrough, Readable, type Duplex } from 'node:stream';
 import type { KubeObject } from '../../api/index.js';
-import type { PodSandboxConfig, Runtime, RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus } from '../runtime.js';
+import type { ContainerLogRequest, ExecIO, PodSandboxConfig, Runtime, RuntimeContainerState, RuntimeContainerStatus, RuntimePodStatus } from '../runtime.js';
 import { simulationHints } from '../simulation-hints.js';
 import { normalizeImage, simulatedImageId } from './image-reference.js';
 import { rfc3339 } from '../../api/rfc3339.js';
@@ -24,6 +25,19 @@ interface SpecContainer {
 interface ContainerRecord {
   status: RuntimeContainerStatus;
   exitTimer?: NodeJS.Timeout;
+  /** The synthetic log (CRI lines) of the current and the previous instance, and who follows it. */
+  log: string[];
+  previousLog?: string[];
+  followers: Set<PassThrough>;
+}
+
+/** A CRI log line at `ms`, with the nanosecond-style stamp kubelet writes. */
+function criLine(ms: number, text: string): string {
+  return `${new Date(ms).toISOString().replace('Z', '000000Z')} stdout F ${text}\n`;
+}
+
+function newRecord(status: RuntimeContainerStatus): ContainerRecord {
+  return { status, log: [], followers: new Set() };
 }
 
 interface PodRecord {
@@ -82,8 +96,8 @@ export class SimulatedRuntime implements Runtime {
       uid,
       sandboxReady: false,
       podIP: sandbox.podIP,
-      init: specContainers(pod, 'initContainers').map((c) => ({ status: blankStatus(c, 'PodInitializing') })),
-      containers: specContainers(pod, 'containers').map((c) => ({ status: blankStatus(c, 'ContainerCreating') })),
+      init: specContainers(pod, 'initContainers').map((c) => newRecord(blankStatus(c, 'PodInitializing'))),
+      containers: specContainers(pod, 'containers').map((c) => newRecord(blankStatus(c, 'ContainerCreating'))),
       exitAfterMs: hints.exitAfterMs,
       exitCode: hints.exitCode,
     };
@@ -143,6 +157,7 @@ export class SimulatedRuntime implements Runtime {
     const rec = this.pods.get(uid);
     if (!rec) return;
     this.clearTimers(rec);
+    for (const c of [...rec.containers, ...rec.init]) this.endFollowers(c);
     if (rec.stop) {
       clearTimeout(rec.stop.timer);
       rec.stop.resolve();
@@ -170,6 +185,7 @@ export class SimulatedRuntime implements Runtime {
   close(): void {
     for (const rec of this.pods.values()) {
       this.clearTimers(rec);
+      for (const c of [...rec.containers, ...rec.init]) this.endFollowers(c);
       if (rec.stop) clearTimeout(rec.stop.timer);
     }
     this.listeners.clear();
@@ -192,7 +208,10 @@ export class SimulatedRuntime implements Runtime {
       const s = byName.get(c.status.name)!;
       c.status = { ...c.status, imageID: s.imageID || simulatedImageId(c.status.image), containerID: s.containerID, state: s.state, restartCount: s.restartCount ?? 0 };
       if (s.lastState && Object.keys(s.lastState).length > 0) c.status.lastState = s.lastState;
-      if ('running' in s.state) this.scheduleExit(rec, c, Date.parse(s.state.running.startedAt) || now, now);
+      if ('running' in s.state) {
+        this.beginLog(c, Date.parse(s.state.running.startedAt) || now);
+        this.scheduleExit(rec, c, Date.parse(s.state.running.startedAt) || now, now);
+      }
     }
     const initByName = new Map((status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
     for (const c of rec.init) {
@@ -222,7 +241,55 @@ export class SimulatedRuntime implements Runtime {
 
   private startContainer(rec: PodRecord, c: ContainerRecord, now: number, exits = true): void {
     c.status = { ...c.status, imageID: simulatedImageId(c.status.image), containerID: newContainerId(), state: { running: { startedAt: rfc3339(now) } } };
+    this.beginLog(c, now);
     if (exits) this.scheduleExit(rec, c, now, now);
+  }
+
+  /** A new instance: the last one's log becomes the previous log; the new one says what it is. */
+  private beginLog(c: ContainerRecord, at: number): void {
+    if (c.log.length > 0) c.previousLog = c.log;
+    c.log = [];
+    this.appendLog(c, criLine(at, `wharf: simulated container "${c.status.name}" (image ${c.status.image}) started; simulated containers run no process and write no output of their own`));
+  }
+
+  private appendLog(c: ContainerRecord, line: string): void {
+    c.log.push(line);
+    for (const f of c.followers) f.write(line);
+  }
+
+  private endFollowers(c: ContainerRecord): void {
+    for (const f of c.followers) f.end();
+    c.followers.clear();
+  }
+
+  async containerLog(uid: string, container: string, req: ContainerLogRequest): Promise<Readable> {
+    const rec = this.pods.get(uid);
+    const c = rec && [...rec.containers, ...rec.init].find((x) => x.status.name === container);
+    if (!c) throw new Error(`container "${container}" of pod ${uid} is not known to this node`);
+    if (req.previous) return Readable.from([(c.previousLog ?? []).join('')]);
+    const text = c.log.join('');
+    if (!req.follow || !('running' in c.status.state)) return Readable.from([text]);
+    const out = new PassThrough();
+    out.write(text);
+    c.followers.add(out);
+    out.on('close', () => c.followers.delete(out));
+    return out;
+  }
+
+  async execInContainer(uid: string, container: string, command: string[], _io: ExecIO): Promise<number> {
+    throw new Error(`${this.simulatedWhat(uid, container)}: nothing runs in it, so "${command.join(' ')}" cannot be executed`);
+  }
+
+  async attachContainer(uid: string, container: string, _io: ExecIO): Promise<number> {
+    throw new Error(`${this.simulatedWhat(uid, container)}: it has no process to attach to`);
+  }
+
+  async portForward(uid: string, port: number): Promise<Duplex> {
+    throw new Error(`pod ${uid} runs on a simulated node: nothing listens on port ${port}, it cannot be forwarded`);
+  }
+
+  private simulatedWhat(uid: string, container: string): string {
+    return `container "${container}" of pod ${uid} is simulated (runtime ${simulatedRuntimeVersion})`;
   }
 
   private scheduleExit(rec: PodRecord, c: ContainerRecord, startedAt: number, now: number): void {
@@ -242,6 +309,8 @@ export class SimulatedRuntime implements Runtime {
     if (!('running' in state)) return;
     const finishedAt = rfc3339(Date.now());
     c.status = { ...c.status, state: { terminated: { exitCode, reason, startedAt: state.running.startedAt, finishedAt, containerID: c.status.containerID } } };
+    this.appendLog(c, criLine(Date.now(), `wharf: simulated container "${c.status.name}" exited with code ${exitCode}`));
+    this.endFollowers(c);
   }
 
   private finishStop(rec: PodRecord, killed: boolean): void {
