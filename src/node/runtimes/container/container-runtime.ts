@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { Duplex, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { normalizeImage } from '../image-reference.js';
 import { detectCgroupSupport, type CgroupSupport } from './cgroup-support.js';
 import { containerEnv } from './container-env.js';
 import { ContainerLogPump } from './container-log.js';
+import { connectInNetns, execWithStreams, readLogFile, type LogRequest, type StreamIO } from './container-streams.js';
 import type { DownwardContext } from './downward-api.js';
 import { runcVersion } from './host-support.js';
 import { imageEvents, isImageError, parseDockerConfigJson, PullBackoff, type EnsureImageOptions, type PulledImage, type PullPolicy, type RegistryAuth } from './image/index.js';
@@ -98,6 +100,8 @@ interface Instance {
   probes?: ContainerProbes;
   poll?: NodeJS.Timeout;
   killedByUs: boolean;
+  /** The process is gone and its log fully written. */
+  finished: boolean;
   exited: Promise<void>;
   resolveExited: () => void;
 }
@@ -402,15 +406,106 @@ export class ContainerRuntime implements Runtime {
   }
 
   /**
-   * Runs a command in a running container through `runc exec` (no terminal), for the node API's exec:
+   * Runs a command in a running container through `runc exec` (no terminal) and returns the process:
    * stdout and stderr are the child's, stdin too with `stdin`; its exit code is the command's. Throws
    * when the container is not running.
    */
-  exec(uid: string, containerName: string, command: string[], opts: { stdin?: boolean } = {}): ChildProcess {
+  execProcess(uid: string, containerName: string, command: string[], opts: { stdin?: boolean } = {}): ChildProcess {
+    return this.runc.exec(this.runningInstance(uid, containerName).id, command, { stdin: opts.stdin });
+  }
+
+  // ---- the node API: logs, exec, attach, port-forward ----
+
+  /**
+   * A container's log in CRI format, the current run's or (`previous`) the one before; with `follow`
+   * the stream stays open until that run has exited and its log is complete. Logs of pods already
+   * removed are read from disk while they are kept.
+   */
+  async logs(uid: string, containerName: string, req: LogRequest): Promise<Readable> {
+    const rec = this.pods.get(uid);
+    if (rec && !rec.removed) {
+      const c = [...rec.init, ...rec.containers].find((x) => x.spec.name === containerName);
+      const podName = rec.pod.metadata.name ?? '';
+      if (!c) throw new Error(`container ${containerName} is not valid for pod ${podName}`);
+      if (req.previous) {
+        if (c.status.restartCount < 1) throw new Error(`previous terminated container "${containerName}" in pod "${podName}" not found`);
+        return readLogFile(containerLogPath(this.logsDir, rec.pod.metadata, containerName, c.status.restartCount - 1), false, () => true);
+      }
+      const inst = c.current;
+      if (!inst || !inst.meta.startedAt) {
+        const st = c.status.state;
+        throw new Error(`container "${containerName}" in pod "${podName}" is waiting to start: ${'waiting' in st ? st.waiting.reason : 'ContainerCreating'}`);
+      }
+      return readLogFile(inst.meta.logPath, req.follow, () => inst.finished || c.current !== inst);
+    }
+    const path = await this.logOnDisk(uid, containerName, req.previous);
+    if (!path) throw new Error(req.previous ? `previous terminated container "${containerName}" not found` : `container ${containerName} not found in pod ${uid}`);
+    return readLogFile(path, false, () => true);
+  }
+
+  /** `kubectl exec`: `runc exec` with the client's streams (a terminal through a pty when asked). */
+  exec(uid: string, containerName: string, command: string[], io: StreamIO): Promise<number> {
+    const inst = this.runningInstance(uid, containerName);
+    return execWithStreams({ path: this.runc.path, root: this.runc.root, id: inst.id }, command, io);
+  }
+
+  /**
+   * `kubectl attach`: the container's output from now on, until it exits; resolves with its exit
+   * code. Containers run without stdin or a terminal, so only output can be attached to.
+   */
+  async attach(uid: string, containerName: string, io: StreamIO): Promise<number> {
+    const inst = this.runningInstance(uid, containerName);
+    if (io.stdin || io.tty) throw new Error(`container ${containerName} runs without stdin and a terminal: attach can only show its output`);
+    const { size } = await stat(inst.files.stdout).catch(() => ({ size: 0 }));
+    const { size: errSize } = await stat(inst.files.stderr).catch(() => ({ size: 0 }));
+    const follow = (file: string, from: number, out: NodeJS.WritableStream | undefined): Promise<void> => {
+      if (!out) return Promise.resolve();
+      const r = readLogFile(file, true, () => inst.finished);
+      let skip = from;
+      return new Promise<void>((resolve) => {
+        r.on('data', (chunk: Buffer) => {
+          if (skip >= chunk.length) {
+            skip -= chunk.length;
+            return;
+          }
+          out.write(chunk.subarray(skip));
+          skip = 0;
+        });
+        r.once('end', resolve);
+        r.once('error', () => resolve());
+        r.once('close', resolve);
+        io.signal.addEventListener('abort', () => r.destroy(), { once: true });
+      });
+    };
+    await Promise.all([follow(inst.files.stdout, size, io.stdout), follow(inst.files.stderr, errSize, io.stderr)]);
+    if (io.signal.aborted && !inst.finished) return 0;
+    const text = await readFile(inst.files.exitFile, 'utf8').catch(() => '');
+    return /^\d+/.test(text.trim()) ? Number(text.trim()) : 0;
+  }
+
+  /** `kubectl port-forward`: a connection to `port` on the pod's loopback, inside its network namespace. */
+  async portForward(uid: string, port: number): Promise<Duplex> {
+    const rec = this.pods.get(uid);
+    if (!rec?.sandbox || !rec.sandboxReady) throw new Error(`pod ${uid} has no running sandbox`);
+    return connectInNetns(rec.sandbox.hostNetwork ? undefined : SandboxManager.names(uid).netns, port);
+  }
+
+  private runningInstance(uid: string, containerName: string): Instance {
     const rec = this.pods.get(uid);
     const c = rec && [...rec.init, ...rec.containers].find((x) => x.spec.name === containerName);
     if (!c?.current || !('running' in c.status.state)) throw new Error(`container ${containerName} is not running`);
-    return this.runc.exec(c.current.id, command, { stdin: opts.stdin });
+    return c.current;
+  }
+
+  /** A removed pod's log still on disk: the newest run's, or the one before. */
+  private async logOnDisk(uid: string, containerName: string, previous: boolean): Promise<string | undefined> {
+    const dirs = await readdir(this.logsDir).catch(() => [] as string[]);
+    const podDir = dirs.find((d) => d.endsWith(`_${uid}`));
+    if (!podDir) return undefined;
+    const files = await readdir(join(this.logsDir, podDir, containerName)).catch(() => [] as string[]);
+    const runs = files.map((f) => /^(\d+)\.log$/.exec(f)?.[1]).filter((n): n is string => n !== undefined).map(Number).sort((a, b) => b - a);
+    const n = runs[previous ? 1 : 0];
+    return n === undefined ? undefined : join(this.logsDir, podDir, containerName, `${n}.log`);
   }
 
   close(): void {
@@ -617,6 +712,7 @@ export class ContainerRuntime implements Runtime {
         const at = rfc3339(Date.now());
         c.status = { ...c.status, state: { terminated: { exitCode: 128, reason: 'StartError', message, startedAt: '1970-01-01T00:00:00Z', finishedAt: at, containerID: c.status.containerID } } };
         this.opts.events?.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+        inst.finished = true;
         inst.resolveExited();
         await rm(rootfs, { recursive: true, force: true });
         this.changed(rec.uid);
@@ -704,6 +800,7 @@ export class ContainerRuntime implements Runtime {
       dir,
       meta,
       killedByUs: false,
+      finished: false,
       exited,
       resolveExited,
       files: {
@@ -742,6 +839,7 @@ export class ContainerRuntime implements Runtime {
     await this.runc.delete(inst.id).catch(() => undefined);
     // The rootfs goes with the process; the log, meta and exit status stay for `--previous` and adoption.
     await rm(join(inst.dir, 'rootfs'), { recursive: true, force: true }).catch(() => undefined);
+    inst.finished = true;
     inst.resolveExited();
     if (!rec.removed) this.changed(rec.uid);
   }
@@ -816,6 +914,7 @@ export class ContainerRuntime implements Runtime {
       const ended = await this.terminatedFrom(last.id, last.meta);
       if (ended) {
         c.status = { ...c.status, state: ended };
+        inst.finished = true;
         inst.resolveExited();
       } else if ((await this.runc.state(last.id))?.status === 'running') {
         c.status = { ...c.status, state: { running: { startedAt: last.meta.startedAt ?? rfc3339(Date.now()) } } };
@@ -829,6 +928,7 @@ export class ContainerRuntime implements Runtime {
         const at = rfc3339(Date.now());
         c.status = { ...c.status, state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: last.meta.startedAt ?? at, finishedAt: at, containerID: runcIdScheme + last.id } } };
         await this.runc.delete(last.id).catch(() => undefined);
+        inst.finished = true;
         inst.resolveExited();
       }
       if (!c.init) adopted.add(c.spec.name);

@@ -371,13 +371,13 @@ test('exec runs a command in a running container; postStart runs after start and
   await waitFor('running', () => 'running' in (container(uid, 'main')?.state ?? {}));
   const hostFile = join(dataDir, 'pods', uid, 'volumes', 'kubernetes.io~empty-dir', 'shared', 'post');
   await waitFor('the postStart file', () => existsSync(hostFile));
-  const child = runtime.exec(uid, 'main', ['sh', '-c', 'cat /shared/post; echo $HOSTNAME; exit 4']);
+  const child = runtime.execProcess(uid, 'main', ['sh', '-c', 'cat /shared/post; echo $HOSTNAME; exit 4']);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('close', r));
   assert.equal(code, 4);
   assert.equal(out, 'post\nhooks\n');
-  assert.throws(() => runtime.exec(uid, 'absent', ['true']), /not running/);
+  assert.throws(() => runtime.execProcess(uid, 'absent', ['true']), /not running/);
   await runtime.stopPod(p, 10);
   const t = await terminated(uid, 'main');
   assert.equal(t.exitCode, 0);
