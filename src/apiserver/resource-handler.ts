@@ -24,6 +24,7 @@ import type { UserInfo } from './request-context.js';
 import type { ResourceRequest } from './request-info.js';
 import type { ResourceStore, WriteOptions } from './resource-store.js';
 import { selectionFrom } from './selection.js';
+import type { KubeletClient } from './streaming/index.js';
 import { handleSubresource } from './subresources.js';
 import { negotiate, partialObjectMetadata, toTable, type IncludeObject } from './table.js';
 import type { CachedObject } from './watch-cache.js';
@@ -41,6 +42,8 @@ export interface HandlerContext {
   review(def: ResourceDefinition, body: KubeObject, user: UserInfo, namespace: string | undefined): KubeObject | undefined;
   /** Issues a token for a ServiceAccount (TokenRequest). */
   requestToken(sa: KubeObject, body: unknown): Promise<object>;
+  /** How the server reaches node APIs (pod logs); absent when it has no credentials for them. */
+  readonly kubelet?: KubeletClient;
 }
 
 export interface RequestScope {

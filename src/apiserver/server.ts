@@ -36,7 +36,9 @@ import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
 import { issueToken, type TokenIssuer } from './service-accounts.js';
 import { NODE_CERTIFICATE_PATH, serveNodeCertificate } from './node-certificates/index.js';
-import type { CertAndKey } from './pki/index.js';
+import { issueClientCertificate, type CertAndKey } from './pki/index.js';
+import { KubeletClient, kubeletClientUser, proxyPodConnect, streamingSubresources } from './streaming/index.js';
+import type { Duplex } from 'node:stream';
 
 export interface ApiServerOptions {
   store: Store;
@@ -54,6 +56,11 @@ export interface ApiServerOptions {
   compactionIntervalMs?: number;
   /** The cluster CA, to sign node client certificates for joining nodes (see node-certificates/). */
   nodeCertificateSigner?: CertAndKey;
+  /**
+   * The client certificate for node APIs (logs, exec, attach, port-forward), whose user node APIs let
+   * in. Without it, one for `kube-apiserver-kubelet-client` is issued from `nodeCertificateSigner`.
+   */
+  kubeletClientCertificate?: CertAndKey;
 }
 
 /** The user of every request when the server runs without authentication. */
@@ -91,6 +98,8 @@ export class ApiServer implements HandlerContext {
   private readonly failures = new WeakMap<ServerResponse, Status>();
   /** The configured authenticator, which also accepts bootstrap tokens (kube-system Secrets). */
   private readonly authenticator: Authenticator | undefined;
+  /** How node APIs are reached; set in `listen` when the server has (or can issue) credentials. */
+  kubelet: KubeletClient | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.store = opts.store;
@@ -180,7 +189,11 @@ export class ApiServer implements HandlerContext {
       : createServer(handler);
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 70_000;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
     this.server = server;
+    const kubeletCredentials =
+      this.opts.kubeletClientCertificate ?? (this.opts.nodeCertificateSigner ? await issueClientCertificate({ ca: this.opts.nodeCertificateSigner }, kubeletClientUser, []) : undefined);
+    if (kubeletCredentials) this.kubelet = new KubeletClient(kubeletCredentials);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -310,6 +323,46 @@ export class ApiServer implements HandlerContext {
         audit = undefined;
       }
       sendError(res, err);
+    }
+  }
+
+  /**
+   * Upgrade requests (WebSocket or SPDY): `pods/exec`, `pods/attach` and `pods/portforward`, joined to
+   * the node API. Authenticated and authorized as any request; a WebSocket GET must also be allowed to
+   * `create` the subresource, as kube-apiserver requires since 1.35, so `get` alone never runs commands.
+   */
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    this.requestCount++;
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      url = new URL('http://localhost/');
+    }
+    const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: Date.now() };
+    try {
+      const info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
+      await this.authenticate(req, ctx, info);
+      ctx.user = this.impersonate(req, ctx.user);
+      if (info.kind !== 'resource' || info.group !== '' || info.resource !== 'pods' || !info.subresource || !streamingSubresources.has(info.subresource) || !info.name) {
+        throw badRequest(`${req.method} ${url.pathname} cannot be upgraded`);
+      }
+      if (this.rbac) {
+        for (const verb of new Set([info.verb, 'create'])) {
+          const attrs = attributesOf(ctx.user, { ...info, verb });
+          const decision = this.rbac.authorizer.authorize(attrs);
+          if (decision.decision !== 'allow') throw forbiddenError(attrs, decision.reason);
+        }
+      }
+      const pods = this.storeFor(this.core('pods'));
+      const pod = (await pods.get(info.namespace, info.name)).obj;
+      await proxyPodConnect({ pods, nodes: this.storeFor(this.core('nodes')), kubelet: this.kubelet }, info.subresource, pod, req, url.searchParams, socket, head);
+    } catch (err) {
+      if (!isStatusError(err)) console.error(`wharf apiserver: upgrade ${req.method} ${req.url}:`, err);
+      const status = isStatusError(err) ? err.status : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${(err as Error).message}`, reason: 'InternalError', code: 500 };
+      const body = JSON.stringify(status);
+      socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAudit-Id: ${ctx.auditID}\r\nConnection: close\r\n\r\n${body}`);
     }
   }
 

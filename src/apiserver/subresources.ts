@@ -14,6 +14,7 @@ import { alreadyAssigned, checkObject, handlePatch, handleUpdate, nowSeconds, re
 import { applyPatch, patchTypeFromContentType } from './patch/index.js';
 import { mediaType } from './http-io.js';
 import { unsupportedMediaType } from '../api/index.js';
+import { chooseContainer, proxyLog, streamingSubresources } from './streaming/index.js';
 
 /** Serves `status`, `scale`, `binding`, `log`, `eviction` and `finalize` for the kinds that have them. */
 export async function handleSubresource(scope: RequestScope): Promise<void> {
@@ -56,6 +57,8 @@ export async function handleSubresource(scope: RequestScope): Promise<void> {
     default:
       if (s.connect?.includes(sub)) {
         await scope.store.get(info.namespace, info.name!);
+        // Upgrade requests never get here (the server's 'upgrade' handler takes them).
+        if (def.group === '' && def.plural === 'pods' && streamingSubresources.has(sub)) throw badRequest('Upgrade request required');
         throw new StatusError(503, 'ServiceUnavailable', `${sub} is not available: no node serves ${def.plural} "${info.name}" yet`);
       }
       throw pathNotFound();
@@ -156,15 +159,10 @@ async function handleBinding(scope: RequestScope): Promise<void> {
 async function handleLog(scope: RequestScope): Promise<void> {
   const { info, store, query } = scope;
   const pod = (await store.get(info.namespace, info.name!)).obj;
-  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((c) => c.name);
-  const container = query.get('container');
-  if (container && !containers.includes(container)) {
-    throw badRequest(`container ${container} is not valid for pod ${info.name}`);
-  }
-  if (!container && containers.length > 1) {
-    throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${containers.join(' ')}]`);
-  }
-  // Logs are served by the node that runs the pod; until one does, the stream is empty.
+  const container = chooseContainer(pod, query.get('container'));
+  const nodes = scope.ctx.lookup('', 'v1', 'nodes');
+  if (nodes && (await proxyLog({ pods: store, nodes: scope.ctx.storeFor(nodes), kubelet: scope.ctx.kubelet }, pod, container, query, scope.res))) return;
+  // Not bound yet, or its node publishes no node API (a simulated fleet without one): an empty log.
   sendRaw(scope.res, 200, '', 'text/plain');
 }
 
