@@ -6,6 +6,7 @@ import { PodSecurityAdmission, type PodSecurityPolicy } from './admission/pod-se
 import { admitDefaultTolerations } from './admission/default-toleration-seconds.js';
 import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
 import { PersistentVolumeClaimResizeAdmission } from './admission/persistent-volume-claim-resize.js';
+import { recordUserInfo } from '../api/resources/servicecatalog/index.js';
 import { admitStorageObjectInUseProtection } from './admission/storage-object-in-use-protection.js';
 import { PriorityAdmission } from './admission/priority.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
@@ -120,6 +121,8 @@ export class Admission {
     admitDefaultTolerations(a);
     await this.defaultStorageClass.admit(a);
     admitStorageObjectInUseProtection(a);
+    // Service instances and bindings carry who asked, sent to brokers as the Originating-Identity.
+    if (!subresource) recordUserInfo(obj, old, user);
     if (def.group === '' && def.plural === 'services' && subresource === undefined) {
       const errors = await this.services.allocate(obj, old);
       if (errors.length > 0) throw invalid('Service', '', obj.metadata.name ?? '', errors);

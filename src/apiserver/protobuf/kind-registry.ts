@@ -24,7 +24,7 @@ const packageKinds: Readonly<Record<string, readonly string[]>> = {
     'Namespace', 'Pod', 'Node', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'Event',
     'PersistentVolume', 'PersistentVolumeClaim', 'ReplicationController', 'Binding', 'LimitRange', 'ResourceQuota',
   ],
-  apps: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'],
+  apps: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision'],
   batch: ['Job', 'CronJob'],
   coordination: ['Lease'],
   storage: ['StorageClass'],

@@ -242,6 +242,7 @@ export const messageTable: Readonly<Record<string, string>> = {
   'apps.StatefulSetOrdinals': 'start=1:int32',
   'apps.StatefulSetStatus': 'observedGeneration?=1:int64 replicas=2:int32 readyReplicas?=3:int32 currentReplicas?=4:int32 updatedReplicas?=5:int32 currentRevision?=6:string updateRevision?=7:string collisionCount=9:int32 conditions=10:[]apps.StatefulSetCondition availableReplicas=11:int32',
   'apps.StatefulSetCondition': 'type=1:string status=2:string lastTransitionTime=3:time reason?=4:string message?=5:string',
+  'apps.ControllerRevision': 'metadata=1:meta.ObjectMeta data=2:rawextension revision=3:int64',
   'apps.DaemonSet': 'metadata=1:meta.ObjectMeta spec=2:apps.DaemonSetSpec status=3:apps.DaemonSetStatus',
   'apps.DaemonSetSpec': 'selector=1:meta.LabelSelector template=2:core.PodTemplateSpec updateStrategy=3:apps.DaemonSetUpdateStrategy minReadySeconds?=4:int32 revisionHistoryLimit=6:int32',
   'apps.DaemonSetUpdateStrategy': 'type?=1:string rollingUpdate=2:apps.RollingUpdateDaemonSet',

@@ -23,7 +23,8 @@ test('unknown groups, versions and kinds, and nested messages, have none', () =>
 });
 
 test('every built-in kind Wharf serves, and the kinds of its subresources and reviews, has a message', () => {
-  for (const d of builtinResources) assert.ok(messageForKind(apiVersionOf(d), d.kind), `${apiVersionOf(d)} ${d.kind}`);
+  // The service catalog's kinds never had a protobuf encoding upstream: they are JSON only, as custom resources.
+  for (const d of builtinResources.filter((r) => r.group !== 'servicecatalog.k8s.io')) assert.ok(messageForKind(apiVersionOf(d), d.kind), `${apiVersionOf(d)} ${d.kind}`);
   const more: [string, string][] = [
     ['autoscaling/v1', 'Scale'],
     ['v1', 'Binding'],

@@ -23,6 +23,7 @@ test('an instance is provisioned synchronously with the user as Originating-Iden
     await registerBroker(env);
     const created = await env.cluster.client.create(
       cr.serviceInstances,
+      // A client cannot speak for someone else: the server records the user who made the request.
       instance('db', 'small', { parameters: { size: 2 }, userInfo: { username: 'alice', uid: 'u-1', groups: ['dev'] } }),
     );
     const ready = await waitCondition(env, cr.serviceInstances, 'db', 'Ready', 'True', 'ProvisionedSuccessfully');
@@ -39,7 +40,8 @@ test('an instance is provisioned synchronously with the user as Originating-Iden
     const provision = env.broker.requests.find((r) => r.endpoint === 'provision')!;
     const identity = decodeOriginatingIdentity(String(provision.headers['x-broker-api-originating-identity']));
     assert.equal(identity?.platform, 'kubernetes');
-    assert.equal(identity?.value.username, 'alice');
+    assert.equal(identity?.value.username, 'system:admin');
+    assert.equal(((created.spec as { userInfo?: { username?: string } }).userInfo)?.username, 'system:admin');
 
     // Changing the parameters sends an update.
     await env.cluster.client.patch(cr.serviceInstances, 'db', { spec: { parameters: { size: 3 } } }, { type: 'merge', namespace: 'default' });
