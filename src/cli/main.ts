@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiClient, ControllerManager, loadKubeconfig } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
+import { registerCatalogCommands } from '../catalog/cli/index.js';
 import { parseGoDuration, parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
 import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
 import { registerApiserverCommand } from './apiserver-command.js';
@@ -156,6 +157,7 @@ explain
 registerProvisionerCommand(program);
 registerImageCommand(program);
 registerApiserverCommand(program);
+registerCatalogCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`wharf: ${err instanceof Error ? err.message : String(err)}`);
