@@ -130,9 +130,10 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       internalIP = machineIPv4() ?? '127.0.0.1';
       osImage = 'Wharf node (runc)';
       const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
+      const images = new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
       const container = await createContainerRuntime({
         dataDir,
-        images: new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries }),
+        images,
         resources: apiPodResources(client),
         podCIDR,
         bridge: opts.bridge,
@@ -144,6 +145,12 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       });
       for (const note of container.capabilities.notEnforced) out(`node ${opts.name}: ${note}`);
       runtime = container;
+      // Image GC as kubelet's defaults: above 85 % disk use, unused images go until 80 %.
+      const gc = setInterval(() => {
+        void images.removeUnused(container.imagesInUse(), 85, 80).catch((e: unknown) => opts.logger?.(`node ${opts.name}: image garbage collection failed`, e));
+      }, 5 * 60_000);
+      gc.unref();
+      abort.signal.addEventListener('abort', () => clearInterval(gc), { once: true });
     } else {
       runtime = new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs });
     }

@@ -414,6 +414,19 @@ export class ContainerRuntime implements Runtime {
     return this.runc.exec(this.runningInstance(uid, containerName).id, command, { stdin: opts.stdin });
   }
 
+  /** The images containers of this node's pods use (references and imageIDs), for image GC to keep. */
+  imagesInUse(): Set<string> {
+    const out = new Set<string>();
+    for (const rec of this.pods.values()) {
+      for (const c of [...rec.init, ...rec.containers]) {
+        if (c.spec.image) out.add(c.spec.image);
+        if (c.status.image) out.add(c.status.image);
+        if (c.status.imageID) out.add(c.status.imageID);
+      }
+    }
+    return out;
+  }
+
   // ---- the node API: logs, exec, attach, port-forward ----
 
   /**

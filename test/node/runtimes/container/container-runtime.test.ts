@@ -124,6 +124,9 @@ test('a busybox container runs `echo hello`: its CRI-format log has the line and
   assert.equal(lines.length, 1);
   assert.match(lines[0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z stdout F hello$/);
   assert.match(runtime.version, /^runc:\/\/\d+\.\d+/);
+  // Image GC keeps what pods use, by reference and by imageID.
+  assert.ok(runtime.imagesInUse().has('busybox:1.36'));
+  assert.ok(runtime.imagesInUse().has(c.imageID));
 });
 
 test('env comes from a configMapKeyRef, envFrom (with prefix), a secretKeyRef, fieldRef and resourceFieldRef', { skip }, async () => {
