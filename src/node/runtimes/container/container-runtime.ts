@@ -352,6 +352,9 @@ export class ContainerRuntime implements Runtime {
         for (const t of rec.timers) clearTimeout(t);
         if (rec.stop?.timer) clearTimeout(rec.stop.timer);
         await Promise.all([...rec.init, ...rec.containers].map((c) => c.starting));
+        // The pod's course ends at its next step once aborted; a sandbox still being made is finished
+        // before it is removed, so nothing is created after the removal.
+        await rec.work;
         for (const c of [...rec.init, ...rec.containers]) {
           if (c.retryTimer) clearTimeout(c.retryTimer);
           const inst = c.current;
