@@ -788,6 +788,24 @@ export class ContainerRuntime implements Runtime {
     inst.probes.start();
   }
 
+  /**
+   * A sidecar (an init container with restartPolicy Always) that exited is started again after a
+   * back-off whatever the pod's restart policy, as kubelet does; the agent only restarts app containers.
+   */
+  private restartSidecar(rec: PodRec, c: ContainerRec): void {
+    if (this.gone(rec)) return;
+    const st = c.status.state;
+    if (!('terminated' in st)) return;
+    const wait = Math.min((this.opts.initBackoffMs ?? 10_000) * 2 ** Math.min(c.status.restartCount, 5), 300_000);
+    c.status = { ...c.status, lastState: st, state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(wait / 1000)}s restarting failed container=${c.spec.name} pod=${rec.pod.metadata.name}_${rec.pod.metadata.namespace}(${rec.uid})` } } };
+    this.changed(rec.uid);
+    void sleep(wait, rec).then(() => {
+      if (this.gone(rec)) return;
+      c.status = { ...c.status, restartCount: c.status.restartCount + 1, state: { waiting: { reason: 'ContainerCreating' } } };
+      void this.launch(rec, c);
+    });
+  }
+
   /** Stops one container as a restart would: preStop, SIGTERM, SIGKILL after the pod's grace period. */
   private async killContainer(rec: PodRec, c: ContainerRec, inst: Instance): Promise<void> {
     if (inst.killedByUs) return;
@@ -858,6 +876,7 @@ export class ContainerRuntime implements Runtime {
     inst.finished = true;
     inst.resolveExited();
     if (!rec.removed) this.changed(rec.uid);
+    if (c.init && c.spec.restartPolicy === 'Always' && c.current === inst) this.restartSidecar(rec, c);
   }
 
   private async killAll(rec: PodRec, signal: string): Promise<void> {

@@ -417,3 +417,18 @@ test('removing a pod while it is still being set up leaves no namespace or conta
   assert.equal(await linkExists('ip', SandboxManager.names(p.metadata.uid!).hostVeth), false);
   assert.equal(runtime.podStatus(p.metadata.uid!), undefined);
 });
+
+test('a sidecar (init container with restartPolicy Always) starts before the app and is restarted when it exits', { skip }, async () => {
+  const p = pod('sidecar', {
+    initContainers: [{ name: 'side', image: 'busybox', restartPolicy: 'Always', command: ['sh', '-c', 'echo side; sleep 0.3; exit 1'] }],
+    containers: [{ name: 'main', image: 'busybox', command: ['sleep', '1000'] }],
+  });
+  start(p);
+  await waitFor('main running', () => 'running' in (container(p.metadata.uid!, 'main')?.state ?? {}));
+  const side = await waitFor('the sidecar restarted', () => {
+    const c = container(p.metadata.uid!, 'side', true);
+    return c && c.restartCount >= 1 ? c : undefined;
+  });
+  assert.ok(side.lastState && 'terminated' in side.lastState && side.lastState.terminated.exitCode === 1);
+  await runtime.stopPod(p, 0);
+});
