@@ -113,15 +113,28 @@ export class DatabaseAdmin {
     const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${literal(password)}`;
     if (await this.roleExists(role)) {
       await this.pool.query(`ALTER ROLE ${ident(role)} ${attributes}`);
-      return;
+    } else {
+      try {
+        await this.pool.query(`CREATE ROLE ${ident(role)} ${attributes}`);
+      } catch (e) {
+        // Another attempt created it between the check and the create.
+        if ((e as { code?: string }).code !== '42710') throw e;
+        await this.pool.query(`ALTER ROLE ${ident(role)} ${attributes}`);
+      }
     }
-    try {
-      await this.pool.query(`CREATE ROLE ${ident(role)} ${attributes}`);
-    } catch (e) {
-      // Another attempt created it between the check and the create.
-      if ((e as { code?: string }).code !== '42710') throw e;
-      await this.pool.query(`ALTER ROLE ${ident(role)} ${attributes}`);
+    // A broker role without superuser may only give a database to, reassign from, or drop the
+    // objects of roles it is a member of.
+    if (!(await this.isSuperuser())) await this.pool.query(`GRANT ${ident(role)} TO CURRENT_USER`);
+  }
+
+  private superuser: boolean | undefined;
+
+  private async isSuperuser(): Promise<boolean> {
+    if (this.superuser === undefined) {
+      const r = await this.pool.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+      this.superuser = r.rows[0]?.rolsuper ?? false;
     }
+    return this.superuser;
   }
 
   private async inDatabase<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

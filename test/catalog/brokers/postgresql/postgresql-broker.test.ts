@@ -234,6 +234,48 @@ describe('PostgreSQL broker against a real PostgreSQL server', { skip }, () => {
   });
 });
 
+describe('PostgreSQL broker as a role with CREATEDB and CREATEROLE but not superuser', { skip }, () => {
+  let server: PostgresServer;
+  let broker: PostgresqlBroker;
+  let admin: pg.Client;
+
+  before(async () => {
+    server = await startPostgres();
+    admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query("CREATE ROLE broker_admin LOGIN CREATEDB CREATEROLE PASSWORD 'admin-pw'");
+    await admin.query('GRANT pg_signal_backend TO broker_admin');
+    await admin.query('GRANT CREATE ON DATABASE postgres TO broker_admin');
+    broker = await startPostgresqlBroker({ pgUrl: `postgres://broker_admin:admin-pw@127.0.0.1:${server.port}/postgres`, auth: AUTH });
+  });
+
+  after(async () => {
+    await broker?.close();
+    await admin?.end().catch(() => undefined);
+    await server?.stop();
+  });
+
+  test('provision with an extension, bind, write, unbind and deprovision all work', async () => {
+    const p = await osb(broker, 'PUT', '/v2/service_instances/np', provisionBody(STANDARD_PLAN_ID, { extensions: ['citext'] }));
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    const b = await osb(broker, 'PUT', '/v2/service_instances/np/service_bindings/b', provisionBody());
+    assert.equal(b.status, 201, JSON.stringify(b.body));
+    const creds = b.body.credentials as Record<string, unknown>;
+    const app = new pg.Client({ connectionString: String(creds.uri) });
+    app.on('error', () => undefined);
+    await app.connect();
+    await app.query('CREATE TABLE t (name citext)');
+    await app.query("INSERT INTO t VALUES ('x')");
+    const u = await osb(broker, 'DELETE', `/v2/service_instances/np/service_bindings/b?${ids()}`);
+    assert.equal(u.status, 200, JSON.stringify(u.body));
+    await app.end().catch(() => undefined);
+    assert.equal((await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [creds.username])).rowCount, 0);
+    const d = await osb(broker, 'DELETE', `/v2/service_instances/np?${ids()}`);
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    assert.equal((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName('np')])).rowCount, 0);
+  });
+});
+
 test('parsePostgresUrl() reads user, password, host, port and database', () => {
   assert.deepEqual(parsePostgresUrl('postgres://admin:p%40ss@db.example:6543/main'), {
     host: 'db.example',
