@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { OsbClient } from '../../../../src/catalog/osb/index.js';
+import { selfSignedServingCertificate } from '../../../../src/node/server/serving-certificate.js';
 import { osbAuthorized, routeOsbRequest, startOsbServer, type OsbRequest } from '../../../../src/catalog/brokers/postgresql/osb-http-server.js';
 
 test('routeOsbRequest() names each OSB endpoint and its ids, and nothing else', () => {
@@ -53,6 +55,22 @@ test('startOsbServer() checks version, auth and JSON before the handler, and ech
     assert.deepEqual(seen[0].originatingIdentity, { platform: 'kubernetes', value: { username: 'alice' } });
     const missing = await fetch(`${server.url}/v2/nothing`, { headers: { authorization: auth, 'x-broker-api-version': '2.17' } });
     assert.equal(missing.status, 404);
+  } finally {
+    await server.close();
+  }
+});
+
+test('startOsbServer() serves HTTPS that the OSB client reaches with the certificate as its CA bundle', async () => {
+  const tls = await selfSignedServingCertificate(['127.0.0.1']);
+  const server = await startOsbServer({ tls, auth: { basic: { username: 'u', password: 'p' } }, handler: async () => ({ status: 200, body: { services: [] } }) });
+  try {
+    assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    const trusted = new OsbClient({ url: server.url, auth: { basic: { username: 'u', password: 'p' } }, caBundle: tls.cert });
+    const ok = await trusted.getCatalog();
+    assert.equal(ok.kind, 'done');
+    const untrusted = new OsbClient({ url: server.url, auth: { basic: { username: 'u', password: 'p' } } });
+    const refused = await untrusted.getCatalog();
+    assert.equal(refused.kind, 'failed');
   } finally {
     await server.close();
   }
