@@ -1,0 +1,116 @@
+import type { PolicyRule } from '../rbac/index.js';
+import { compileRule, ruleAllows, type CompiledRule } from '../rbac/rule-matching.js';
+import type { AuthorizationAttributes, AuthorizationDecision } from '../request-context.js';
+import type { GraphKind, NodeGraph } from './node-graph.js';
+import { nodeIdentity } from './node-identity.js';
+
+/** The namespace node Leases live in. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+const allow: AuthorizationDecision = Object.freeze({ decision: 'allow', reason: '' });
+const noOpinion = (reason = ''): AuthorizationDecision => ({ decision: 'noOpinion', reason });
+
+/**
+ * Kubernetes' Node authorizer: requests from nodes (`system:node:<name>` in `system:nodes`) are allowed
+ * when they stay within what the node needs for the pods bound to it.
+ * - Secrets and ConfigMaps: get, list and watch of one named object a pod on the node names.
+ * - PersistentVolumeClaims and PersistentVolumes: get of one a pod on the node uses; claims' status
+ *   update and patch the same way.
+ * - ServiceAccounts: create of the `token` subresource for one a pod on the node runs as.
+ * - Leases: get, create, update, patch and delete in kube-node-lease, of its own name (create is
+ *   checked by NodeRestriction, which sees the name).
+ * - CSINodes: the same verbs on its own name.
+ * - Everything else, nodes and pods included: the static rules of the `system:node` ClusterRole; which
+ *   Node and which pods a node may then write is NodeRestriction admission's job.
+ * It never denies: it allows or has no opinion (with a reason), and the next authorizer (RBAC) decides.
+ * Users that are not nodes get no opinion and no reason.
+ */
+export class NodeAuthorizer {
+  private readonly rules: CompiledRule[];
+
+  constructor(
+    private readonly graph: NodeGraph,
+    nodeRules: readonly PolicyRule[],
+  ) {
+    this.rules = nodeRules.map(compileRule);
+  }
+
+  authorize(a: AuthorizationAttributes): AuthorizationDecision {
+    const { isNode, name: node } = nodeIdentity(a.user);
+    if (!isNode) return noOpinion();
+    if (node === '') return noOpinion(`unknown node for user ${JSON.stringify(a.user.username)}`);
+    if (a.resourceRequest) {
+      const group = a.apiGroup ?? '';
+      const resource = a.resource ?? '';
+      if (group === '') {
+        switch (resource) {
+          case 'secrets':
+            return this.readNamespaced(node, 'secret', a);
+          case 'configmaps':
+            return this.readNamespaced(node, 'configmap', a);
+          case 'persistentvolumeclaims':
+            return a.subresource === 'status' ? this.statusUpdate(node, 'persistentvolumeclaim', a) : this.get(node, 'persistentvolumeclaim', a);
+          case 'persistentvolumes':
+            return this.get(node, 'persistentvolume', a);
+          case 'serviceaccounts':
+            return this.createToken(node, a);
+        }
+      } else if (group === 'coordination.k8s.io' && resource === 'leases') {
+        return this.lease(node, a);
+      } else if (group === 'storage.k8s.io' && resource === 'csinodes') {
+        return this.csiNode(node, a);
+      } else if ((group === 'storage.k8s.io' && resource === 'volumeattachments') || (group === 'resource.k8s.io' && resource === 'resourceclaims')) {
+        // Wharf keeps neither in the graph: no node reaches them.
+        return this.get(node, undefined, a);
+      }
+    }
+    for (const r of this.rules) if (ruleAllows(a, r)) return allow;
+    return noOpinion();
+  }
+
+  private readNamespaced(node: string, kind: GraphKind, a: AuthorizationAttributes): AuthorizationDecision {
+    if (a.verb !== 'get' && a.verb !== 'list' && a.verb !== 'watch') return noOpinion('can only read resources of this type');
+    if (a.subresource) return noOpinion('cannot read subresource');
+    if (!a.namespace) return noOpinion('can only read namespaced object of this type');
+    return this.related(node, kind, a);
+  }
+
+  private get(node: string, kind: GraphKind | undefined, a: AuthorizationAttributes): AuthorizationDecision {
+    if (a.verb !== 'get') return noOpinion('can only get individual resources of this type');
+    if (a.subresource) return noOpinion('cannot get subresource');
+    return this.related(node, kind, a);
+  }
+
+  private statusUpdate(node: string, kind: GraphKind, a: AuthorizationAttributes): AuthorizationDecision {
+    if (a.verb !== 'update' && a.verb !== 'patch') return noOpinion('can only get/update/patch this type');
+    if (a.subresource !== 'status') return noOpinion('can only update status subresource');
+    return this.related(node, kind, a);
+  }
+
+  private createToken(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if (a.verb !== 'create' || !a.name) return noOpinion('can only create tokens for individual service accounts');
+    if (a.subresource !== 'token') return noOpinion('can only create token subresource of serviceaccount');
+    return this.related(node, 'serviceaccount', a);
+  }
+
+  private related(node: string, kind: GraphKind | undefined, a: AuthorizationAttributes): AuthorizationDecision {
+    if (!a.name) return noOpinion('No Object name found');
+    if (kind && this.graph.related(kind, a.namespace ?? '', a.name, node)) return allow;
+    return noOpinion(`no relationship found between node '${node}' and this object`);
+  }
+
+  private lease(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb)) return noOpinion('can only get, create, update, patch, or delete a node lease');
+    if (a.namespace !== NODE_LEASE_NAMESPACE) return noOpinion(`can only access leases in the "${NODE_LEASE_NAMESPACE}" system namespace`);
+    // A create carries no name in its URL; NodeRestriction checks the object's.
+    if (a.verb !== 'create' && a.name !== node) return noOpinion('can only access node lease with the same name as the requesting node');
+    return allow;
+  }
+
+  private csiNode(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb)) return noOpinion('can only get, create, update, patch, or delete a CSINode');
+    if (a.subresource) return noOpinion('cannot authorize CSINode subresources');
+    if (a.verb !== 'create' && a.name !== node) return noOpinion('can only access CSINode with the same name as the requesting node');
+    return allow;
+  }
+}
