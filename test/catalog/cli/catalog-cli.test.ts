@@ -26,8 +26,9 @@ describe('wharf catalog verbs against a real API server, the catalog controllers
     await env.cluster.client.patch(cr.clusterServiceBrokers, 'example', { spec: { authInfo: null } }, { type: 'merge' });
     const market = await eventually(async () => {
       const text = await cli.marketplace('default');
-      return text.includes('example-db') ? text : undefined;
-    }, 20_000, 'the marketplace to list example-db');
+      // The controller writes the class, then its plans one by one.
+      return /small, large/.test(text) ? text : undefined;
+    }, 20_000, 'the marketplace to list example-db with both plans');
     assert.match(market, /^CLASS\s+PLANS\s+DESCRIPTION$/m);
     assert.match(market, /^example-db\s+small, large\s+An in-memory database/m);
     const brokers = await cli.get('brokers', undefined, { namespace: 'default' });
