@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EtcdStore, SqliteStore, type Store } from '../storage/index.js';
+import { EtcdStore, SqliteStore, StorageUnavailableError, type Store } from '../storage/index.js';
 
 /** Where the API server keeps its state: SQLite in the data directory, or etcd when `etcd` names servers. */
 export interface StorageOptions {
@@ -32,18 +32,31 @@ export function addStorageOptions(command: Command): Command {
     .option('--etcd-prefix <prefix>', 'prefix for every etcd key (e.g. /cluster-a), so clusters can share one etcd');
 }
 
-/** Opens the store the options ask for; etcd must answer now, or startup fails saying why. */
-export async function openStorage(opts: StorageOptions, dataDir: string): Promise<Store> {
+/**
+ * Opens the store the options ask for. etcd that does not answer yet (started at the same time, or still
+ * electing a leader) is tried again for `waitMs`; then startup fails saying why.
+ */
+export async function openStorage(opts: StorageOptions, dataDir: string, waitMs = 30_000): Promise<Store> {
   if (!opts.etcd || opts.etcd.length === 0) return new SqliteStore(path.join(dataDir, 'state.db'));
   const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
   if ((opts.etcdCertfile === undefined) !== (opts.etcdKeyfile === undefined)) {
     throw new Error('--etcd-certfile and --etcd-keyfile go together');
   }
-  return EtcdStore.open({
+  const storeOptions = {
     endpoints: opts.etcd,
     ca: read(opts.etcdCafile),
     cert: read(opts.etcdCertfile),
     key: read(opts.etcdKeyfile),
     keyPrefix: opts.etcdPrefix,
-  });
+  };
+  const deadline = Date.now() + waitMs;
+  for (let said = false; ; said = true) {
+    try {
+      return await EtcdStore.open(storeOptions);
+    } catch (e) {
+      if (!(e instanceof StorageUnavailableError) || Date.now() >= deadline) throw e;
+      if (!said) console.error(`wharf: waiting for etcd: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }

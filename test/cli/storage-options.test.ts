@@ -42,7 +42,25 @@ test('openStorage() reaches a TLS etcd with the CA, certificate and key files of
       await store.close();
     }
     // Without the client certificate etcd turns the store away, and startup says etcd is unavailable.
-    await assert.rejects(openStorage({ etcd: [etcd.url], etcdCafile: files.ca }, dir), /etcd is unavailable at https:\/\/127\.0\.0\.1/);
+    await assert.rejects(openStorage({ etcd: [etcd.url], etcdCafile: files.ca }, dir, 0), /etcd is unavailable at https:\/\/127\.0\.0\.1/);
+  } finally {
+    await etcd.destroy();
+  }
+});
+
+test('openStorage() waits for an etcd that starts after it', { skip: etcdMissing() }, async () => {
+  const etcd = await EtcdServer.start();
+  await etcd.stop();
+  try {
+    const opening = openStorage({ etcd: [etcd.url] }, dir, 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    await etcd.start();
+    const store = await opening;
+    try {
+      assert.equal((await store.create('/k/late', 'v')).revision, 1);
+    } finally {
+      await store.close();
+    }
   } finally {
     await etcd.destroy();
   }

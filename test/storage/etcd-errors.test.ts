@@ -16,6 +16,10 @@ test('classifyEtcdError() tells a full quota from a too-large request, both RESO
 
 test('classifyEtcdError() calls an unreachable etcd unavailable, keeping the readable part of the message', () => {
   assert.deepEqual(classifyEtcdError(new GRPCUnavailableError('14 UNAVAILABLE: No connection established')), { kind: 'unavailable', detail: 'No connection established' });
+  assert.deepEqual(
+    classifyEtcdError(new GRPCUnavailableError('14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2379. Resolution note: ')),
+    { kind: 'unavailable', detail: 'connect ECONNREFUSED 127.0.0.1:2379' },
+  );
   assert.equal(classifyEtcdError(new Error('etcdserver: request timed out')).kind, 'unavailable');
   assert.equal(classifyEtcdError(new Error('connect ECONNREFUSED 127.0.0.1:2379')).kind, 'unavailable');
 });

@@ -71,7 +71,12 @@ export function classifyEtcdError(err: unknown): EtcdFailure {
   return { kind: 'other', error };
 }
 
-/** gRPC messages repeat their code name and stack hints; keep the part a person reads. */
+/**
+ * gRPC messages repeat their code name and wrap the cause ("No connection established. Last error: Error:
+ * connect ECONNREFUSED ... Resolution note: "); keep the part a person reads, the cause when there is one.
+ */
 function shorten(message: string): string {
-  return message.replace(/^\w+Error: /, '').replace(/^\d+ [A-Z_]+: /, '').split('\n')[0];
+  const text = message.replace(/^\w+Error: /, '').replace(/^\d+ [A-Z_]+: /, '');
+  const cause = /Last error: (?:\w*Error: )?(.*?)(?:\. Resolution note:.*)?$/s.exec(text);
+  return (cause?.[1] || text).split('\n')[0].trim();
 }
