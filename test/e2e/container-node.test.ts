@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { runNodeCommand } from '../../src/node/index.js';
 import { checkHostSupport, removeBridge, SandboxManager } from '../../src/node/runtimes/container/index.js';
+import { runCommand } from '../../src/node/runtimes/container/command.js';
 import { Runc } from '../../src/node/runtimes/container/runc.js';
 import { buildBusyboxImage, pushImage, registrySkipReason, startRegistry, type ImageLayout, type TestRegistry } from '../support/registry.js';
 import { kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
@@ -31,6 +32,8 @@ const bridge = `we${randomUUID().slice(0, 8)}`;
 const nodeName = `real-${randomUUID().slice(0, 6)}`;
 const podCidr = `10.244.${100 + Math.floor(Math.random() * 100)}.0/24`;
 const uids: string[] = [];
+const probeNs = `wharf-e2e-${randomUUID().slice(0, 8)}`;
+const probeVeth = `${bridge}p`;
 
 before(async () => {
   if (skip) return;
@@ -72,8 +75,13 @@ after(async () => {
   for (const c of await runc.list().catch(() => [])) await runc.delete(c.id).catch(() => undefined);
   for (const uid of [...uids, ...(await readdir(path.join(nodeDir, 'pods')).catch(() => []))]) {
     const n = SandboxManager.names(uid);
-    if (existsSync(n.netnsPath)) await import('node:child_process').then(({ execFileSync }) => execFileSync('ip', ['netns', 'del', n.netns]));
+    if (existsSync(n.netnsPath)) await runCommand('ip', ['netns', 'del', n.netns]).catch(() => undefined);
   }
+  // Volumes the node mounted (secrets, memory emptyDirs) of pods it left running.
+  const mounts = (await readFile('/proc/self/mountinfo', 'utf8').catch(() => '')).split('\n').map((l) => l.split(' ')[4]).filter((m) => m && nodeDir && m.startsWith(nodeDir + '/'));
+  for (const m of mounts.sort((a, b) => b.length - a.length)) await runCommand('umount', ['-l', m]).catch(() => undefined);
+  await runCommand('ip', ['netns', 'del', probeNs]).catch(() => undefined);
+  await runCommand('ip', ['link', 'del', 'dev', probeVeth]).catch(() => undefined);
   await removeBridge(bridge);
   await cluster?.stop();
   data?.cleanup();
@@ -142,4 +150,65 @@ test('kubectl run: a busybox pod from a local registry goes Running, then Succee
   assert.equal(lines[1].split(' stdout F ')[1], 'host hello');
   // Finished: its sandbox is gone.
   await eventually('the sandbox to go', 20_000, async () => !existsSync(SandboxManager.names(done.metadata.uid).netnsPath) && (await readdir(path.join(nodeDir, 'pods')).catch(() => [])).length === 0);
+});
+
+test('a Deployment of busybox httpd serves a ConfigMap-mounted page from its pod IP', { skip, timeout: 180_000 }, async () => {
+  const image = `${registry!.host}/wharf-test/busybox:1.0`;
+  const manifest = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: page}
+data: {index.html: "hello from a configmap"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: httpd
+        image: ${image}
+        command: [busybox, httpd, -f, -p, "8080", -h, /www]
+        volumeMounts: [{name: page, mountPath: /www}]
+      volumes: [{name: page, configMap: {name: page}}]
+`;
+  const applied = await kubectl(cluster!, ['apply', '-f', '-'], manifest);
+  assert.equal(applied.code, 0, applied.stderr);
+  const pod = await eventually('a running web pod', 120_000, async () => {
+    const r = await kubectl(cluster!, ['get', 'pods', '-l', 'app=web', '-o', 'json']);
+    const items = (JSON.parse(r.stdout) as { items: PodView[] }).items;
+    return items.find((p) => p.status.phase === 'Running' && p.status.podIP && p.status.containerStatuses?.[0]?.state.running);
+  });
+  uids.push(pod.metadata.uid);
+  assert.equal(pod.spec.nodeName, nodeName);
+  // A namespace of the test's own on the node bridge fetches the page from the pod's IP.
+  const prefix = podCidr.split('.').slice(0, 3).join('.');
+  await runCommand('ip', ['netns', 'add', probeNs]);
+  await runCommand('ip', ['link', 'add', 'name', probeVeth, 'type', 'veth', 'peer', 'name', `${bridge}q`]);
+  await runCommand('ip', ['link', 'set', 'dev', `${bridge}q`, 'netns', probeNs]);
+  await runCommand('ip', ['link', 'set', 'dev', probeVeth, 'master', bridge, 'up']);
+  await runCommand('ip', ['-n', probeNs, 'addr', 'add', `${prefix}.250/24`, 'dev', `${bridge}q`]);
+  await runCommand('ip', ['-n', probeNs, 'link', 'set', 'dev', `${bridge}q`, 'up']);
+  const diag = async (): Promise<string> => {
+    const out: string[] = [];
+    const podNs = SandboxManager.names(pod.metadata.uid).netns;
+    for (const args of [['netns', 'exec', probeNs, '/usr/bin/busybox', 'ping', '-c', '1', '-W', '2', pod.status.podIP!], ['-n', podNs, 'addr'], ['-n', podNs, 'route'], ['-n', probeNs, 'addr'], ['link', 'show', 'master', bridge], ['netns', 'exec', podNs, '/usr/bin/busybox', 'netstat', '-ltn']]) {
+      out.push(`$ ip ${args.join(' ')}\n` + (await runCommand('ip', args).catch((e: Error) => e.message)));
+    }
+    const logs = path.join(nodeDir, 'logs');
+    for (const d of await readdir(logs).catch(() => [])) if (d.includes(pod.metadata.uid)) out.push(await readFile(path.join(logs, d, 'httpd', '0.log'), 'utf8').catch((e: Error) => e.message));
+    return out.join('\n');
+  };
+  const body = await eventually('the page', 30_000, async () => {
+    const out = await runCommand('ip', ['netns', 'exec', probeNs, '/usr/bin/busybox', 'nc', '-w', '2', pod.status.podIP!, '8080'], { input: 'GET /index.html HTTP/1.0\r\n\r\n' }).catch(() => '');
+    return out.includes('200 OK') ? out : undefined;
+  }).catch(async (e: Error) => {
+    throw new Error(`${e.message}\n${await diag()}`);
+  });
+  assert.ok(body.endsWith('\r\n\r\nhello from a configmap'), body);
+  const deleted = await kubectl(cluster!, ['delete', 'deployment', 'web', '--wait=false']);
+  assert.equal(deleted.code, 0, deleted.stderr);
 });

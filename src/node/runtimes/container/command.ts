@@ -31,6 +31,10 @@ export function runCommand(file: string, args: readonly string[], opts: RunOptio
       const code = typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
       reject(new CommandError(file, args, code, stderr || err.message));
     });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    if (opts.input !== undefined) {
+      // A command that exits before reading its input closes the pipe: that is its answer, not ours to throw.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(opts.input);
+    }
   });
 }
