@@ -34,7 +34,7 @@ const defaultRingSize = 100_000;
  * hint so the cache need not parse its own writes again.
  */
 export class WatchCache {
-  private readonly objects = new Map<string, CachedObject>();
+  private objects = new Map<string, CachedObject>();
   private sortedKeys: string[] | undefined;
   private ring: CachedEvent[] = [];
   private ringStart = 0;
@@ -53,9 +53,15 @@ export class WatchCache {
     private readonly ringSize = defaultRingSize,
   ) {}
 
-  /** Loads the current objects and starts the storage watch (once). */
+  /**
+   * Loads the current objects and starts the storage watch (once). A load that fails (storage
+   * unreachable) is forgotten, so the next request tries again instead of failing for good.
+   */
   start(): Promise<void> {
-    this.ready ??= this.load();
+    this.ready ??= this.load().catch((e: unknown) => {
+      this.ready = undefined;
+      throw e;
+    });
     return this.ready;
   }
 
@@ -63,26 +69,41 @@ export class WatchCache {
     const listed = await this.store.list(this.prefix);
     // Decoding a large resource takes a while: yield now and then so the server keeps answering
     // (health checks, other resources) meanwhile. The watch below replays whatever lands in between.
+    const objects = new Map<string, CachedObject>();
     let sliceStart = performance.now();
     for (let i = 0; i < listed.kvs.length; i++) {
       const kv = listed.kvs[i];
-      this.objects.set(kv.key, this.decode(kv));
+      objects.set(kv.key, this.decode(kv));
       if ((i & 255) === 255 && performance.now() - sliceStart > 8) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
     }
+    // A reload after a lost watch starts over: earlier events are no base to resume from.
+    this.objects = objects;
+    this.sortedKeys = undefined;
+    this.ring = [];
+    this.ringStart = 0;
     this.revision = listed.revision;
     this.oldestRevision = listed.revision;
     this.storeWatch = this.store.watch(this.prefix, listed.revision, {
       onEvents: (events) => this.apply(events),
       onProgress: (rev) => this.advance(rev),
-      onError: (err) => {
-        for (const w of this.watchers) w.close(err);
-        this.watchers.clear();
-        this.byNamespace.clear();
-      },
+      onError: (err) => this.lost(err),
     });
+  }
+
+  /**
+   * The storage watch ended (storage compacted past it during a long outage, or it failed): the
+   * cache may have missed writes, so its watchers are closed (clients re-list) and the next request
+   * loads it again from storage.
+   */
+  private lost(err: Error): void {
+    this.storeWatch = undefined;
+    this.ready = undefined;
+    for (const w of this.watchers) w.close(err);
+    this.watchers.clear();
+    this.byNamespace.clear();
   }
 
   /** Hands the cache the parsed form of a value about to be written, so it is not parsed again. */

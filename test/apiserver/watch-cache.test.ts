@@ -290,3 +290,73 @@ test('WatchCache closes its watchers when the store closes, and on stop()', asyn
   cache2.stop();
   assert.match(w2.closed[0].message, /watch cache stopped/);
 });
+
+/** A MemoryStore whose LISTs can be made to fail and whose storage watch can be cut, as an outage does. */
+function flakyStore(): { store: Store; failNextLists(n: number): void; cutWatch(): void } {
+  const inner = new MemoryStore();
+  let failing = 0;
+  let current: { watch: { stop(): void }; onError: (e: Error) => void } | undefined;
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'list') {
+        return async (...args: Parameters<Store['list']>) => {
+          if (failing > 0) {
+            failing--;
+            throw new Error('storage unreachable');
+          }
+          return target.list(...args);
+        };
+      }
+      if (prop === 'watch') {
+        return (...args: Parameters<Store['watch']>) => {
+          const watch = target.watch(...args);
+          current = { watch, onError: args[2].onError };
+          return watch;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return {
+    store,
+    failNextLists: (n) => (failing = n),
+    cutWatch: () => {
+      current!.watch.stop();
+      current!.onError(new Error('watch lost'));
+    },
+  };
+}
+
+test('WatchCache: a failed first load is retried by the next request instead of failing for good', async () => {
+  const flaky = flakyStore();
+  await put(flaky.store, 'default', 'a');
+  const cache = new WatchCache(flaky.store, prefix);
+  flaky.failNextLists(1);
+  await assert.rejects(cache.start(), /storage unreachable/);
+  await cache.start();
+  assert.ok(cache.get(key('default', 'a')));
+  assert.ok(cache.watching());
+});
+
+test('WatchCache: a lost storage watch closes the watchers and the next request reloads what was missed', async () => {
+  const flaky = flakyStore();
+  await put(flaky.store, 'default', 'a');
+  const cache = new WatchCache(flaky.store, prefix);
+  await cache.start();
+  const w = recorder();
+  cache.watch(w, cache.currentRevision());
+  flaky.cutWatch();
+  assert.equal(w.closed.length, 1, 'watchers learn the cache can no longer follow');
+  assert.equal(cache.watching(), false);
+  // Written while nobody watched: the cache must not keep serving what it had.
+  await put(flaky.store, 'default', 'b');
+  const rev = await put(flaky.store, 'default', 'a', { k: 'changed' });
+  await cache.start();
+  assert.ok(cache.watching());
+  assert.equal(cache.currentRevision(), rev);
+  assert.ok(cache.get(key('default', 'b')));
+  assert.deepEqual(cache.get(key('default', 'a'))?.obj.data, { k: 'changed' });
+  // Resuming from before the reload is no longer possible: the client must re-list.
+  assert.throws(() => cache.watch(recorder(), rev - 2), CompactedError);
+});
