@@ -2,6 +2,7 @@ import { invalid, type KubeObject, type ResourceDefinition } from '../api/index.
 import { defaultPodOnlyFields } from '../api/validation/pod-spec.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import type { NodeRestriction } from './admission/node-restriction.js';
 import { PodSecurityAdmission, type PodSecurityPolicy } from './admission/pod-security.js';
 import { admitDefaultTolerations } from './admission/default-toleration-seconds.js';
 import { DefaultStorageClassAdmission } from './admission/default-storage-class.js';
@@ -35,6 +36,8 @@ export interface AdmissionOptions {
   podSecurityExemptions?: { namespaces?: string[]; users?: string[]; runtimeClasses?: string[] };
   /** The random part of `kube-api-access-<suffix>` volume names (tests fix it). */
   tokenVolumeSuffix?: () => string;
+  /** NodeRestriction: confines what nodes may write (on with `--authorization-mode=Node,RBAC`). */
+  nodeRestriction?: NodeRestriction;
 }
 
 /** The built-in admission chain every write passes before it is stored. */
@@ -48,6 +51,7 @@ export class Admission {
   private readonly serviceAccounts?: ServiceAccountAdmission;
   private readonly limitRanger?: LimitRanger;
   private readonly quota?: ResourceQuotaAdmission;
+  private readonly nodeRestriction?: NodeRestriction;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -69,6 +73,7 @@ export class Admission {
     this.priority = new PriorityAdmission(opts.list);
     this.defaultStorageClass = new DefaultStorageClassAdmission(opts.list);
     this.claimResize = new PersistentVolumeClaimResizeAdmission(opts.list);
+    this.nodeRestriction = opts.nodeRestriction;
     if (opts.list) {
       this.serviceAccounts = new ServiceAccountAdmission(opts.list, opts.tokenVolumeSuffix);
       this.limitRanger = new LimitRanger(opts.list);
@@ -117,6 +122,7 @@ export class Admission {
     }
     await this.limitRanger?.mutate(a);
     await this.serviceAccounts?.admit(a);
+    await this.nodeRestriction?.admit(a);
     await this.priority.admit(a);
     admitDefaultTolerations(a);
     await this.defaultStorageClass.admit(a);
@@ -150,6 +156,7 @@ export class Admission {
       user,
     };
     await this.lifecycle.admit(a);
+    await this.nodeRestriction?.admit(a);
     await this.priority.admit(a);
     if (this.quota && a.namespace) this.scheduleQuotaResync(a.namespace);
     return emptyResult();

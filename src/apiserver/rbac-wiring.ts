@@ -1,5 +1,6 @@
 import { isAlreadyExists, type KubeObject } from '../api/index.js';
 import { aggregateClusterRoles, bootstrapPolicy, checkRbacWrite, RbacAuthorizer } from './rbac/index.js';
+import { NODES_GROUP, SYSTEM_NODE_BINDING } from './rbac/bootstrap-policy.js';
 import type { UserInfo } from './request-context.js';
 import type { ResourceStore } from './resource-store.js';
 
@@ -19,7 +20,11 @@ export class RbacWiring {
   private aggregating = false;
   private aggregateAgain = false;
 
-  constructor(private readonly stores: RbacStores) {
+  constructor(
+    private readonly stores: RbacStores,
+    /** Nodes are served by the Node authorizer: the `system:node` binding names no one. */
+    private readonly nodeAuthorizer = false,
+  ) {
     this.authorizer = new RbacAuthorizer((group, plural) => {
       if (group !== rbacGroup || !(rbacPlurals as readonly string[]).includes(plural)) return [];
       const s = stores(plural as (typeof rbacPlurals)[number]);
@@ -43,7 +48,7 @@ export class RbacWiring {
         s.cache.currentRevision(),
       );
     }
-    for (const obj of bootstrapPolicy()) {
+    for (const obj of bootstrapPolicy({ nodeAuthorizer: this.nodeAuthorizer })) {
       const plural = obj.kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
       const s = this.stores(plural);
       if (s.cache.get(s.key(undefined, obj.metadata.name!))) continue;
@@ -53,8 +58,33 @@ export class RbacWiring {
         if (!isAlreadyExists(e)) throw e;
       }
     }
+    await this.reconcileNodeBinding();
     this.authorizer.invalidate();
     await this.aggregate();
+  }
+
+  /**
+   * Makes the bootstrap `system:node` binding match the authorization mode when it still carries
+   * `rbac.authorization.kubernetes.io/autoupdate: "true"`: with the Node authorizer the `system:nodes`
+   * group is taken off it (else RBAC would give every node every Secret), without it the group is put
+   * back. An administrator who sets the annotation to "false" keeps the binding as they made it.
+   */
+  private async reconcileNodeBinding(): Promise<void> {
+    const s = this.stores('clusterrolebindings');
+    const current = s.cache.get(s.key(undefined, SYSTEM_NODE_BINDING))?.obj;
+    if (!current || current.metadata.annotations?.['rbac.authorization.kubernetes.io/autoupdate'] !== 'true') return;
+    const isNodesGroup = (x: { kind?: string; name?: string }) => x.kind === 'Group' && x.name === NODES_GROUP;
+    const subjects = (current.subjects as { kind?: string; name?: string }[] | undefined) ?? [];
+    const has = subjects.some(isNodesGroup);
+    if (has !== this.nodeAuthorizer) return;
+    await s.guaranteedUpdate(undefined, SYSTEM_NODE_BINDING, undefined, (obj) => {
+      const list = ((obj.subjects as { kind?: string; name?: string }[] | undefined) ?? []).filter((x) => !isNodesGroup(x));
+      if (!this.nodeAuthorizer) list.push({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: NODES_GROUP } as { kind: string; name: string });
+      const next = { ...obj };
+      if (list.length > 0) next.subjects = list;
+      else delete next.subjects;
+      return next;
+    });
   }
 
   /** Rewrites the rules of aggregated ClusterRoles; runs once at a time, again if changes came meanwhile. */

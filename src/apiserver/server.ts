@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -16,6 +17,7 @@ import { openApiResponse } from '../api/openapi/index.js';
 import { systemPriorityClasses } from '../api/resources/scheduling/priority-class.js';
 import type { Store } from '../storage/index.js';
 import { Admission, type AdmissionResult } from './admission.js';
+import { NodeRestriction } from './admission/node-restriction.js';
 import { sourceIPs, type Auditor, type AuditRequest } from './audit/index.js';
 import { withBootstrapTokens, type Authenticator } from './authn/index.js';
 import {
@@ -30,6 +32,8 @@ import { sendError, sendJson, sendRaw } from './http-io.js';
 import { ApiServerMetrics } from './metrics.js';
 import { evaluateAccessReview, evaluateRulesReview, forbiddenError } from './rbac/index.js';
 import { RbacWiring, isRbacKind } from './rbac-wiring.js';
+import { systemNodeRules } from './rbac/bootstrap-policy.js';
+import { authorizerChain, NodeAuthorizer, NodeGraph, NodeGraphFeed, type Authorizer } from './node-authz/index.js';
 import { anonymousUser, type AuthorizationAttributes, type RequestContext, type UserInfo } from './request-context.js';
 import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
@@ -49,6 +53,11 @@ export interface ApiServerOptions {
   authenticator?: Authenticator;
   /** Enforce RBAC on every request (needs an authenticator to mean anything). */
   rbac?: boolean;
+  /**
+   * With `rbac`: ask the Node authorizer first and run NodeRestriction admission, as
+   * `--authorization-mode=Node,RBAC` (nodes then get nothing from the `system:node` binding).
+   */
+  nodeAuthorization?: boolean;
   auditor?: Auditor;
   /** Signs ServiceAccount tokens for the TokenRequest subresource. */
   tokenIssuer?: TokenIssuer;
@@ -98,6 +107,12 @@ export class ApiServer implements HandlerContext {
   private readonly failures = new WeakMap<ServerResponse, Status>();
   /** The configured authenticator, which also accepts bootstrap tokens (kube-system Secrets). */
   private readonly authenticator: Authenticator | undefined;
+  /** RBAC, after the Node authorizer when node authorization is on; undefined without RBAC. */
+  private readonly authorizer: Authorizer | undefined;
+  private readonly nodeGraphFeed: NodeGraphFeed | undefined;
+  private readonly nodeRestriction: NodeRestriction | undefined;
+  /** The user of the TokenRequest being served, for NodeRestriction (the handler does not pass it on). */
+  private readonly tokenRequester = new AsyncLocalStorage<UserInfo>();
   /** How node APIs are reached; set in `listen` when the server has (or can issue) credentials. */
   kubelet: KubeletClient | undefined;
 
@@ -107,7 +122,11 @@ export class ApiServer implements HandlerContext {
     this.authenticator = opts.authenticator && withBootstrapTokens(opts.authenticator, async (name) => (await this.storeFor(this.core('secrets')).find('kube-system', name))?.obj);
     const ns = this.storeFor(this.core('namespaces'));
     const svc = this.storeFor(this.core('services'));
+    if (opts.rbac && opts.nodeAuthorization) {
+      this.nodeRestriction = new NodeRestriction(async (plural, namespace, name) => (await this.storeFor(this.core(plural)).find(namespace, name))?.obj);
+    }
     this.admission = new Admission(ns, svc, {
+      nodeRestriction: this.nodeRestriction,
       list: (group, plural, namespace) => {
         const def = this.registry.all().find((d) => d.group === group && d.plural === plural);
         if (!def) return [];
@@ -119,7 +138,13 @@ export class ApiServer implements HandlerContext {
       },
     });
     if (opts.rbac) {
-      this.rbac = new RbacWiring((plural) => this.storeFor(this.registry.lookup('rbac.authorization.k8s.io', 'v1', plural)!));
+      this.rbac = new RbacWiring((plural) => this.storeFor(this.registry.lookup('rbac.authorization.k8s.io', 'v1', plural)!), Boolean(opts.nodeAuthorization));
+      this.authorizer = this.rbac.authorizer;
+      if (opts.nodeAuthorization) {
+        const graph = new NodeGraph();
+        this.nodeGraphFeed = new NodeGraphFeed(graph, this.storeFor(this.core('pods')), this.storeFor(this.core('persistentvolumes')));
+        this.authorizer = authorizerChain([new NodeAuthorizer(graph, systemNodeRules()), this.rbac.authorizer]);
+      }
     }
   }
 
@@ -160,7 +185,7 @@ export class ApiServer implements HandlerContext {
       return { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { creationTimestamp: null } as unknown as KubeObject['metadata'], status: { userInfo } };
     }
     if (def.group !== 'authorization.k8s.io') return undefined;
-    const authorizer = this.rbac?.authorizer ?? { authorize: () => ({ decision: 'allow' as const, reason: '' }) };
+    const authorizer = this.authorizer ?? { authorize: () => ({ decision: 'allow' as const, reason: '' }) };
     if (def.kind === 'SelfSubjectRulesReview') {
       if (!this.rbac) return { ...body, status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false } };
       return evaluateRulesReview(body, user, this.rbac.authorizer);
@@ -172,6 +197,8 @@ export class ApiServer implements HandlerContext {
   async requestToken(sa: KubeObject, body: unknown): Promise<object> {
     const issuer = this.opts.tokenIssuer;
     if (!issuer) throw pathNotFound();
+    const requester = this.tokenRequester.getStore();
+    if (requester) await this.nodeRestriction?.admitTokenRequest(requester, sa.metadata.namespace ?? '', sa.metadata.name ?? '', body);
     return issueToken(issuer, sa, body, async (kind, namespace, name) => {
       const plural = kind === 'Pod' ? 'pods' : kind === 'Secret' ? 'secrets' : kind === 'Node' ? 'nodes' : undefined;
       if (!plural) return undefined;
@@ -202,6 +229,8 @@ export class ApiServer implements HandlerContext {
     this.address = `${host}:${bound}`;
     await this.bootstrap();
     await this.rbac?.start();
+    // Until the graph has every pod, nodes are refused what only it would allow; they retry.
+    void this.nodeGraphFeed?.start().catch((e: unknown) => console.error('wharf apiserver: loading the node authorizer graph failed:', e));
     // Serve at once; fill every watch cache in the background so the first LIST does not wait for it.
     void this.warmCaches();
     this.scheduleCompaction();
@@ -265,6 +294,7 @@ export class ApiServer implements HandlerContext {
   async close(): Promise<void> {
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     this.admission.stop();
+    this.nodeGraphFeed?.stop();
     for (const s of this.stores.values()) s.cache.stop();
     await this.opts.auditor?.close();
     const server = this.server;
@@ -307,12 +337,20 @@ export class ApiServer implements HandlerContext {
       ctx.attributes = attributesOf(ctx.user, info);
       audit = this.opts.auditor?.begin({ ...ctx, user: impersonator }, this.auditInfo(req, info));
       if (ctx.user !== impersonator) audit?.setImpersonatedUser(ctx.user);
-      if (this.rbac && !publicPaths.has(url.pathname)) {
-        const decision = this.rbac.authorizer.authorize(ctx.attributes);
+      if (this.authorizer && !publicPaths.has(url.pathname)) {
+        const decision = this.authorizer.authorize(ctx.attributes);
         audit?.recordAuthorization(decision);
         if (decision.decision !== 'allow') throw forbiddenError(ctx.attributes, decision.reason);
       }
       if (info.verb === 'watch') audit?.responseStarted(200);
+      if (this.nodeRestriction && info.kind === 'resource' && info.group === '' && info.verb === 'create') {
+        // Evictions and TokenRequests do not pass the admission chain; NodeRestriction sees them here.
+        if (info.resource === 'pods' && info.subresource === 'eviction') await this.nodeRestriction.admitEviction(ctx.user, info.namespace ?? '', info.name ?? '');
+        if (info.resource === 'serviceaccounts' && info.subresource === 'token') {
+          await this.tokenRequester.run(ctx.user, () => this.route(req, res, url, info, ctx, audit));
+          return;
+        }
+      }
       await this.route(req, res, url, info, ctx, audit);
     } catch (err) {
       if (isStatusError(err)) this.failures.set(res, err.status);
@@ -403,9 +441,9 @@ export class ApiServer implements HandlerContext {
       ...groups.map((g): AuthorizationAttributes => ({ user: requester, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'groups', name: g })),
       ...(uid ? [{ user: requester, verb: 'impersonate', resourceRequest: true, apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid } as AuthorizationAttributes] : []),
     ];
-    if (this.rbac) {
+    if (this.authorizer) {
       for (const a of checks) {
-        const d = this.rbac.authorizer.authorize(a);
+        const d = this.authorizer.authorize(a);
         if (d.decision !== 'allow') throw forbiddenError(a, d.reason);
       }
     }

@@ -8,6 +8,7 @@ import type { NodeGraph } from './node-graph.js';
  */
 export class NodeGraphFeed {
   private readonly stops: (() => void)[] = [];
+  private stopped = false;
 
   constructor(
     private readonly graph: NodeGraph,
@@ -30,6 +31,7 @@ export class NodeGraphFeed {
 
   private async follow(store: ResourceStore, apply: (ev: CachedEvent) => void): Promise<void> {
     await store.cache.sync();
+    if (this.stopped) return;
     // Listing and subscribing with no await between them: no event falls in a gap.
     for (const c of store.cache.list(store.prefix)) apply({ type: 'ADDED', revision: c.revision, object: c });
     this.stops.push(
@@ -46,6 +48,7 @@ export class NodeGraphFeed {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const s of this.stops.splice(0)) s();
   }
 }

@@ -62,6 +62,48 @@ function binding(name: string, subjects: Subject[], role = name): KubeObject {
   };
 }
 
+/**
+ * The rules of the `system:node` ClusterRole, upstream's NodeRules: what any node may do. With the Node
+ * authorizer these are its static rules (and no one is bound to the role); the authorizer narrows
+ * Secrets, ConfigMaps, claims, volumes, tokens and Leases to the node's own, and NodeRestriction
+ * admission narrows the writes.
+ */
+export function systemNodeRules(): PolicyRule[] {
+  return [
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
+    rule(read, [''], ['services']),
+    rule(['create', 'get', 'list', 'watch'], [''], ['nodes']),
+    rule(['patch', 'update'], [''], ['nodes/status']),
+    rule(['patch', 'update'], [''], ['nodes']),
+    rule(eventsWrite, [''], ['events']),
+    rule(read, [''], ['pods']),
+    rule(['create', 'delete'], [''], ['pods']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    rule(['create'], [''], ['pods/eviction']),
+    rule(read, [''], ['configmaps', 'secrets']),
+    rule(['get'], [''], ['persistentvolumeclaims', 'persistentvolumes']),
+    rule(['get'], [''], ['endpoints']),
+    rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
+    rule(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
+    rule(['get'], ['storage.k8s.io'], ['volumeattachments']),
+    rule(['create'], [''], ['serviceaccounts/token']),
+    rule(['get', 'patch', 'update'], [''], ['persistentvolumeclaims/status']),
+    rule(read, ['storage.k8s.io'], ['csidrivers']),
+    rule(['create', 'delete', 'get', 'patch', 'update'], ['storage.k8s.io'], ['csinodes']),
+    rule(read, ['node.k8s.io'], ['runtimeclasses']),
+  ];
+}
+
+export const SYSTEM_NODE_BINDING = 'system:node';
+export const NODES_GROUP = 'system:nodes';
+
+function bindingWithoutSubjects(name: string): KubeObject {
+  const b = binding(name, []);
+  delete b.subjects;
+  return b;
+}
+
 function clusterRoles(): KubeObject[] {
   return [
     clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
@@ -238,30 +280,7 @@ function clusterRoles(): KubeObject[] {
       rule(read, ['storage.k8s.io'], ['storageclasses']),
       rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims']),
     ]),
-    clusterRole('system:node', [
-      rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
-      rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
-      rule(read, [''], ['services']),
-      rule(['create', 'get', 'list', 'watch'], [''], ['nodes']),
-      rule(['patch', 'update'], [''], ['nodes/status']),
-      rule(['patch', 'update'], [''], ['nodes']),
-      rule(eventsWrite, [''], ['events']),
-      rule(read, [''], ['pods']),
-      rule(['create', 'delete'], [''], ['pods']),
-      rule(['patch', 'update'], [''], ['pods/status']),
-      rule(['create'], [''], ['pods/eviction']),
-      rule(read, [''], ['configmaps', 'secrets']),
-      rule(['get'], [''], ['persistentvolumeclaims', 'persistentvolumes']),
-      rule(['get'], [''], ['endpoints']),
-      rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
-      rule(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
-      rule(['get'], ['storage.k8s.io'], ['volumeattachments']),
-      rule(['create'], [''], ['serviceaccounts/token']),
-      rule(['get', 'patch', 'update'], [''], ['persistentvolumeclaims/status']),
-      rule(read, ['storage.k8s.io'], ['csidrivers']),
-      rule(['create', 'delete', 'get', 'patch', 'update'], ['storage.k8s.io'], ['csinodes']),
-      rule(read, ['node.k8s.io'], ['runtimeclasses']),
-    ]),
+    clusterRole('system:node', systemNodeRules()),
     clusterRole('system:node-proxier', [
       rule(['list', 'watch'], [''], ['endpoints', 'services']),
       rule(read, [''], ['nodes']),
@@ -279,7 +298,7 @@ function clusterRoles(): KubeObject[] {
   ];
 }
 
-function clusterRoleBindings(): KubeObject[] {
+function clusterRoleBindings(nodeAuthorizer: boolean): KubeObject[] {
   const everyone = [group('system:authenticated'), group('system:unauthenticated')];
   return [
     binding('cluster-admin', [group('system:masters')]),
@@ -291,16 +310,22 @@ function clusterRoleBindings(): KubeObject[] {
     binding('system:kube-controller-manager', [user('system:kube-controller-manager')]),
     binding('system:kube-scheduler', [user('system:kube-scheduler')]),
     binding('system:volume-scheduler', [user('system:kube-scheduler')]),
-    // Upstream leaves this binding without subjects because its Node authorizer serves nodes; Wharf has no
-    // Node authorizer, so the nodes group gets the role directly (what Kubernetes did before 1.8).
-    binding('system:node', [group('system:nodes')]),
+    // Upstream leaves this binding without subjects because its Node authorizer serves nodes. Without the
+    // Node authorizer (`--authorization-mode=RBAC`) the nodes group gets the role directly, as Kubernetes
+    // did before 1.8.
+    nodeAuthorizer ? bindingWithoutSubjects(SYSTEM_NODE_BINDING) : binding(SYSTEM_NODE_BINDING, [group(NODES_GROUP)]),
     binding('system:node-proxier', [user('system:kube-proxy')]),
     binding('system:kube-dns', [serviceAccount('kube-system', 'kube-dns')]),
   ];
 }
 
+export interface BootstrapPolicyOptions {
+  /** The Node authorizer serves nodes, so the `system:node` binding names no one (as upstream's). */
+  nodeAuthorizer?: boolean;
+}
+
 /** A fresh copy of the bootstrap ClusterRoles followed by the ClusterRoleBindings. */
-export function bootstrapPolicy(): KubeObject[] {
+export function bootstrapPolicy(opts: BootstrapPolicyOptions = {}): KubeObject[] {
   const roles = clusterRoles();
   const gathered = aggregatedRules(roles);
   for (const r of roles) {
@@ -308,5 +333,5 @@ export function bootstrapPolicy(): KubeObject[] {
     if (rules) r.rules = rules;
   }
   // Rules share their verb lists above; a deep copy lets callers change what they get.
-  return structuredClone([...roles, ...clusterRoleBindings()]);
+  return structuredClone([...roles, ...clusterRoleBindings(opts.nodeAuthorizer ?? false)]);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapPolicy } from '../../../src/apiserver/rbac/bootstrap-policy.js';
+import { bootstrapPolicy, systemNodeRules } from '../../../src/apiserver/rbac/bootstrap-policy.js';
 import { RbacAuthorizer } from '../../../src/apiserver/rbac/rbac-authorizer.js';
 import { clusterRole as clusterRoleDef } from '../../../src/api/resources/rbac/cluster-role.js';
 import { clusterRoleBinding as clusterRoleBindingDef } from '../../../src/api/resources/rbac/cluster-role-binding.js';
@@ -58,4 +58,12 @@ test('bootstrapPolicy() returns a fresh copy each time', () => {
   const a = bootstrapPolicy();
   (a[0].rules as { verbs: string[] }[])[0].verbs.push('x');
   assert.deepEqual((bootstrapPolicy()[0].rules as { verbs: string[] }[])[0].verbs, ['*']);
+});
+
+test('bootstrapPolicy() binds system:node to the nodes group only without the Node authorizer', () => {
+  const nodeBinding = (nodeAuthorizer: boolean) => bootstrapPolicy({ nodeAuthorizer }).find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'system:node')!;
+  assert.deepEqual(nodeBinding(false).subjects, [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:nodes' }]);
+  assert.equal(nodeBinding(true).subjects, undefined);
+  assert.equal((nodeBinding(true).roleRef as { name: string }).name, 'system:node');
+  assert.deepEqual(named('system:node').rules, systemNodeRules());
 });
