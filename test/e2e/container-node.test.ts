@@ -212,3 +212,21 @@ spec:
   const deleted = await kubectl(cluster!, ['delete', 'deployment', 'web', '--wait=false']);
   assert.equal(deleted.code, 0, deleted.stderr);
 });
+
+test('an image already pulled is reused: the next pod records "already present on machine"', { skip, timeout: 120_000 }, async () => {
+  const image = `${registry!.host}/wharf-test/busybox:1.0`;
+  const r = await kubectl(cluster!, ['run', 'again', `--image=${image}`, '--restart=Never', `--overrides={"spec":{"nodeName":"${nodeName}"}}`, '--', 'sh', '-c', 'echo again']);
+  assert.equal(r.code, 0, r.stderr);
+  const done = await eventually('the pod to succeed', 60_000, async () => {
+    const p = await getPod('again');
+    return p.status.phase === 'Succeeded' ? p : undefined;
+  });
+  uids.push(done.metadata.uid);
+  const events = await eventually('the Pulled event', 30_000, async () => {
+    const e = await kubectl(cluster!, ['get', 'events', '--field-selector', `involvedObject.name=again,reason=Pulled`, '-o', 'jsonpath={.items[*].message}']);
+    return e.stdout.trim() ? e.stdout : undefined;
+  });
+  assert.equal(events.trim(), `Container image "${image}" already present on machine`);
+  const started = await kubectl(cluster!, ['get', 'events', '--field-selector', `involvedObject.name=again,reason=Started`, '-o', 'jsonpath={.items[*].message}']);
+  assert.equal(started.stdout.trim(), 'Started container again');
+});
