@@ -16,6 +16,7 @@ export type RbacStores = (plural: (typeof rbacPlurals)[number]) => ResourceStore
  * bootstrap policy.
  */
 export class RbacWiring {
+  private stopped = false;
   readonly authorizer: RbacAuthorizer;
   private aggregating = false;
   private aggregateAgain = false;
@@ -34,20 +35,7 @@ export class RbacWiring {
 
   /** Loads the RBAC caches, creates the bootstrap policy and starts following changes. */
   async start(): Promise<void> {
-    for (const plural of rbacPlurals) {
-      const s = this.stores(plural);
-      await s.cache.sync();
-      s.cache.watch(
-        {
-          deliver: () => {
-            this.authorizer.invalidate();
-            if (plural === 'clusterroles') void this.aggregate();
-          },
-          close: () => {},
-        },
-        s.cache.currentRevision(),
-      );
-    }
+    for (const plural of rbacPlurals) await this.follow(plural);
     for (const obj of bootstrapPolicy({ nodeAuthorizer: this.nodeAuthorizer })) {
       const plural = obj.kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
       const s = this.stores(plural);
@@ -61,6 +49,45 @@ export class RbacWiring {
     await this.reconcileNodeBinding();
     this.authorizer.invalidate();
     await this.aggregate();
+  }
+
+  /**
+   * Reloads one RBAC cache and follows its changes. When the cache loses its storage watch (a storage
+   * outage) it closes this watcher; following again reloads it, so decisions never rest on a cache that
+   * stopped hearing about changes for longer than the outage.
+   */
+  private async follow(plural: (typeof rbacPlurals)[number]): Promise<void> {
+    const s = this.stores(plural);
+    await s.cache.sync();
+    this.authorizer.invalidate();
+    s.cache.watch(
+      {
+        deliver: () => {
+          this.authorizer.invalidate();
+          if (plural === 'clusterroles') void this.aggregate();
+        },
+        close: () => void this.followAgain(plural),
+      },
+      s.cache.currentRevision(),
+    );
+  }
+
+  /** Stops following: the server is closing its caches. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async followAgain(plural: (typeof rbacPlurals)[number]): Promise<void> {
+    for (let delayMs = 200; !this.stopped; delayMs = Math.min(delayMs * 2, 5000)) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      try {
+        await this.follow(plural);
+        if (plural === 'clusterroles') await this.aggregate();
+        return;
+      } catch {
+        // Storage still unreachable: try again later.
+      }
+    }
   }
 
   /**

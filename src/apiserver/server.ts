@@ -295,6 +295,7 @@ export class ApiServer implements HandlerContext {
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     this.admission.stop();
     this.nodeGraphFeed?.stop();
+    this.rbac?.stop();
     for (const s of this.stores.values()) s.cache.stop();
     await this.opts.auditor?.close();
     const server = this.server;

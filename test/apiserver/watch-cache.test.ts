@@ -310,7 +310,7 @@ function flakyStore(): { store: Store; failNextLists(n: number): void; cutWatch(
       if (prop === 'watch') {
         return (...args: Parameters<Store['watch']>) => {
           const watch = target.watch(...args);
-          current = { watch, onError: args[2].onError };
+          current = { watch, onError: args[2].onError ?? (() => {}) };
           return watch;
         };
       }
