@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addStorageOptions, type StorageOptions } from './storage-options.js';
-import { up, type RunningCluster } from './up.js';
+import { authorizationModes, up, type AuthorizationMode, type RunningCluster } from './up.js';
 
 export interface ApiServerCommandOptions extends StorageOptions {
   dataDir: string;
@@ -8,7 +8,7 @@ export interface ApiServerCommandOptions extends StorageOptions {
   host: string;
   insecureHttp?: boolean;
   tokenAuthFile?: string;
-  authorizationMode: 'RBAC' | 'AlwaysAllow';
+  authorizationMode: AuthorizationMode;
   auditPolicyFile?: string;
   auditWebhookConfigFile?: string;
 }
@@ -46,7 +46,7 @@ export function apiserverCommand(): Command {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
     .option('--token-auth-file <file>', 'static bearer tokens, one "token,user,uid,\"group1,group2\"" line each')
-    .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['RBAC', 'AlwaysAllow']).default('RBAC'))
+    .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices([...authorizationModes]).default('Node,RBAC'))
     .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy')
     .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook');
   return addStorageOptions(command).action(async (opts: ApiServerCommandOptions) => {

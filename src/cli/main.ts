@@ -51,7 +51,7 @@ program
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
   .option('--token-auth-file <file>', 'static bearer tokens, one "token,user,uid,\"group1,group2\"" line each')
-  .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['RBAC', 'AlwaysAllow']).default('RBAC'))
+  .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['Node,RBAC', 'RBAC', 'AlwaysAllow']).default('Node,RBAC'))
   .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (default: Metadata for everything but health checks and lease renewals)')
   .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook')
   .option('--nodes <n>', 'simulated nodes to run', count, 1)

@@ -7,6 +7,7 @@ import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
 import type { Connection, FleetOptions } from './components.js';
 import { startComponentsThread, type ComponentsThread } from './components-thread.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
+import { SIMULATED_FLEET_GROUP } from '../apiserver/node-authz/index.js';
 import { openStorage, type StorageOptions } from './storage-options.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
 import { renderKubeconfig } from './kubeconfig.js';
@@ -20,11 +21,18 @@ export interface UpOptions extends FleetOptions, StorageOptions {
   tokenAuthFile?: string;
   /** Start no scheduler, controllers or nodes: the API server alone. */
   apiServerOnly?: boolean;
-  /** `RBAC` (default) or `AlwaysAllow` (authenticate, but let every authenticated request through). */
-  authorizationMode?: 'RBAC' | 'AlwaysAllow';
+  /**
+   * `Node,RBAC` (default, as kubeadm's): the Node authorizer and NodeRestriction admission confine nodes,
+   * RBAC decides the rest; `RBAC` (nodes get the `system:node` role through RBAC alone); or `AlwaysAllow`
+   * (authenticate, but let every authenticated request through).
+   */
+  authorizationMode?: AuthorizationMode;
   auditPolicyFile?: string;
   auditWebhookConfigFile?: string;
 }
+
+export const authorizationModes = ['Node,RBAC', 'RBAC', 'AlwaysAllow'] as const;
+export type AuthorizationMode = (typeof authorizationModes)[number];
 
 export interface RunningCluster {
   port: number;
@@ -74,7 +82,9 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
       tokenFile: opts.tokenAuthFile,
       serviceAccount: { publicKeyPem: pki.serviceAccount.publicKey, issuer: serviceAccountIssuer },
     });
-    serverOptions.rbac = (opts.authorizationMode ?? 'RBAC') === 'RBAC';
+    const mode = opts.authorizationMode ?? 'Node,RBAC';
+    serverOptions.rbac = mode !== 'AlwaysAllow';
+    serverOptions.nodeAuthorization = mode === 'Node,RBAC';
     serverOptions.tokenIssuer = { privateKeyPem: pki.serviceAccount.privateKey, issuer: serviceAccountIssuer };
     serverOptions.nodeCertificateSigner = pki.ca;
     kubeconfigFor = (server) => renderKubeconfig({ server, caPem: pki.ca.cert, clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key });
@@ -105,7 +115,9 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
         connections: {
           scheduler: await connectionFor(local, 'system:kube-scheduler', []),
           controllerManager: await connectionFor(local, 'system:kube-controller-manager', []),
-          nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes']),
+          // One identity acts for every simulated node; its fleet group exempts it from the Node
+          // authorizer and NodeRestriction, which confine each real node to itself.
+          nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes', SIMULATED_FLEET_GROUP]),
         },
         nodes: opts.nodes,
         zones: opts.zones,
