@@ -26,7 +26,7 @@ let data: { dir: string; cleanup: () => void } | undefined;
 let registry: TestRegistry | undefined;
 let layout: ImageLayout | undefined;
 let nodeDir = '';
-const node = new AbortController();
+let node = new AbortController();
 let nodeDone: Promise<void> | undefined;
 const bridge = `we${randomUUID().slice(0, 8)}`;
 const nodeName = `real-${randomUUID().slice(0, 6)}`;
@@ -35,19 +35,14 @@ const uids: string[] = [];
 const probeNs = `wharf-e2e-${randomUUID().slice(0, 8)}`;
 const probeVeth = `${bridge}p`;
 
-before(async () => {
-  if (skip) return;
-  registry = await startRegistry();
-  layout = await buildBusyboxImage({ cmd: ['sh'] });
-  await pushImage(layout, 'latest', registry.host, 'wharf-test/busybox', { destTag: '1.0' });
-  data = tempDataDir();
-  cluster = await startCluster(data.dir, ['--nodes', '0']);
-  nodeDir = await mkdtemp(path.join(tmpdir(), 'wharf-real-node-'));
+/** Starts `wharf node` (runtime: container) in this process and waits until it registered. */
+async function startNode(): Promise<void> {
+  node = new AbortController();
   const lines: string[] = [];
   let registered!: () => void;
   const ready = new Promise<void>((r) => (registered = r));
   nodeDone = runNodeCommand({
-    kubeconfig: cluster.kubeconfig,
+    kubeconfig: cluster!.kubeconfig,
     name: nodeName,
     runtime: 'container',
     dataDir: nodeDir,
@@ -64,6 +59,17 @@ before(async () => {
     logger: () => undefined,
   });
   await Promise.race([ready, nodeDone.then(() => Promise.reject(new Error(`the node stopped: ${lines.join('\n')}`)))]);
+}
+
+before(async () => {
+  if (skip) return;
+  registry = await startRegistry();
+  layout = await buildBusyboxImage({ cmd: ['sh'] });
+  await pushImage(layout, 'latest', registry.host, 'wharf-test/busybox', { destTag: '1.0' });
+  data = tempDataDir();
+  cluster = await startCluster(data.dir, ['--nodes', '0']);
+  nodeDir = await mkdtemp(path.join(tmpdir(), 'wharf-real-node-'));
+  await startNode();
 });
 
 after(async () => {
@@ -229,4 +235,45 @@ test('an image already pulled is reused: the next pod records "already present o
   assert.equal(events.trim(), `Container image "${image}" already present on machine`);
   const started = await kubectl(cluster!, ['get', 'events', '--field-selector', `involvedObject.name=again,reason=Started`, '-o', 'jsonpath={.items[*].message}']);
   assert.equal(started.stdout.trim(), 'Started container again');
+});
+
+test('a container failing under restartPolicy OnFailure is restarted and backs off (CrashLoopBackOff)', { skip, timeout: 120_000 }, async () => {
+  const image = `${registry!.host}/wharf-test/busybox:1.0`;
+  const r = await kubectl(cluster!, ['run', 'crasher', `--image=${image}`, '--restart=OnFailure', `--overrides={"spec":{"nodeName":"${nodeName}"}}`, '--', 'sh', '-c', 'echo failing; exit 1']);
+  assert.equal(r.code, 0, r.stderr);
+  const backingOff = await eventually('CrashLoopBackOff', 60_000, async () => {
+    const p = await getPod('crasher');
+    const c = p.status.containerStatuses?.[0] as { restartCount?: number; state: Record<string, { reason?: string }>; lastState?: Record<string, { exitCode?: number }> } | undefined;
+    return c && (c.restartCount ?? 0) >= 1 && c.state.waiting?.reason === 'CrashLoopBackOff' ? { p, c } : undefined;
+  });
+  uids.push(backingOff.p.metadata.uid);
+  assert.equal(backingOff.c.lastState?.terminated?.exitCode, 1);
+  assert.equal(backingOff.p.status.phase, 'Running');
+  assert.equal((await kubectl(cluster!, ['delete', 'pod', 'crasher', '--wait=false'])).code, 0);
+});
+
+test('a restarted node takes over its running containers instead of starting them again', { skip, timeout: 120_000 }, async () => {
+  const image = `${registry!.host}/wharf-test/busybox:1.0`;
+  const r = await kubectl(cluster!, ['run', 'steady', `--image=${image}`, '--restart=Always', `--overrides={"spec":{"nodeName":"${nodeName}"}}`, '--', 'sh', '-c', 'sleep 3600']);
+  assert.equal(r.code, 0, r.stderr);
+  const before = await eventually('steady running', 60_000, async () => {
+    const p = await getPod('steady');
+    return p.status.containerStatuses?.[0]?.state.running ? p : undefined;
+  });
+  uids.push(before.metadata.uid);
+  node.abort();
+  await nodeDone;
+  await startNode();
+  // The new agent reports the same container, still running, never restarted.
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await getPod('steady');
+  const c = after.status.containerStatuses![0] as { containerID?: string; restartCount?: number; state: Record<string, unknown> };
+  assert.equal(c.containerID, before.status.containerStatuses![0].containerID);
+  assert.equal(c.restartCount, 0);
+  assert.ok(c.state.running);
+  assert.equal(after.status.podIP, before.status.podIP);
+  const del = await kubectl(cluster!, ['delete', 'pod', 'steady', '--grace-period=1', '--wait=false']);
+  assert.equal(del.code, 0, del.stderr);
+  await eventually('steady deleted', 60_000, async () => (await kubectl(cluster!, ['get', 'pod', 'steady'])).code !== 0);
+  await eventually('its sandbox gone', 20_000, async () => !existsSync(SandboxManager.names(before.metadata.uid).netnsPath));
 });
