@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile, readlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { Duplex, Readable, type Writable } from 'node:stream';
 
@@ -97,6 +97,8 @@ export function execWithStreams(runcArgs: { path: string; root: string; id: stri
   if (io.tty) {
     const line = [runcArgs.path, ...base].map(shellQuote).join(' ');
     child = spawn('script', ['--quiet', '--flush', '--echo', 'never', '--return', '--command', line, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
+    const scriptPid = child.pid;
+    if (scriptPid !== undefined) io.onResize((size) => void resizeTerminal(scriptPid, size).catch(() => undefined));
   } else {
     child = spawn(runcArgs.path, base, { stdio: [io.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   }
@@ -128,6 +130,42 @@ export function execWithStreams(runcArgs: { path: string; root: string; id: stri
       if (io.stdin && child.stdin) io.stdin.unpipe(child.stdin);
       resolve(code ?? (signal ? 128 + (signal === 'SIGKILL' ? 9 : 15) : 0));
     });
+  });
+}
+
+/** The pids below `pid` (children, grandchildren...), from /proc. */
+async function descendants(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  for (const c of text.split(/\s+/).filter(Boolean).map(Number)) out.push(c, ...(await descendants(c)));
+  return out;
+}
+
+/**
+ * Passes a terminal size on to an exec with a tty: sets it on the pty `script` gave runc (runc's
+ * stdin) and signals runc, which copies it to the container's terminal, as on a real SIGWINCH. runc
+ * may not have started yet when the first size comes, so it is looked for a few times.
+ */
+async function resizeTerminal(scriptPid: number, size: { width: number; height: number }): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    for (const pid of await descendants(scriptPid)) {
+      const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+      if (comm !== 'runc') continue;
+      const tty = await readlink(`/proc/${pid}/fd/0`).catch(() => '');
+      if (!tty.startsWith('/dev/pts/')) continue;
+      await runStty(tty, size);
+      process.kill(pid, 'SIGWINCH');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function runStty(tty: string, size: { width: number; height: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = spawn('stty', ['-F', tty, 'rows', String(size.height), 'cols', String(size.width)], { stdio: 'ignore' });
+    c.once('error', reject);
+    c.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`stty exited with ${code}`))));
   });
 }
 

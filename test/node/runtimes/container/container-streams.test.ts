@@ -110,14 +110,17 @@ test('exec() runs a command with piped stdin and separate stderr, and resolves w
   assert.equal(s.err(), 'oops\n');
 });
 
-test('exec() with a terminal gives the command a tty', { skip }, async () => {
+test('exec() with a terminal gives the command a tty of the size the client has', { skip }, async () => {
   const stdin = new PassThrough();
-  const s = io({ tty: true, stdin });
-  const running = runtime.exec(uid, 'web', ['sh', '-c', 'tty; exit 2'], s);
+  let resize: ((size: { width: number; height: number }) => void) | undefined;
+  const s = io({ tty: true, stdin, onResize: (l) => (resize = l) });
+  const running = runtime.exec(uid, 'web', ['sh', '-c', 'tty; sleep 1; stty size; exit 2'], s);
+  resize?.({ width: 101, height: 33 });
   const code = await running;
   stdin.end();
   assert.equal(code, 2);
   assert.match(s.out(), /\/dev\/pts\/\d+/);
+  assert.match(s.out(), /^33 101\r?$/m);
 });
 
 test('portForward() reaches a server on the pod loopback inside its namespace', { skip }, async () => {
