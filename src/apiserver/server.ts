@@ -33,7 +33,7 @@ import { ApiServerMetrics } from './metrics.js';
 import { evaluateAccessReview, evaluateRulesReview, forbiddenError } from './rbac/index.js';
 import { RbacWiring, isRbacKind } from './rbac-wiring.js';
 import { systemNodeRules } from './rbac/bootstrap-policy.js';
-import { authorizerChain, NodeAuthorizer, NodeGraph, NodeGraphFeed, type Authorizer } from './node-authz/index.js';
+import { authorizerChain, NodeAuthorizer, NodeGraph, NodeGraphFeed, nodeIdentity, type Authorizer } from './node-authz/index.js';
 import { anonymousUser, type AuthorizationAttributes, type RequestContext, type UserInfo } from './request-context.js';
 import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
@@ -113,6 +113,8 @@ export class ApiServer implements HandlerContext {
   private readonly nodeRestriction: NodeRestriction | undefined;
   /** The user of the TokenRequest being served, for NodeRestriction (the handler does not pass it on). */
   private readonly tokenRequester = new AsyncLocalStorage<UserInfo>();
+  /** Upgraded connections (exec, attach, port-forward) in progress; `close` ends them. */
+  private readonly upgradedSockets = new Set<Duplex>();
   /** How node APIs are reached; set in `listen` when the server has (or can issue) credentials. */
   kubelet: KubeletClient | undefined;
 
@@ -188,7 +190,15 @@ export class ApiServer implements HandlerContext {
     const authorizer = this.authorizer ?? { authorize: () => ({ decision: 'allow' as const, reason: '' }) };
     if (def.kind === 'SelfSubjectRulesReview') {
       if (!this.rbac) return { ...body, status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false } };
-      return evaluateRulesReview(body, user, this.rbac.authorizer);
+      const rules = evaluateRulesReview(body, user, this.rbac.authorizer);
+      // The Node authorizer cannot list a node's rules (they depend on its pods): upstream says so this way.
+      if (this.nodeGraphFeed && nodeIdentity(user).isNode) {
+        const status = rules.status as { incomplete?: boolean; evaluationError?: string };
+        const own = 'node authorizer does not support user rule resolution';
+        status.incomplete = true;
+        status.evaluationError = status.evaluationError ? `[${own}, ${status.evaluationError}]` : own;
+      }
+      return rules;
     }
     return evaluateAccessReview(body, user, authorizer, namespace ?? '');
   }
@@ -300,6 +310,7 @@ export class ApiServer implements HandlerContext {
     await this.opts.auditor?.close();
     const server = this.server;
     if (!server) return;
+    for (const s of this.upgradedSockets) s.destroy();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -372,6 +383,8 @@ export class ApiServer implements HandlerContext {
    */
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
+    this.upgradedSockets.add(socket);
+    socket.once('close', () => this.upgradedSockets.delete(socket));
     this.requestCount++;
     let url: URL;
     try {

@@ -106,3 +106,14 @@ test('with the Node authorizer the bootstrap system:node binding names no one', 
   assert.equal(b.status, 200);
   assert.equal(b.body.subjects, undefined);
 });
+
+test('a node\'s SelfSubjectRulesReview is marked incomplete, as the Node authorizer cannot list its rules', async () => {
+  const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } };
+  const asNode = await call('n1', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', review);
+  assert.equal(asNode.status, 201, JSON.stringify(asNode.body));
+  const status = asNode.body.status as { incomplete: boolean; evaluationError?: string };
+  assert.equal(status.incomplete, true);
+  assert.equal(status.evaluationError, 'node authorizer does not support user rule resolution');
+  const asAdmin = await call('admin', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', review);
+  assert.equal((asAdmin.body.status as { incomplete: boolean }).incomplete, false);
+});
