@@ -116,7 +116,7 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       logger: opts.logger,
     });
     const index = hashedNodeIndex(opts.name);
-    const podCIDR = opts.podCidr ?? podCidrFor(index);
+    let podCIDR = opts.podCidr ?? podCidrFor(index);
     let runtime: Runtime;
     let internalIP = fleetNodeIp(index);
     let osImage = 'Wharf node (simulated runtime)';
@@ -129,6 +129,9 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       memory = opts.memory ?? `${Math.floor(totalmem() / 1024)}Ki`;
       internalIP = machineIPv4() ?? '127.0.0.1';
       osImage = 'Wharf node (runc)';
+      // A Node that exists keeps its pod CIDR (the agent adopts it); the bridge must hold that one.
+      const existing = await client.get(host.nodes, opts.name, { signal: abort.signal }).catch(() => undefined);
+      podCIDR = (existing?.spec as { podCIDR?: string } | undefined)?.podCIDR || podCIDR;
       const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
       const images = new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
       const container = await createContainerRuntime({
