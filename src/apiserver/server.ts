@@ -33,7 +33,7 @@ import { ApiServerMetrics } from './metrics.js';
 import { evaluateAccessReview, evaluateRulesReview, forbiddenError } from './rbac/index.js';
 import { RbacWiring, isRbacKind } from './rbac-wiring.js';
 import { systemNodeRules } from './rbac/bootstrap-policy.js';
-import { authorizerChain, NodeAuthorizer, NodeGraph, NodeGraphFeed, nodeIdentity, type Authorizer } from './node-authz/index.js';
+import { authorizerChain, NodeAuthorizer, NodeGraph, NodeGraphFeed, nodeIdentity, type Authorizer, type NodeAuthorizationAttributes } from './node-authz/index.js';
 import { anonymousUser, type AuthorizationAttributes, type RequestContext, type UserInfo } from './request-context.js';
 import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
@@ -346,7 +346,7 @@ export class ApiServer implements HandlerContext {
       await this.authenticate(req, ctx, info);
       const impersonator = ctx.user;
       ctx.user = this.impersonate(req, ctx.user);
-      ctx.attributes = attributesOf(ctx.user, info);
+      ctx.attributes = attributesOf(ctx.user, info, url.searchParams);
       audit = this.opts.auditor?.begin({ ...ctx, user: impersonator }, this.auditInfo(req, info));
       if (ctx.user !== impersonator) audit?.setImpersonatedUser(ctx.user);
       if (this.authorizer && !publicPaths.has(url.pathname)) {
@@ -559,10 +559,15 @@ export class ApiServer implements HandlerContext {
   }
 }
 
-/** The authorization attributes of a request, as Kubernetes' RequestInfo resolves them. */
-function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAttributes {
+/**
+ * The authorization attributes of a request, as Kubernetes' RequestInfo resolves them; a list or watch
+ * keeps its field selector for the Node authorizer.
+ */
+function attributesOf(user: UserInfo, info: RequestInfo, query: URLSearchParams): NodeAuthorizationAttributes {
   if (info.kind === 'nonresource') return { user, verb: info.verb, resourceRequest: false, path: info.path };
+  const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? (query.get('fieldSelector') ?? undefined) : undefined;
   return {
+    ...(fieldSelector ? { fieldSelector } : {}),
     user,
     verb: info.verb,
     resourceRequest: true,

@@ -142,6 +142,7 @@ export function spdyRemoteCommand(session: SpdySession, protocol: string, req: S
   if (req.stderr && !req.tty) wanted.add('stderr');
   if (req.tty && protocol !== 'v2.channel.k8s.io' && protocol !== 'channel.k8s.io') wanted.add('resize');
   const streams = new Map<string, SpdyStream>();
+  const replies: Promise<void>[] = [];
   const abort = new AbortController();
   const resizes = new EventEmitter<{ resize: [TerminalSize] }>();
   return new Promise((resolve, reject) => {
@@ -162,7 +163,7 @@ export function spdyRemoteCommand(session: SpdySession, protocol: string, req: S
         return;
       }
       streams.set(type, stream);
-      void stream.reply();
+      replies.push(stream.reply());
       if (type === 'resize') {
         let pending = '';
         // Each size is a JSON object; kubectl writes them back to back on one stream.
@@ -186,7 +187,8 @@ export function spdyRemoteCommand(session: SpdySession, protocol: string, req: S
       const stdout = streams.get('stdout');
       const stderr = streams.get('stderr');
       const error = streams.get('error');
-      resolve({
+      // The command starts only once the client has every SYN_REPLY it waits for.
+      void Promise.all(replies).then(() => resolve({
         io: { stdin, stdout, stderr, tty: req.tty, onResize: (l) => void resizes.on('resize', l) },
         signal: abort.signal,
         async finish(status) {
@@ -199,7 +201,7 @@ export function spdyRemoteCommand(session: SpdySession, protocol: string, req: S
           }
           session.close();
         },
-      });
+      }), reject);
     });
   });
 }

@@ -101,6 +101,11 @@ class HeaderCodec {
     return next;
   }
 
+  /** Resolves once every block handed in so far was processed. */
+  idle(): Promise<void> {
+    return this.chain.then(() => undefined);
+  }
+
   close(): void {
     this.z.destroy();
   }
@@ -130,6 +135,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   private lastStreamId = 0;
   private goneAway = false;
   private closed = false;
+  private closing = false;
   private drainWaiters: (() => void)[] = [];
 
   constructor(readonly transport: Duplex) {
@@ -145,8 +151,17 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     return this.closed;
   }
 
-  /** Sends GOAWAY and closes the connection once what was written has gone out. */
+  /**
+   * Sends GOAWAY and closes the connection once what was written has gone out. Replies still being
+   * compressed go first: a client waits for every SYN_REPLY.
+   */
   close(): void {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    void this.deflater.idle().then(() => this.closeNow());
+  }
+
+  private closeNow(): void {
     if (this.closed) return;
     if (!this.goneAway) {
       this.goneAway = true;
@@ -314,7 +329,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
  * `end()` half-closes with FIN. `headers` are the SYN_STREAM's (lower-case names).
  */
 export class SpdyStream extends Duplex {
-  private replied = false;
+  private replied: Promise<void> | undefined;
   private remoteDone = false;
   private localDone = false;
 
@@ -324,9 +339,9 @@ export class SpdyStream extends Duplex {
 
   /** Accepts the stream (SYN_REPLY with no headers, as kubelet sends). */
   reply(): Promise<void> {
-    if (this.replied) return Promise.resolve();
-    this.replied = true;
-    return this.session.sendReply(this, {}, false);
+    // Data must not overtake the reply (the client drops data on a stream it has no reply for).
+    this.replied ??= this.session.sendReply(this, {}, false);
+    return this.replied;
   }
 
   /** Refuses or abandons the stream (RST_STREAM). */
