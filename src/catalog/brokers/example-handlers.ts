@@ -19,12 +19,10 @@ import {
 } from './broker-state.js';
 import { LARGE_PLAN_ID } from './example-catalog.js';
 import { checkSchema } from './schema-check.js';
+import { answer as ok, asyncRequired, brokerError as error, concurrencyError as concurrency, isJsonObject as isObject } from './broker-answers.js';
+import type { BrokerAnswer, OsbRequest } from './osb-http-server.js';
 
-export interface BrokerAnswer {
-  status: number;
-  body: JsonValue;
-  headers?: Record<string, string>;
-}
+export type { BrokerAnswer } from './osb-http-server.js';
 
 /** Settings a test may change while the broker runs. */
 export interface BrokerBehaviour {
@@ -58,19 +56,6 @@ export interface RequestFacts {
   originatingIdentity?: Record<string, unknown>;
 }
 
-const ok = (status: number, body: JsonValue, headers?: Record<string, string>): BrokerAnswer => ({ status, body, ...(headers ? { headers } : {}) });
-const error = (status: number, description: string, code?: string, extra: JsonObject = {}): BrokerAnswer => ({
-  status,
-  body: { ...(code ? { error: code } : {}), description, ...extra },
-});
-const asyncRequired = (): BrokerAnswer =>
-  error(422, 'This service plan requires client support for asynchronous service operations', 'AsyncRequired');
-const concurrency = (what: string): BrokerAnswer => error(422, `Another operation for this ${what} is in progress`, 'ConcurrencyError');
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function secret(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
@@ -92,6 +77,25 @@ export class ExampleHandlers {
   /** The next asynchronous operation to finish ends `failed`. */
   failNextOperation(failure: OperationFailure = {}): void {
     this.failNext = failure;
+  }
+
+  /** One request, as `startOsbServer` hands it over. */
+  async handle(req: OsbRequest): Promise<BrokerAnswer> {
+    const facts: RequestFacts = { query: req.query, body: req.body };
+    if (req.originatingIdentity) facts.originatingIdentity = { platform: req.originatingIdentity.platform, ...req.originatingIdentity.value };
+    const { instanceId: i, bindingId: b } = req;
+    switch (req.endpoint) {
+      case 'catalog': return this.getCatalog();
+      case 'provision': return this.provision(i, facts);
+      case 'update': return this.update(i, facts);
+      case 'deprovision': return this.deprovision(i, facts);
+      case 'lastOperation': return this.lastOperation(i, facts);
+      case 'getInstance': return this.getInstance(i);
+      case 'bind': return this.bind(i, b, facts);
+      case 'unbind': return this.unbind(i, b, facts);
+      case 'lastBindingOperation': return this.lastBindingOperation(i, b, facts);
+      case 'getBinding': return this.getBinding(i, b);
+    }
   }
 
   getCatalog(): BrokerAnswer {

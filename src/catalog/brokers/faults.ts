@@ -4,19 +4,11 @@
  * all. A fault may also strike after the broker did the work (`afterHandling`), which is how a real
  * orphan comes about: the instance exists, but the platform saw a 500 or a timeout.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JsonValue } from '../osb/types.js';
+import type { BrokerAnswer, BrokerEndpoint, InterceptedAnswer, OsbRoute } from './osb-http-server.js';
 
-/** The broker's endpoints, as a fault names them. */
-export type BrokerEndpoint =
-  | 'catalog'
-  | 'provision'
-  | 'update'
-  | 'deprovision'
-  | 'lastOperation'
-  | 'getInstance'
-  | 'bind'
-  | 'unbind'
-  | 'lastBindingOperation'
-  | 'getBinding';
+export type { BrokerEndpoint } from './osb-http-server.js';
 
 export interface Fault {
   /** Which requests it strikes; every request when absent. */
@@ -71,4 +63,28 @@ export class FaultQueue {
     if (entry.left <= 0) this.faults.splice(i, 1);
     return entry.fault;
   }
+
+  /**
+   * For `startOsbServer({ intercept })`: the first matching fault strikes before the broker's own
+   * checks, or after its real work (`afterHandling`); a fault that only delays lets the normal answer
+   * through.
+   */
+  readonly intercept = async (route: OsbRoute, proceed: () => Promise<BrokerAnswer>): Promise<InterceptedAnswer> => {
+    const fault = this.take(route.endpoint, route.instanceId);
+    if (!fault) return proceed();
+    if (!fault.afterHandling) return (await strike(fault, undefined)) ?? proceed();
+    const normal = await proceed();
+    return (await strike(fault, normal)) ?? normal;
+  };
+}
+
+/** A fault's answer; undefined when the fault only delays and the normal answer should follow. */
+async function strike(fault: Fault, normal: BrokerAnswer | undefined): Promise<InterceptedAnswer | undefined> {
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (fault.hang) return { hang: true };
+  if (fault.status === undefined && !fault.garbage) return undefined;
+  const status = fault.status ?? normal?.status ?? 200;
+  const body: JsonValue = fault.status !== undefined ? ((fault.body as JsonValue | undefined) ?? {}) : (normal?.body ?? {});
+  const raw = fault.garbage ? '<html>this is not JSON' : typeof body === 'string' ? body : undefined;
+  return { status, body, ...(fault.headers ? { headers: fault.headers } : {}), ...(raw !== undefined ? { raw } : {}) };
 }

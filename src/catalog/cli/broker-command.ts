@@ -1,7 +1,7 @@
 /** `wharf broker postgresql`: runs Wharf's PostgreSQL broker until SIGINT or SIGTERM. */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { startPostgresqlBroker } from '../brokers/postgresql/index.js';
+import { startPostgresqlBroker } from '../brokers/index.js';
 
 export interface PostgresqlBrokerFlags {
   listen: string;

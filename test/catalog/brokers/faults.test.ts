@@ -23,3 +23,24 @@ test('FaultQueue matches endpoint lists and instance ids; Infinity never runs ou
   q.clear();
   assert.equal(q.take('deprovision', 'x'), undefined);
 });
+
+test('FaultQueue.intercept() answers before the real work, after it (afterHandling), or lets a delay-only fault through', async () => {
+  const q = new FaultQueue();
+  let worked = 0;
+  const proceed = async () => {
+    worked += 1;
+    return { status: 201, body: { dashboard_url: 'x' } };
+  };
+  const route = { endpoint: 'provision' as const, instanceId: 'i', bindingId: '' };
+  q.add({ endpoint: 'provision', status: 500, body: { description: 'boom' } });
+  assert.deepEqual(await q.intercept(route, proceed), { status: 500, body: { description: 'boom' } });
+  assert.equal(worked, 0, 'a fault before handling changes nothing');
+  q.add({ endpoint: 'provision', garbage: true, afterHandling: true });
+  assert.deepEqual(await q.intercept(route, proceed), { status: 201, body: { dashboard_url: 'x' }, raw: '<html>this is not JSON' });
+  assert.equal(worked, 1, 'afterHandling does the real work first');
+  q.add({ endpoint: 'provision', delayMs: 1 });
+  assert.deepEqual(await q.intercept(route, proceed), { status: 201, body: { dashboard_url: 'x' } });
+  q.add({ endpoint: 'provision', hang: true });
+  assert.deepEqual(await q.intercept(route, proceed), { hang: true });
+  assert.equal(worked, 2);
+});

@@ -8,4 +8,3 @@ export {
   ALLOWED_EXTENSIONS,
   MAX_CONNECTION_LIMIT,
 } from './catalog.js';
-export { startOsbServer, routeOsbRequest, osbAuthorized, type OsbServer, type OsbServerOptions, type OsbRequest, type OsbHandler } from './osb-http-server.js';

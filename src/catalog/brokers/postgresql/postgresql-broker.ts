@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import { DatabaseAdmin } from './database-admin.js';
-import { startOsbServer } from './osb-http-server.js';
+import { startOsbServer } from '../osb-http-server.js';
 import { PostgresqlHandlers } from './postgresql-handlers.js';
 import { StateStore } from './state-store.js';
 

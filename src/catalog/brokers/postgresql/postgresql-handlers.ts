@@ -14,7 +14,8 @@ import { isAsyncPlan, postgresqlCatalog } from './catalog.js';
 import type { DatabaseAdmin } from './database-admin.js';
 import { parseInstanceParameters, type InstanceParameters } from './instance-parameters.js';
 import { bindingRoleName, databaseName, newPassword, ownerRoleName } from './names.js';
-import type { BrokerAnswer, OsbRequest } from './osb-http-server.js';
+import type { BrokerAnswer, OsbRequest } from '../osb-http-server.js';
+import { answer as ok, asyncRequired, brokerError as fail, concurrencyError as concurrency, isJsonObject as isObject } from '../broker-answers.js';
 import { checkSchema } from '../schema-check.js';
 import type { BindingRow, InstanceRow, OperationRow, StateStore } from './state-store.js';
 
@@ -28,16 +29,6 @@ export interface HandlerSettings {
   retryAfterSeconds: number;
   /** Reports failures of background operations. */
   log: (message: string) => void;
-}
-
-const ok = (status: number, body: JsonValue, headers?: Record<string, string>): BrokerAnswer => ({ status, body, ...(headers ? { headers } : {}) });
-const fail = (status: number, description: string, code?: string): BrokerAnswer => ({ status, body: { ...(code ? { error: code } : {}), description } });
-const asyncRequired = (): BrokerAnswer =>
-  fail(422, 'This service plan requires client support for asynchronous service operations (accepts_incomplete=true)', 'AsyncRequired');
-const concurrency = (what: string): BrokerAnswer => fail(422, `Another operation for this ${what} is in progress`, 'ConcurrencyError');
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function messageOf(e: unknown): string {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OsbClient } from '../../../../src/catalog/osb/index.js';
-import { selfSignedServingCertificate } from '../../../../src/node/server/serving-certificate.js';
-import { osbAuthorized, routeOsbRequest, startOsbServer, type OsbRequest } from '../../../../src/catalog/brokers/postgresql/osb-http-server.js';
+import { OsbClient } from '../../../src/catalog/osb/index.js';
+import { selfSignedServingCertificate } from '../../../src/node/server/serving-certificate.js';
+import { osbAuthorized, routeOsbRequest, startOsbServer, type OsbRequest } from '../../../src/catalog/brokers/osb-http-server.js';
 
 test('routeOsbRequest() names each OSB endpoint and its ids, and nothing else', () => {
   assert.deepEqual(routeOsbRequest('GET', '/v2/catalog'), { endpoint: 'catalog', instanceId: '', bindingId: '' });
