@@ -112,11 +112,11 @@ describe('subresources over HTTP', () => {
     assert.equal(mismatch.status, 400);
   });
 
-  test('connect subresources answer 503 for existing pods and 404 for missing ones', async () => {
+  test('streaming subresources ask for an upgrade on existing pods and answer 404 for missing ones', async () => {
     assert.equal((await srv.call('POST', pods, pod('exec-me'))).status, 201);
     const r = await srv.call('POST', `${pods}/exec-me/exec?command=ls`);
-    assert.equal(r.status, 503);
-    assert.equal(r.body.reason, 'ServiceUnavailable');
+    assert.equal(r.status, 400);
+    assert.equal(r.body.message, 'Upgrade request required');
     assert.equal((await srv.call('POST', `${pods}/missing/exec`)).status, 404);
     assert.equal((await srv.call('GET', `${pods}/exec-me/nonsense`)).status, 404);
     assert.equal((await srv.call('DELETE', `${pods}/exec-me/binding`)).status, 405);
