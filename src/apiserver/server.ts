@@ -400,10 +400,10 @@ export class ApiServer implements HandlerContext {
       if (info.kind !== 'resource' || info.group !== '' || info.resource !== 'pods' || !info.subresource || !streamingSubresources.has(info.subresource) || !info.name) {
         throw badRequest(`${req.method} ${url.pathname} cannot be upgraded`);
       }
-      if (this.rbac) {
+      if (this.authorizer) {
         for (const verb of new Set([info.verb, 'create'])) {
           const attrs = attributesOf(ctx.user, { ...info, verb });
-          const decision = this.rbac.authorizer.authorize(attrs);
+          const decision = this.authorizer.authorize(attrs);
           if (decision.decision !== 'allow') throw forbiddenError(attrs, decision.reason);
         }
       }
@@ -563,9 +563,9 @@ export class ApiServer implements HandlerContext {
  * The authorization attributes of a request, as Kubernetes' RequestInfo resolves them; a list or watch
  * keeps its field selector for the Node authorizer.
  */
-function attributesOf(user: UserInfo, info: RequestInfo, query: URLSearchParams): NodeAuthorizationAttributes {
+function attributesOf(user: UserInfo, info: RequestInfo, query?: URLSearchParams): NodeAuthorizationAttributes {
   if (info.kind === 'nonresource') return { user, verb: info.verb, resourceRequest: false, path: info.path };
-  const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? (query.get('fieldSelector') ?? undefined) : undefined;
+  const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? (query?.get('fieldSelector') ?? undefined) : undefined;
   return {
     ...(fieldSelector ? { fieldSelector } : {}),
     user,

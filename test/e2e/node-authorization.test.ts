@@ -96,6 +96,10 @@ test('a joined node updates its own Node status and Lease, and no other node\'s'
   assert.equal(restricted.status, 403);
   assert.equal(restricted.body.message, `nodes "${edge}" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/trusted`);
 
+  const allNodes = await api(cluster, 'GET', '/api/v1/nodes', undefined, undefined, asNode);
+  assert.equal(allNodes.status, 403, 'a node reads its own Node only');
+  assert.equal((await api(cluster, 'GET', `/api/v1/nodes/${edge}`, undefined, undefined, asNode)).status, 200);
+
   const leases = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
   const lease = await api(cluster, 'GET', `${leases}/${edge}`, undefined, undefined, asNode);
   assert.equal(lease.status, 200);

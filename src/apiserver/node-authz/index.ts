@@ -7,7 +7,7 @@
  * Wiring, in the server: `new NodeAuthorizer(graph, systemNodeRules())` asked before RBAC through
  * `authorizerChain`, and `new NodeGraphFeed(graph, pods, persistentvolumes).start()`.
  */
-export { NodeAuthorizer, NODE_LEASE_NAMESPACE } from './node-authorizer.js';
+export { NodeAuthorizer, NODE_LEASE_NAMESPACE, type NodeAuthorizationAttributes, type NodeAuthorizerOptions } from './node-authorizer.js';
 export { NodeGraph, type GraphKind } from './node-graph.js';
 export { NodeGraphFeed } from './node-graph-feed.js';
 export { authorizerChain, type Authorizer } from './authorizer-chain.js';

@@ -117,3 +117,15 @@ test('a node\'s SelfSubjectRulesReview is marked incomplete, as the Node authori
   const asAdmin = await call('admin', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', review);
   assert.equal((asAdmin.body.status as { incomplete: boolean }).incomplete, false);
 });
+
+test('a node lists its own pods and reads its own Node; all pods and all Nodes are refused', async () => {
+  assert.equal((await call('n1', 'GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dn1')).status, 200);
+  assert.equal((await call('n1', 'GET', '/api/v1/nodes?fieldSelector=metadata.name%3Dn1')).status, 200);
+  const pods = await call('n1', 'GET', '/api/v1/pods');
+  assert.equal(pods.status, 403);
+  assert.equal(pods.body.message, 'pods is forbidden: User "system:node:n1" cannot list resource "pods" in API group "" at the cluster scope: can only list/watch pods with spec.nodeName field selector');
+  const nodes = await call('n1', 'GET', '/api/v1/nodes');
+  assert.equal(nodes.status, 403);
+  assert.equal(nodes.body.message, `nodes is forbidden: User "system:node:n1" cannot list resource "nodes" in API group "" at the cluster scope: node 'n1' cannot read all nodes, only its own Node object`);
+  assert.equal((await call('fleet', 'GET', '/api/v1/nodes')).status, 200);
+});
