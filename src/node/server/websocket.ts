@@ -79,6 +79,11 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
     this.maskOutgoing = opts.maskOutgoing;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('close', () => this.finish(1006, ''));
+    // The peer's FIN without a close frame: it is gone (abnormal closure).
+    socket.on('end', () => {
+      this.finish(1006, '');
+      socket.end();
+    });
     socket.on('error', () => this.finish(1006, ''));
   }
 
