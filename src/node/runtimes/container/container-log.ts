@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** kubelet's largest log line; longer ones are split into partial (`P`) entries. */
 const maxLineBytes = 16 * 1024;
@@ -44,9 +45,20 @@ interface Source {
  * `kubectl logs` reads: each line stamped when read (within milliseconds of being written, as the
  * files are watched), `F` for a whole line, `P` for the parts of one longer than 16 KiB.
  */
+export interface LogLimits {
+  /** The log is rotated past this size (kubelet's containerLogMaxSize, 10 MiB). */
+  maxLogBytes?: number;
+  /** Files kept per run, the current one included (kubelet's containerLogMaxFiles, 5). */
+  maxLogFiles?: number;
+  /** Raw output files are emptied once read past this size, so they do not grow forever; 1 MiB. */
+  rawTruncateBytes?: number;
+}
+
 export class ContainerLogPump {
   private readonly sources: Source[];
   private out: FileHandle | undefined;
+  private outBytes = 0;
+  private readonly limits: Required<LogLimits>;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -56,7 +68,9 @@ export class ContainerLogPump {
     raw: { stdout: string; stderr: string },
     /** Bytes already converted (after an agent restart), so lines are not logged twice. */
     offsets: { stdout?: number; stderr?: number } = {},
+    limits: LogLimits = {},
   ) {
+    this.limits = { maxLogBytes: limits.maxLogBytes ?? 10 * 1024 * 1024, maxLogFiles: Math.max(1, limits.maxLogFiles ?? 5), rawTruncateBytes: limits.rawTruncateBytes ?? 1024 * 1024 };
     this.sources = [
       { stream: 'stdout', path: raw.stdout, offset: offsets.stdout ?? 0, pending: Buffer.alloc(0) },
       { stream: 'stderr', path: raw.stderr, offset: offsets.stderr ?? 0, pending: Buffer.alloc(0) },
@@ -69,6 +83,7 @@ export class ContainerLogPump {
 
   async start(): Promise<void> {
     this.out = await open(this.logPath, 'a');
+    this.outBytes = (await this.out.stat()).size;
     for (const s of this.sources) {
       s.handle = await open(s.path, 'r');
       try {
@@ -154,7 +169,38 @@ export class ContainerLogPump {
         data = Buffer.alloc(0);
       }
       s.pending = Buffer.from(data);
-      if (text) await this.out.write(text);
+      if (text) {
+        const bytes = Buffer.byteLength(text);
+        if (this.outBytes > 0 && this.outBytes + bytes > this.limits.maxLogBytes) await this.rotate();
+        await this.out!.write(text);
+        this.outBytes += bytes;
+      }
+      await this.emptyRaw(s);
     }
+  }
+
+  /**
+   * Empties a raw output file read to its end, once it is large. The container writes with O_APPEND,
+   * so its next write lands at the new start; only a write in the instant between the size check and
+   * the truncation could be lost (the copytruncate trade-off logrotate makes).
+   */
+  private async emptyRaw(s: Source): Promise<void> {
+    if (s.offset < this.limits.rawTruncateBytes || !s.handle) return;
+    const { size } = await s.handle.stat();
+    if (size !== s.offset) return;
+    await truncate(s.path, 0);
+    s.offset = 0;
+  }
+
+  /** Moves the full log aside (`<n>.log.<time>`), keeps `maxLogFiles - 1` of those, starts a new one. */
+  private async rotate(): Promise<void> {
+    await this.out?.close();
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    await rename(this.logPath, `${this.logPath}.${stamp}`).catch(() => undefined);
+    const base = basename(this.logPath);
+    const rotated = (await readdir(dirname(this.logPath)).catch(() => [] as string[])).filter((f) => f.startsWith(`${base}.`)).sort();
+    for (const f of rotated.slice(0, Math.max(0, rotated.length - (this.limits.maxLogFiles - 1)))) await rm(join(dirname(this.logPath), f), { force: true });
+    this.out = await open(this.logPath, 'a');
+    this.outBytes = 0;
   }
 }

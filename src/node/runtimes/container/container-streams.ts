@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, watch } from 'node:fs';
-import { open, readFile, readlink } from 'node:fs/promises';
+import { open, readFile, readlink, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { Duplex, Readable, type Writable } from 'node:stream';
 
@@ -37,7 +37,7 @@ export function readLogFile(path: string, follow: boolean, done: () => boolean):
     wake?.();
   };
   async function* chunks(): AsyncGenerator<Buffer> {
-    const fh = await open(path, 'r');
+    let fh = await open(path, 'r');
     try {
       if (follow) {
         try {
@@ -56,6 +56,21 @@ export function readLogFile(path: string, follow: boolean, done: () => boolean):
           continue;
         }
         if (!follow || closed) return;
+        // The log was rotated (moved aside, a new file in its place): go on with the new one.
+        const now = await stat(path).catch(() => undefined);
+        if (now && now.ino !== (await fh.stat()).ino) {
+          await fh.close();
+          fh = await open(path, 'r');
+          offset = 0;
+          watcher?.close();
+          try {
+            watcher = watch(path, () => wake?.());
+            watcher.on('error', () => undefined);
+          } catch {
+            watcher = undefined;
+          }
+          continue;
+        }
         // Finished writing: one more read catches what came with the end.
         if (done()) {
           const last = await fh.read(buf, 0, buf.length, offset);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerLogPump, criLogLine, rfc3339Nano } from '../../../../src/node/runtimes/container/container-log.js';
@@ -46,6 +46,34 @@ test('ContainerLogPump resumes from saved offsets without logging lines twice', 
     await pump.start();
     await pump.finish();
     assert.deepEqual((await readFile(log, 'utf8')).split('\n').filter(Boolean).map((l) => l.replace(/^\S+ /, '')), ['stdout F new']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('ContainerLogPump rotates a full log (keeping maxLogFiles) and empties raw output it has read', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wharf-log-'));
+  try {
+    const raw = { stdout: join(dir, 'out'), stderr: join(dir, 'err') };
+    await writeFile(raw.stdout, '');
+    await writeFile(raw.stderr, '');
+    const log = join(dir, '0.log');
+    const pump = new ContainerLogPump(log, raw, {}, { maxLogBytes: 200, maxLogFiles: 2, rawTruncateBytes: 20 });
+    await pump.start();
+    for (let i = 0; i < 12; i++) {
+      await appendFile(raw.stdout, `line number ${i}\n`);
+      await pump.kick();
+      // A rotated name has a one-second stamp: space the rotations out.
+      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 1100));
+    }
+    await pump.finish();
+    const files = (await readdir(dir)).filter((f) => f.startsWith('0.log')).sort();
+    assert.equal(files.length, 2, files.join(','));
+    assert.equal(files[0], '0.log');
+    const current = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    assert.ok(current.length > 0 && current.length < 12);
+    assert.ok(current[current.length - 1].endsWith('stdout F line number 11'));
+    assert.ok((await stat(raw.stdout)).size < 20, 'the raw file was emptied');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

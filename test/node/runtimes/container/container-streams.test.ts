@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -31,8 +31,13 @@ test('readLogFile() reads a file, and with follow keeps reading until the writer
     await appendFile(file, 'b\n');
     await new Promise((r) => setTimeout(r, 100));
     await appendFile(file, 'c\n');
+    await new Promise((r) => setTimeout(r, 100));
+    // Rotated: the old file moves aside, a new one starts.
+    await rename(file, `${file}.20240101T000000`);
+    await writeFile(file, 'd\n');
+    await new Promise((r) => setTimeout(r, 400));
     done = true;
-    assert.equal(await text, 'a\nb\nc\n');
+    assert.equal(await text, 'a\nb\nc\nd\n');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
