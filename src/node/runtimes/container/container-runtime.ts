@@ -417,6 +417,25 @@ export class ContainerRuntime implements Runtime {
     return this.runc.exec(this.runningInstance(uid, containerName).id, command, { stdin: opts.stdin });
   }
 
+  /**
+   * Removes what earlier runs of the node left for pods it no longer has (a crash between a pod's end
+   * and its cleanup): containers, volumes, sandboxes of every uid neither running here nor in `known`.
+   * For the agent to call once it has seen all its pods; returns the uids removed.
+   */
+  async removeOrphans(known: Iterable<string>): Promise<string[]> {
+    const keep = new Set(known);
+    for (const uid of this.pods.keys()) keep.add(uid);
+    const found = new Set<string>([...(await this.containerIndex()).keys()]);
+    for (const d of await readdir(join(this.opts.dataDir, 'pods')).catch(() => [] as string[])) found.add(d);
+    const removed: string[] = [];
+    for (const uid of found) {
+      if (keep.has(uid)) continue;
+      await this.teardownPod(uid);
+      removed.push(uid);
+    }
+    return removed;
+  }
+
   /** The images containers of this node's pods use (references and imageIDs), for image GC to keep. */
   imagesInUse(): Set<string> {
     const out = new Set<string>();

@@ -350,6 +350,13 @@ test('a new runtime over the same data dir takes over running containers and the
     await second.stopPod(p, 0);
     const st = second.podStatus(p.metadata.uid!)!.containers[0].state;
     assert.ok('terminated' in st && st.terminated.exitCode === 137);
+    // A third run that does not know the pod (it ended while no agent ran) clears what is left of it.
+    second.close();
+    const third = await createContainerRuntime(opts);
+    const removed = await third.removeOrphans(started.filter((u) => u !== p.metadata.uid));
+    third.close();
+    assert.deepEqual(removed, [p.metadata.uid]);
+    assert.equal(existsSync(SandboxManager.names(p.metadata.uid!).netnsPath), false);
   } finally {
     second.close();
     await second.teardownPod(p.metadata.uid!);
