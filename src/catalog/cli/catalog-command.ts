@@ -21,6 +21,18 @@ interface WaitFlags {
   timeout: number;
 }
 
+/** The options provision and bind share: namespace, parameters, external id and waiting. */
+function creationOptions(f: CommonFlags & ParameterFlags & WaitFlags & { externalId?: string }) {
+  return {
+    namespace: f.namespace,
+    parameters: buildParameters(f),
+    secretParameters: f.secret,
+    ...(f.externalId ? { externalId: f.externalId } : {}),
+    wait: Boolean(f.wait),
+    timeoutMs: f.timeout,
+  };
+}
+
 function kubeconfigPath(flag: string | undefined): string {
   return flag ?? process.env.KUBECONFIG ?? './.wharf/kubeconfig';
 }
@@ -188,16 +200,7 @@ export function registerCatalogCommand(program: Command): void {
     'the instance is Ready (exits non-zero if it Failed)',
   ).action(async (name: string, f: CommonFlags & ParameterFlags & WaitFlags & { class: string; plan: string; externalId?: string }) => {
     await withCli(f, (cli) =>
-      cli.provision(name, {
-        namespace: f.namespace,
-        className: f.class,
-        planName: f.plan,
-        parameters: buildParameters(f),
-        secretParameters: f.secret,
-        ...(f.externalId ? { externalId: f.externalId } : {}),
-        wait: Boolean(f.wait),
-        timeoutMs: f.timeout,
-      }),
+      cli.provision(name, { ...creationOptions(f), className: f.class, planName: f.plan }),
     );
   });
 
@@ -222,14 +225,9 @@ export function registerCatalogCommand(program: Command): void {
   ).action(async (instance: string, f: CommonFlags & ParameterFlags & WaitFlags & { name?: string; secretName?: string; externalId?: string }) => {
     await withCli(f, (cli) =>
       cli.bind(instance, {
-        namespace: f.namespace,
+        ...creationOptions(f),
         ...(f.name ? { name: f.name } : {}),
         ...(f.secretName ? { secretName: f.secretName } : {}),
-        parameters: buildParameters(f),
-        secretParameters: f.secret,
-        ...(f.externalId ? { externalId: f.externalId } : {}),
-        wait: Boolean(f.wait),
-        timeoutMs: f.timeout,
       }),
     );
   });

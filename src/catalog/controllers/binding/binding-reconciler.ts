@@ -1,4 +1,4 @@
-import { deepEqual, isNotFound, type KubeObject } from '../../../api/index.js';
+import type { KubeObject } from '../../../api/index.js';
 import {
   abandonAnnotation,
   type ServiceBindingSpec,
@@ -9,10 +9,11 @@ import {
 import { rfc3339 } from '../../../api/rfc3339.js';
 import type { ApiClient, EventRecorder, Informer, ReconcileResult, Reconciler } from '../../../client/index.js';
 import { pollingExpired, type OsbClient, type OsbFailure } from '../../osb/index.js';
-import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
+import { BrokerConfigError, brokerClient, describeFailure } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
-import { clearFailure, conditionOf, isTrue, msUntil, preciseTime, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
+import { clearFailure, conditionOf, isTrue, markFailed, markRetrying, msUntil, preciseTime, recordFailure, removeCondition, retryingIn, setCondition } from '../internal/conditions.js';
+import { writeObjectStatus } from '../internal/status-writer.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
 import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
@@ -40,11 +41,6 @@ interface Work {
 type Op = 'Bind' | 'Unbind';
 /** Failures that end when the instance appears or becomes ready (its watch brings the binding back), not on a timer. */
 const waitingReasons = new Set(['ReferencesNonexistentInstance', 'ErrorInstanceNotReady', 'ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan']);
-
-function describeFailure(f: OsbFailure): string {
-  const code = f.status ? ` (HTTP ${f.status}${f.error ? ` ${f.error}` : ''})` : '';
-  return `${f.description}${code}`;
-}
 
 const hint = `; to delete the binding without the broker, annotate it ${abandonAnnotation}=true`;
 
@@ -232,7 +228,7 @@ export class BindingReconciler implements Reconciler {
         return this.startPolling(w, 'Unbind', result.operation, 'OrphanMitigation', 'Orphan mitigation is under way');
       case 'failed': {
         const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
-        recordFailure(w.status, 'OrphanMitigationFailed', `Orphan mitigation failed: ${describeFailure(result)}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
+        recordFailure(w.status, 'OrphanMitigationFailed', `Orphan mitigation failed: ${describeFailure(result)}${retryingIn(wait)}`, wait);
         setCondition(w.status, 'OrphanMitigation', 'True', 'OrphanMitigationFailed', w.status.lastError!.message, w.generation);
         this.deps.recorder.event(w.b, 'Warning', 'OrphanMitigationFailed', `Orphan mitigation failed: ${describeFailure(result)}`);
         await this.writeStatus(w);
@@ -393,39 +389,24 @@ export class BindingReconciler implements Reconciler {
 
   private async retryLater(w: Work, reason: string, message: string): Promise<ReconcileResult> {
     const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
-    const full = `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
-    recordFailure(w.status, reason, full, wait);
-    setCondition(w.status, 'Ready', 'False', reason, full, w.generation);
-    removeCondition(w.status, 'Failed');
-    w.status.observedGeneration = w.generation;
+    markRetrying(w.status, reason, message, wait, w.generation);
     this.deps.recorder.event(w.b, 'Warning', reason, message);
     await this.writeStatus(w);
     return { requeueAfterMs: wait };
   }
 
   private async terminal(w: Work, reason: string, message: string): Promise<ReconcileResult> {
-    w.status.lastError = { reason, message, time: rfc3339(Date.now()) };
-    delete w.status.nextRetryTime;
+    markFailed(w.status, reason, message, w.generation);
     delete w.status.inProgressProperties;
-    setCondition(w.status, 'Ready', 'False', reason, message, w.generation);
-    setCondition(w.status, 'Failed', 'True', reason, message, w.generation);
-    w.status.observedGeneration = w.generation;
-    w.status.reconciledGeneration = w.generation;
     this.deps.recorder.event(w.b, 'Warning', reason, message);
     await this.writeStatus(w);
     return {};
   }
 
   private async writeStatus(w: Work): Promise<void> {
-    for (const k of Object.keys(w.status) as (keyof ServiceBindingStatus)[]) if (w.status[k] === undefined) delete w.status[k];
-    if (deepEqual(w.b.status ?? {}, w.status)) return;
-    try {
-      w.b = await this.deps.client.updateStatus(this.deps.resources.serviceBindings, { ...w.b, status: w.status });
-      this.written.remember(w.b);
-    } catch (e) {
-      if (isNotFound(e)) return;
-      throw e;
-    }
-    w.status = structuredClone((w.b.status ?? {}) as ServiceBindingStatus);
+    const updated = await writeObjectStatus(this.deps.client, this.deps.resources.serviceBindings, w.b, w.status, this.written);
+    if (!updated || updated === w.b) return;
+    w.b = updated;
+    w.status = structuredClone((updated.status ?? {}) as ServiceBindingStatus);
   }
 }

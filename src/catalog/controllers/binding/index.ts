@@ -3,7 +3,7 @@ import { controllerFor, objectKey } from '../../../client/index.js';
 import type { ControllerEntry } from '../../../controllers/index.js';
 import { catalogResources } from '../internal/catalog-resources.js';
 import { catalogSettings } from '../internal/catalog-settings.js';
-import type { OfferingInformers } from '../internal/offerings.js';
+import { offeringInformers } from '../internal/offerings.js';
 import { BindingReconciler } from './binding-reconciler.js';
 
 /** ServiceBindings: bind, deliver the credentials as a Secret, unbind on delete. */
@@ -14,14 +14,7 @@ export const catalogBindingController: ControllerEntry = {
     const settings = catalogSettings(manager);
     const inf = manager.informers;
     const bindings = inf.informerFor(r.serviceBindings);
-    const offerings: OfferingInformers = {
-      clusterServiceBrokers: inf.informerFor(r.clusterServiceBrokers),
-      serviceBrokers: inf.informerFor(r.serviceBrokers),
-      clusterServiceClasses: inf.informerFor(r.clusterServiceClasses),
-      serviceClasses: inf.informerFor(r.serviceClasses),
-      clusterServicePlans: inf.informerFor(r.clusterServicePlans),
-      servicePlans: inf.informerFor(r.servicePlans),
-    };
+    const offerings = offeringInformers(manager, r);
     // An instance that becomes ready (or goes) is what its bindings wait for.
     const bindingsOfInstance = (i: KubeObject): string[] =>
       bindings.store

@@ -13,7 +13,7 @@ import type { Catalog, Plan, Service } from '../../osb/index.js';
 import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
-import { clearFailure, msUntil, recordFailure, setCondition } from '../internal/conditions.js';
+import { clearFailure, msUntil, recordFailure, retryingIn, setCondition } from '../internal/conditions.js';
 
 /** Where one scope (cluster or namespace) keeps its brokers, classes and plans. */
 export interface BrokerScope {
@@ -146,7 +146,7 @@ export class BrokerReconciler implements Reconciler {
     }
     if (failure) {
       const wait = retryDelayMs(settings, (status.retries ?? 0) + 1);
-      const delay = recordFailure(status, failure.reason, `${failure.message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
+      const delay = recordFailure(status, failure.reason, `${failure.message}${retryingIn(wait)}`, wait);
       setCondition(status, 'Ready', 'False', failure.reason, status.lastError!.message, generation);
       // The event leaves out the changing wait, so repeats of one failure add up in one event.
       recorder.event(broker, 'Warning', failure.reason, failure.message);

@@ -3,7 +3,7 @@ import { controllerFor, objectKey } from '../../../client/index.js';
 import type { ControllerEntry } from '../../../controllers/index.js';
 import { catalogResources } from '../internal/catalog-resources.js';
 import { catalogSettings } from '../internal/catalog-settings.js';
-import type { OfferingInformers } from '../internal/offerings.js';
+import { offeringInformers } from '../internal/offerings.js';
 import { InstanceReconciler } from './instance-reconciler.js';
 
 /** ServiceInstances: provision, update and deprovision at their brokers. */
@@ -14,14 +14,7 @@ export const catalogInstanceController: ControllerEntry = {
     const settings = catalogSettings(manager);
     const inf = manager.informers;
     const instances = inf.informerFor(r.serviceInstances);
-    const offerings: OfferingInformers = {
-      clusterServiceBrokers: inf.informerFor(r.clusterServiceBrokers),
-      serviceBrokers: inf.informerFor(r.serviceBrokers),
-      clusterServiceClasses: inf.informerFor(r.clusterServiceClasses),
-      serviceClasses: inf.informerFor(r.serviceClasses),
-      clusterServicePlans: inf.informerFor(r.clusterServicePlans),
-      servicePlans: inf.informerFor(r.servicePlans),
-    };
+    const offerings = offeringInformers(manager, r);
     // A class, plan or broker that appears or changes may be what waiting instances need.
     const instancesInScope = (obj: KubeObject): string[] =>
       instances.store

@@ -1,4 +1,4 @@
-import { deepEqual, isNotFound, type KubeObject } from '../../../api/index.js';
+import { deepEqual, type KubeObject } from '../../../api/index.js';
 import {
   abandonAnnotation,
   type ServiceInstanceSpec,
@@ -8,10 +8,11 @@ import {
 import { rfc3339 } from '../../../api/rfc3339.js';
 import type { ApiClient, EventRecorder, Informer, ReconcileResult, Reconciler } from '../../../client/index.js';
 import { pollingExpired, type JsonObject, type LastOperationResult, type OsbClient, type OsbFailure } from '../../osb/index.js';
-import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
+import { BrokerConfigError, brokerClient, describeFailure } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
-import { clearFailure, conditionOf, isTrue, msUntil, preciseTime, recordFailure, removeCondition, setCondition } from '../internal/conditions.js';
+import { clearFailure, conditionOf, isTrue, markFailed, markRetrying, msUntil, preciseTime, recordFailure, removeCondition, retryingIn, setCondition } from '../internal/conditions.js';
+import { writeObjectStatus } from '../internal/status-writer.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
 import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
@@ -40,11 +41,6 @@ type Op = 'Provision' | 'Update' | 'Deprovision';
 /** Failures that end when another object appears or changes (its watch brings the instance back), not on a timer. */
 const waitingReasons = new Set(['ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan', 'ReferencesNonexistentBroker', 'ErrorWithParameters', 'ServicePlanRemovedFromCatalog']);
 const osbOp = { Provision: 'provision', Update: 'update', Deprovision: 'deprovision' } as const;
-
-function describeFailure(f: OsbFailure): string {
-  const code = f.status ? ` (HTTP ${f.status}${f.error ? ` ${f.error}` : ''})` : '';
-  return `${f.description}${code}`;
-}
 
 function planProps(o: Offering, params: { redacted: JsonObject; checksum: string }, spec: ServiceInstanceSpec): ServiceInstancePropertiesState {
   const planName = String((o.plan.spec as { externalName?: string }).externalName ?? '');
@@ -410,7 +406,7 @@ export class InstanceReconciler implements Reconciler {
   private async mitigationFailed(w: Work, f: OsbFailure): Promise<ReconcileResult> {
     const message = `Orphan mitigation failed: ${describeFailure(f)}`;
     const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
-    recordFailure(w.status, 'OrphanMitigationFailed', `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`, wait);
+    recordFailure(w.status, 'OrphanMitigationFailed', `${message}${retryingIn(wait)}`, wait);
     setCondition(w.status, 'OrphanMitigation', 'True', 'OrphanMitigationFailed', w.status.lastError!.message, w.generation);
     this.deps.recorder.event(w.inst, 'Warning', 'OrphanMitigationFailed', message);
     await this.writeStatus(w);
@@ -478,7 +474,7 @@ export class InstanceReconciler implements Reconciler {
         case 'failed': {
           const wait = retryDelayMs(this.deps.settings, (s.retries ?? 0) + 1);
           delete s.currentOperation;
-          recordFailure(s, 'DeprovisionCallFailed', `Deprovision call failed: ${describeFailure(result)}; retrying in ${Math.max(1, Math.round(wait / 1000))} s${hint}`, wait);
+          recordFailure(s, 'DeprovisionCallFailed', `Deprovision call failed: ${describeFailure(result)}${retryingIn(wait)}${hint}`, wait);
           setCondition(s, 'Ready', 'False', 'DeprovisionCallFailed', s.lastError!.message, w.generation);
           this.deps.recorder.event(inst, 'Warning', 'DeprovisionCallFailed', `Deprovision call failed: ${describeFailure(result)}${hint}`);
           await this.writeStatus(w);
@@ -493,12 +489,7 @@ export class InstanceReconciler implements Reconciler {
   /** A failure retried with growing backoff, shown in Ready, lastError, nextRetryTime and an event. */
   private async retryLater(w: Work, reason: string, message: string): Promise<ReconcileResult> {
     const wait = retryDelayMs(this.deps.settings, (w.status.retries ?? 0) + 1);
-    const full = `${message}; retrying in ${Math.max(1, Math.round(wait / 1000))} s`;
-    recordFailure(w.status, reason, full, wait);
-    setCondition(w.status, 'Ready', 'False', reason, full, w.generation);
-    // Retrying at all means an earlier Failed no longer applies (the spec changed since).
-    removeCondition(w.status, 'Failed');
-    w.status.observedGeneration = w.generation;
+    markRetrying(w.status, reason, message, wait, w.generation);
     this.deps.recorder.event(w.inst, 'Warning', reason, message);
     await this.writeStatus(w);
     return { requeueAfterMs: wait };
@@ -506,12 +497,7 @@ export class InstanceReconciler implements Reconciler {
 
   /** A failure retrying cannot fix: Failed until the spec changes or updateRequests grows. */
   private async terminal(w: Work, reason: string, message: string): Promise<ReconcileResult> {
-    w.status.lastError = { reason, message, time: rfc3339(Date.now()) };
-    delete w.status.nextRetryTime;
-    setCondition(w.status, 'Ready', 'False', reason, message, w.generation);
-    setCondition(w.status, 'Failed', 'True', reason, message, w.generation);
-    w.status.observedGeneration = w.generation;
-    w.status.reconciledGeneration = w.generation;
+    markFailed(w.status, reason, message, w.generation);
     w.status.observedUpdateRequests = w.spec.updateRequests ?? 0;
     this.deps.recorder.event(w.inst, 'Warning', reason, message);
     await this.writeStatus(w);
@@ -519,15 +505,9 @@ export class InstanceReconciler implements Reconciler {
   }
 
   private async writeStatus(w: Work): Promise<void> {
-    if (deepEqual(w.inst.status ?? {}, w.status)) return;
-    for (const k of Object.keys(w.status) as (keyof ServiceInstanceStatus)[]) if (w.status[k] === undefined) delete w.status[k];
-    try {
-      w.inst = await this.deps.client.updateStatus(this.deps.resources.serviceInstances, { ...w.inst, status: w.status });
-      this.written.remember(w.inst);
-    } catch (e) {
-      if (isNotFound(e)) return;
-      throw e;
-    }
-    w.status = structuredClone((w.inst.status ?? {}) as ServiceInstanceStatus);
+    const updated = await writeObjectStatus(this.deps.client, this.deps.resources.serviceInstances, w.inst, w.status, this.written);
+    if (!updated || updated === w.inst) return;
+    w.inst = updated;
+    w.status = structuredClone((updated.status ?? {}) as ServiceInstanceStatus);
   }
 }

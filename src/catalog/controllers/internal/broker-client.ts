@@ -1,7 +1,7 @@
 import { isNotFound, type KubeObject } from '../../../api/index.js';
 import type { ClusterServiceBrokerSpec, ServiceBrokerSpec } from '../../../api/resources/servicecatalog/index.js';
 import type { ApiClient } from '../../../client/index.js';
-import { OsbClient, type OsbAuth } from '../../osb/index.js';
+import { OsbClient, type OsbAuth, type OsbFailure } from '../../osb/index.js';
 import type { CatalogResources } from './catalog-resources.js';
 
 /** A problem with the broker object or its Secret, as a reason and a message for a condition. */
@@ -65,4 +65,10 @@ export async function brokerClient(client: ApiClient, r: CatalogResources, broke
   } catch (e) {
     throw new BrokerConfigError('ErrorInvalidBrokerSpec', (e as Error).message);
   }
+}
+
+/** A broker failure for a condition or event: its description, then the HTTP status and error code. */
+export function describeFailure(f: OsbFailure): string {
+  const code = f.status ? ` (HTTP ${f.status}${f.error ? ` ${f.error}` : ''})` : '';
+  return `${f.description}${code}`;
 }

@@ -75,3 +75,36 @@ export function msUntil(time: string | undefined, nowMs = Date.now()): number {
   const t = Date.parse(time);
   return Number.isNaN(t) ? 0 : Math.max(0, t - nowMs);
 }
+
+/** The wait as a failure message ends with it: `; retrying in 8 s`. */
+export function retryingIn(waitMs: number): string {
+  return `; retrying in ${Math.max(1, Math.round(waitMs / 1000))} s`;
+}
+
+/** Instances and bindings: conditions plus the generations they were observed and reconciled at. */
+export interface OperationStatus extends ConditionHolder {
+  observedGeneration?: number;
+  reconciledGeneration?: number;
+}
+
+/**
+ * A failure retried after `waitMs`: lastError and nextRetryTime, Ready False with the wait in its
+ * message, and no Failed (retrying at all means an earlier Failed no longer applies).
+ */
+export function markRetrying(status: OperationStatus, reason: string, message: string, waitMs: number, generation: number, nowMs = Date.now()): void {
+  const full = `${message}${retryingIn(waitMs)}`;
+  recordFailure(status, reason, full, waitMs, nowMs);
+  setCondition(status, 'Ready', 'False', reason, full, generation, nowMs);
+  removeCondition(status, 'Failed');
+  status.observedGeneration = generation;
+}
+
+/** A failure retrying cannot fix: Ready False and Failed True at this generation, no retry time. */
+export function markFailed(status: OperationStatus, reason: string, message: string, generation: number, nowMs = Date.now()): void {
+  status.lastError = { reason, message, time: rfc3339(nowMs) };
+  delete status.nextRetryTime;
+  setCondition(status, 'Ready', 'False', reason, message, generation, nowMs);
+  setCondition(status, 'Failed', 'True', reason, message, generation, nowMs);
+  status.observedGeneration = generation;
+  status.reconciledGeneration = generation;
+}

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../../api/index.js';
 import type { ServiceInstanceSpec } from '../../../api/resources/servicecatalog/index.js';
-import type { Informer } from '../../../client/index.js';
+import type { Informer, Manager } from '../../../client/index.js';
+import type { CatalogResources } from './catalog-resources.js';
 
 /** The informers the instance and binding controllers read classes, plans and brokers from. */
 export interface OfferingInformers {
@@ -10,6 +11,19 @@ export interface OfferingInformers {
   serviceClasses: Informer;
   clusterServicePlans: Informer;
   servicePlans: Informer;
+}
+
+/** The shared informers of brokers, classes and plans of both scopes. */
+export function offeringInformers(manager: Manager, r: CatalogResources): OfferingInformers {
+  const inf = manager.informers;
+  return {
+    clusterServiceBrokers: inf.informerFor(r.clusterServiceBrokers),
+    serviceBrokers: inf.informerFor(r.serviceBrokers),
+    clusterServiceClasses: inf.informerFor(r.clusterServiceClasses),
+    serviceClasses: inf.informerFor(r.serviceClasses),
+    clusterServicePlans: inf.informerFor(r.clusterServicePlans),
+    servicePlans: inf.informerFor(r.servicePlans),
+  };
 }
 
 /** What an instance's spec resolves to. */

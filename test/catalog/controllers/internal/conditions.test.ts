@@ -32,3 +32,21 @@ test('recordFailure() counts attempts and sets the next retry; clearFailure() fo
   clearFailure(s);
   assert.deepEqual(s, {});
 });
+
+test('markRetrying() records the failure with its wait and drops Failed; markFailed() sets Failed without a retry time', async () => {
+  const { markFailed, markRetrying, retryingIn } = await import('../../../../src/catalog/controllers/internal/conditions.js');
+  assert.equal(retryingIn(8000), '; retrying in 8 s');
+  assert.equal(retryingIn(100), '; retrying in 1 s');
+  const s: import('../../../../src/catalog/controllers/internal/conditions.js').OperationStatus = {};
+  const now = Date.parse('2024-01-01T00:00:00Z');
+  markFailed(s, 'ProvisionCallFailed', 'refused', 3, now);
+  assert.equal(s.conditions?.find((c) => c.type === 'Failed')?.status, 'True');
+  assert.equal(s.nextRetryTime, undefined);
+  assert.equal(s.reconciledGeneration, 3);
+  markRetrying(s, 'ProvisionCallFailed', 'broker down', 4000, 4, now);
+  assert.equal(s.conditions?.find((c) => c.type === 'Failed'), undefined);
+  assert.equal(s.conditions?.find((c) => c.type === 'Ready')?.message, 'broker down; retrying in 4 s');
+  assert.equal(s.nextRetryTime, '2024-01-01T00:00:04.000Z');
+  assert.equal(s.retries, 1);
+  assert.equal(s.observedGeneration, 4);
+});
