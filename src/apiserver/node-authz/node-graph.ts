@@ -90,6 +90,21 @@ export class NodeGraph {
     if (refs.serviceAccount) op(this.serviceAccounts, key(ns, refs.serviceAccount), node);
   }
 
+  /** Forgets every pod (before the pods are loaded again). */
+  clearPods(): void {
+    this.pods.clear();
+    this.secrets.clear();
+    this.configMaps.clear();
+    this.claims.clear();
+    this.serviceAccounts.clear();
+  }
+
+  /** Forgets every PersistentVolume (before they are loaded again). */
+  clearVolumes(): void {
+    this.volumes.clear();
+    this.volumesBySecret.clear();
+  }
+
   /** Adds or replaces a PersistentVolume: the claim it is bound to and the Secrets it names. */
   setVolume(pv: KubeObject): void {
     const name = pv.metadata.name ?? '';

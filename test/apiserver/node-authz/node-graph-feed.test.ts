@@ -6,9 +6,12 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
+import { ResourceRegistry, type KubeObject } from '../../../src/api/index.js';
+import { NodeGraph, NodeGraphFeed } from '../../../src/apiserver/node-authz/index.js';
+import { ResourceStore } from '../../../src/apiserver/resource-store.js';
 import { ApiServer } from '../../../src/apiserver/server.js';
 import type { UserInfo } from '../../../src/apiserver/request-context.js';
-import { MemoryStore } from '../../../src/storage/index.js';
+import { MemoryStore, type Store } from '../../../src/storage/index.js';
 
 const users: Record<string, UserInfo> = {
   admin: { username: 'admin', groups: ['system:masters', 'system:authenticated'] },
@@ -128,4 +131,44 @@ test('a node lists its own pods and reads its own Node; all pods and all Nodes a
   assert.equal(nodes.status, 403);
   assert.equal(nodes.body.message, `nodes is forbidden: User "system:node:n1" cannot list resource "nodes" in API group "" at the cluster scope: node 'n1' cannot read all nodes, only its own Node object`);
   assert.equal((await call('fleet', 'GET', '/api/v1/nodes')).status, 200);
+});
+
+test('NodeGraphFeed reloads the graph after its cache loses the storage watch', async () => {
+  const inner = new MemoryStore();
+  const watches = new Map<string, { watch: { stop(): void }; onError: (e: Error) => void }>();
+  const flaky = new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'watch') {
+        return (...args: Parameters<Store['watch']>) => {
+          const watch = target.watch(...args);
+          watches.set(args[0], { watch, onError: args[2].onError ?? (() => {}) });
+          return watch;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const registry = new ResourceRegistry();
+  const pods = new ResourceStore(registry.lookup('', 'v1', 'pods')!, flaky);
+  const graph = new NodeGraph();
+  const feed = new NodeGraphFeed(graph, pods, undefined);
+  try {
+    await pods.create(podUsing('before', 'old-secret', 'n1') as KubeObject);
+    await feed.start();
+    assert.equal(graph.related('secret', 'default', 'old-secret', 'n1'), true);
+
+    const cut = watches.get(pods.prefix)!;
+    cut.watch.stop();
+    cut.onError(new Error('watch lost'));
+    // Written while nobody hears: the reload must find both changes.
+    await pods.delete('default', 'before', { gracePeriodSeconds: 0 });
+    await pods.create(podUsing('during', 'new-secret', 'n1') as KubeObject);
+    await eventually('the reloaded graph', async () => graph.related('secret', 'default', 'new-secret', 'n1'));
+    assert.equal(graph.related('secret', 'default', 'old-secret', 'n1'), false);
+    assert.equal(graph.podCount, 1);
+  } finally {
+    feed.stop();
+    pods.cache.stop();
+  }
 });
