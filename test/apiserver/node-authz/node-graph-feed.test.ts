@@ -172,3 +172,23 @@ test('NodeGraphFeed reloads the graph after its cache loses the storage watch', 
     pods.cache.stop();
   }
 });
+
+test('with RBAC alone (no Node authorizer) nodes keep the system:node role through its binding, unconfined', async () => {
+  const rbacOnly = new ApiServer({
+    store: new MemoryStore(),
+    rbac: true,
+    authenticator: { authenticate: async (req: IncomingMessage) => users[String(req.headers['x-user'])] ?? users.admin },
+    compactionIntervalMs: 0,
+  });
+  const port = await rbacOnly.listen(0);
+  try {
+    const as = (user: string, method: string, path: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { 'x-user': user, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    assert.equal((await as('admin', 'POST', '/api/v1/namespaces/default/secrets', secret('anyone'))).status, 201);
+    assert.equal((await as('n1', 'GET', '/api/v1/namespaces/default/secrets/anyone')).status, 200);
+    assert.equal((await as('admin', 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } })).status, 201);
+    assert.equal((await as('n1', 'PUT', '/api/v1/nodes/n2', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2', labels: { x: 'y' } } })).status, 200, 'no NodeRestriction');
+  } finally {
+    await rbacOnly.close();
+  }
+});
