@@ -1,6 +1,5 @@
 import { isAlreadyExists, type KubeObject } from '../api/index.js';
-import { aggregateClusterRoles, bootstrapPolicy, checkRbacWrite, RbacAuthorizer } from './rbac/index.js';
-import { NODES_GROUP, SYSTEM_NODE_BINDING } from './rbac/bootstrap-policy.js';
+import { aggregateClusterRoles, bootstrapPolicy, checkRbacWrite, NODES_GROUP, RbacAuthorizer, SYSTEM_NODE_BINDING } from './rbac/index.js';
 import type { UserInfo } from './request-context.js';
 import type { ResourceStore } from './resource-store.js';
 

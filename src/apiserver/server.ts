@@ -30,9 +30,8 @@ import {
 } from './discovery.js';
 import { sendError, sendJson, sendRaw } from './http-io.js';
 import { ApiServerMetrics } from './metrics.js';
-import { evaluateAccessReview, evaluateRulesReview, forbiddenError } from './rbac/index.js';
+import { evaluateAccessReview, evaluateRulesReview, forbiddenError, systemNodeRules } from './rbac/index.js';
 import { RbacWiring, isRbacKind } from './rbac-wiring.js';
-import { systemNodeRules } from './rbac/bootstrap-policy.js';
 import { authorizerChain, NodeAuthorizer, NodeGraph, NodeGraphFeed, nodeIdentity, type Authorizer, type NodeAuthorizationAttributes } from './node-authz/index.js';
 import { anonymousUser, type AuthorizationAttributes, type RequestContext, type UserInfo } from './request-context.js';
 import { resolveRequest, type RequestInfo } from './request-info.js';

@@ -1,6 +1,5 @@
 import { parseFieldSelector } from '../../api/index.js';
-import type { PolicyRule } from '../rbac/index.js';
-import { compileRule, ruleAllows, type CompiledRule } from '../rbac/rule-matching.js';
+import { compileRule, ruleAllows, type CompiledRule, type PolicyRule } from '../rbac/index.js';
 import type { AuthorizationAttributes, AuthorizationDecision } from '../request-context.js';
 import type { GraphKind, NodeGraph } from './node-graph.js';
 import { nodeIdentity } from './node-identity.js';

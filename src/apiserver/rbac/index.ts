@@ -15,7 +15,8 @@
 export { RbacAuthorizer, type RbacLister, type RbacAuthorizerOptions } from './rbac-authorizer.js';
 export { checkEscalation, checkRbacWrite, type EscalationAttributes, type RbacWrite } from './escalation.js';
 export { aggregateClusterRoles, aggregatedRules, type AggregatedRulesWriter } from './aggregation.js';
-export { bootstrapPolicy } from './bootstrap-policy.js';
+export { bootstrapPolicy, systemNodeRules, SYSTEM_NODE_BINDING, NODES_GROUP, type BootstrapPolicyOptions } from './bootstrap-policy.js';
+export { compileRule, ruleAllows, type CompiledRule } from './rule-matching.js';
 export { evaluateAccessReview, evaluateRulesReview, type Authorizer } from './access-review.js';
 export { forbiddenError, forbiddenMessage } from './forbidden.js';
 export { privilegedGroup, type PolicyRule, type RoleRef, type Subject } from './policy-rule.js';
