@@ -14,6 +14,7 @@ import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
 import { clearFailure, msUntil, recordFailure, retryingIn, setCondition } from '../internal/conditions.js';
+import { bindingRotatableAnnotation, maintenanceInfoAnnotation, withAnnotations } from '../internal/wharf-annotations.js';
 
 /** Where one scope (cluster or namespace) keeps its brokers, classes and plans. */
 export interface BrokerScope {
@@ -64,6 +65,14 @@ function classSpec(service: Service, brokerField: string, brokerName: string): R
   if (service.tags?.length) spec.tags = service.tags;
   if (service.requires?.length) spec.requires = service.requires;
   return spec;
+}
+
+/** What v1beta1 plans have no field for, kept in annotations: binding_rotatable and maintenance_info. */
+function planAnnotations(plan: Plan): Record<string, string | undefined> {
+  return {
+    [bindingRotatableAnnotation]: plan.binding_rotatable ? 'true' : undefined,
+    [maintenanceInfoAnnotation]: plan.maintenance_info ? JSON.stringify(plan.maintenance_info) : undefined,
+  };
 }
 
 function planSpec(service: Service, plan: Plan, scope: BrokerScope, brokerName: string): Record<string, unknown> {
@@ -174,11 +183,19 @@ export class BrokerReconciler implements Reconciler {
   }
 
   /** Creates or updates a class or plan; returns nothing, throws on a write that fails. */
-  private async upsert(r: ResourceDescriptor, kind: string, existing: KubeObject | undefined, broker: KubeObject, name: string, spec: Record<string, unknown>): Promise<void> {
+  private async upsert(
+    r: ResourceDescriptor,
+    kind: string,
+    existing: KubeObject | undefined,
+    broker: KubeObject,
+    name: string,
+    spec: Record<string, unknown>,
+    annotations: Record<string, string | undefined> = {},
+  ): Promise<void> {
     const { client } = this.deps;
     const ns = broker.metadata.namespace;
     if (!existing) {
-      const obj: KubeObject = {
+      const obj: KubeObject = withAnnotations({
         apiVersion,
         kind,
         metadata: {
@@ -187,7 +204,7 @@ export class BrokerReconciler implements Reconciler {
           ownerReferences: [{ apiVersion, kind: broker.kind, name: broker.metadata.name!, uid: broker.metadata.uid!, controller: true, blockOwnerDeletion: false }],
         },
         spec,
-      };
+      }, annotations);
       try {
         await client.create(r, obj);
         return;
@@ -199,7 +216,8 @@ export class BrokerReconciler implements Reconciler {
     // defaultProvisionParameters are the cluster operator's, not the broker's: a relist keeps them.
     const defaults = (existing.spec as Record<string, unknown> | undefined)?.defaultProvisionParameters;
     if (defaults !== undefined) spec = { ...spec, defaultProvisionParameters: defaults };
-    if (!deepEqual(existing.spec, spec)) existing = await client.update(r, { ...existing, spec });
+    const annotated = withAnnotations(existing, annotations);
+    if (!deepEqual(existing.spec, spec) || annotated !== existing) existing = await client.update(r, { ...annotated, spec });
     if ((existing.status as { removedFromBrokerCatalog?: boolean } | undefined)?.removedFromBrokerCatalog) {
       await client.updateStatus(r, { ...existing, status: { removedFromBrokerCatalog: false } });
     }
@@ -235,7 +253,7 @@ export class BrokerReconciler implements Reconciler {
         };
         if (!matchesRestrictions(restrictions?.servicePlan, planValue)) continue;
         keptPlans.add(plan.id);
-        await this.upsert(scope.plans, scope.planKind, plans.store.getByName(ns, plan.id), broker, plan.id, planSpec(service, plan, scope, brokerName));
+        await this.upsert(scope.plans, scope.planKind, plans.store.getByName(ns, plan.id), broker, plan.id, planSpec(service, plan, scope, brokerName), planAnnotations(plan));
       }
     }
     for (const c of classes.store.list()) {

@@ -152,3 +152,90 @@ test('a binding whose instance was orphaned away goes with an Orphaned event', a
     await env.close();
   }
 });
+
+async function annotate(env: CatalogEnv, r: (typeof cr)[keyof typeof cr], name: string, annotations: Record<string, string>): Promise<void> {
+  await eventually(async () => {
+    const obj = await env.cluster.client.get(r, name, { namespace: 'default' });
+    try {
+      await env.cluster.client.update(r, { ...obj, metadata: { ...obj.metadata, annotations: { ...(obj.metadata.annotations ?? {}), ...annotations } } });
+      return true;
+    } catch {
+      return false; // a controller wrote in between: read again
+    }
+  }, 10_000, `annotate ${name}`);
+}
+
+const rotationOf = (b: KubeObject): Record<string, unknown> => JSON.parse(b.metadata.annotations?.['servicecatalog.wharf.dev/rotation'] ?? '{}') as Record<string, unknown>;
+
+test('the rotate annotation rotates the credentials with predecessor_binding_id, rewrites the Secret and unbinds the predecessor', async () => {
+  const env = await startCatalog();
+  try {
+    await readyInstance(env);
+    const small = (await env.cluster.client.list(cr.clusterServicePlans)).items.find((p) => (p.spec as { externalName?: string }).externalName === 'small')!;
+    assert.equal(small.metadata.annotations?.['servicecatalog.wharf.dev/binding-rotatable'], 'true');
+    const created = await env.cluster.client.create(cr.serviceBindings, binding('app', 'db', { parameters: { readonly: true } }));
+    await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True', 'InjectedBindResult');
+    const first = (created.spec as { externalID: string }).externalID;
+    const before = decode(await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' }));
+
+    await annotate(env, cr.serviceBindings, 'app', { 'servicecatalog.wharf.dev/rotate': '1' });
+    const rotated = await eventually(async () => {
+      const b = await env.cluster.client.get(cr.serviceBindings, 'app', { namespace: 'default' });
+      const r = rotationOf(b);
+      return r.bindingID && !r.retiring ? b : undefined;
+    }, 15_000, 'rotated and predecessor retired');
+    const second = rotationOf(rotated).bindingID as string;
+    assert.notEqual(second, first);
+    assert.equal(rotationOf(rotated).observed, '1');
+    assert.equal(condition(rotated, 'Ready')?.status, 'True');
+    const bindRequest = env.broker.requests.find((r) => r.endpoint === 'bind' && (r.body as { predecessor_binding_id?: string }).predecessor_binding_id === first);
+    assert.ok(bindRequest, 'the successor was bound with predecessor_binding_id');
+    assert.equal((bindRequest.body as { parameters?: unknown }).parameters, undefined, 'the broker takes the parameters from the predecessor');
+    const after = decode(await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' }));
+    assert.notEqual(after.password, before.password);
+    assert.deepEqual(env.broker.bindings().map((b) => [b.id, b.predecessorBindingId, b.parameters]), [[second, first, { readonly: true }]]);
+    const events = await eventsFor(env, 'app');
+    assert.ok(events.some((e) => e.reason === 'RotatedCredentials' && e.message.includes(second)));
+    assert.ok(events.some((e) => e.reason === 'UnboundPredecessor' && e.message.includes(first)));
+
+    // A successor answered 500 after the broker bound it is retired (orphan mitigation), and the rotation retried.
+    env.broker.inject({ endpoint: 'bind', status: 500, afterHandling: true });
+    await annotate(env, cr.serviceBindings, 'app', { 'servicecatalog.wharf.dev/rotate': '2' });
+    const again = await eventually(async () => {
+      const b = await env.cluster.client.get(cr.serviceBindings, 'app', { namespace: 'default' });
+      const r = rotationOf(b);
+      return r.observed === '2' && !r.retiring ? b : undefined;
+    }, 20_000, 'second rotation done');
+    const third = rotationOf(again).bindingID as string;
+    assert.ok((await eventsFor(env, 'app')).some((e) => e.reason === 'RotationFailed' && /HTTP 500/.test(e.message)));
+    assert.deepEqual(env.broker.bindings().map((b) => b.id), [third], 'only the current binding is left at the broker');
+    assert.equal(decode(await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' })).password, env.broker.bindings()[0].credentials.password);
+
+    await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceBindings, 'app')), 15_000, 'binding deleted');
+    assert.equal(env.broker.bindings().length, 0);
+  } finally {
+    await env.close();
+  }
+});
+
+test('a plan without binding_rotatable: the rotate annotation leaves the credentials and says why', async () => {
+  const { exampleCatalog } = await import('../../../../src/catalog/brokers/index.js');
+  const catalog = exampleCatalog();
+  for (const p of catalog.services[0].plans) delete p.binding_rotatable;
+  const env = await startCatalog({ catalog });
+  try {
+    await readyInstance(env);
+    await env.cluster.client.create(cr.serviceBindings, binding('app', 'db'));
+    await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True', 'InjectedBindResult');
+    const before = decode(await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' }));
+    await annotate(env, cr.serviceBindings, 'app', { 'servicecatalog.wharf.dev/rotate': 'now' });
+    await eventually(async () => (await eventsFor(env, 'app')).some((e) => e.reason === 'RotationNotSupported' && /binding_rotatable/.test(e.message)), 15_000, 'RotationNotSupported');
+    const b = await env.cluster.client.get(cr.serviceBindings, 'app', { namespace: 'default' });
+    assert.equal(rotationOf(b).observed, 'now');
+    assert.equal(decode(await env.cluster.client.get(cr.secrets, 'app', { namespace: 'default' })).password, before.password);
+    assert.ok(!env.broker.requests.some((r) => r.endpoint === 'bind' && (r.body as { predecessor_binding_id?: string }).predecessor_binding_id));
+  } finally {
+    await env.close();
+  }
+});
