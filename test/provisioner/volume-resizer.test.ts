@@ -77,12 +77,12 @@ test('VolumeResizer finishes at once when the provisioner grew the filesystem to
   }
 });
 
-test('VolumeResizer leaves a claim alone when its class does not allow expansion', async () => {
+test('A claim of a class that does not allow expansion cannot grow, so VolumeResizer never expands it', async () => {
   const p = new Growing();
   const r = await startProvisioner(p);
   try {
     await r.api.client.create(classes, storageClass('grows', name));
-    await grownClaim(r.api.client, 'i');
+    await assert.rejects(grownClaim(r.api.client, 'i'), (e: Error & { code?: number }) => e.code === 403 && /must support resize/.test(e.message));
     await new Promise((res) => setTimeout(res, 300));
     assert.equal(p.expands.length, 0);
   } finally {

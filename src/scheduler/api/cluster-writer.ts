@@ -146,11 +146,14 @@ export class ClusterWriter {
     this.opts.events.event(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME, asObject(current), 'Warning', 'FailedScheduling', truncateMessage(failure.message));
     const patch = statusPatch(current, failure);
     if (!patch) return;
+    // Only onto the version judged unbound: a binding landing meanwhile (another scheduler, a user)
+    // makes this a conflict instead of putting PodScheduled=False over its PodScheduled=True.
+    const guarded = { metadata: { resourceVersion: current.metadata?.resourceVersion }, ...patch };
     this.track(
       this.limit
-        .run(() => this.opts.client.patch(podsResource, m.name ?? '', patch, { type: 'strategic', namespace: m.namespace, subresource: 'status' }))
+        .run(() => this.opts.client.patch(podsResource, m.name ?? '', guarded, { type: 'strategic', namespace: m.namespace, subresource: 'status' }))
         .catch((e) => {
-          if (!isNotFound(e)) this.opts.logger(`updating the status of pod ${m.namespace}/${m.name} failed`, e);
+          if (!isNotFound(e) && !isConflict(e)) this.opts.logger(`updating the status of pod ${m.namespace}/${m.name} failed`, e);
         }),
     );
   }
