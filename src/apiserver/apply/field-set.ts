@@ -56,9 +56,8 @@ export class FieldSet {
   }
 
   isEmpty(): boolean {
-    if (this.members.size > 0) return false;
-    for (const c of this.children.values()) if (!c.set.isEmpty()) return false;
-    return true;
+    // Every child set is non-empty (insert ends in a member; the operations keep only non-empty children).
+    return this.members.size === 0 && this.children.size === 0;
   }
 
   /** Members sorted as upstream sorts them. */
@@ -67,43 +66,81 @@ export class FieldSet {
   }
 
   sortedChildren(): Array<{ pe: PathElement; set: FieldSet }> {
-    return [...this.children.values()].filter((c) => !c.set.isEmpty()).sort((a, b) => comparePathElements(a.pe, b.pe));
+    return [...this.children.values()].sort((a, b) => comparePathElements(a.pe, b.pe));
   }
 
-  clone(): FieldSet {
-    return this.union(new FieldSet());
+  /** The members and the children by serialized element, for encoders that walk the trie (read only). */
+  entries(): { members: ReadonlyMap<string, PathElement>; children: ReadonlyMap<string, { pe: PathElement; set: FieldSet }> } {
+    return { members: this.members, children: this.children };
   }
+
+  /** A copy that may be changed with insert() without touching this set. */
+  clone(): FieldSet {
+    const out = new FieldSet();
+    for (const [id, pe] of this.members) out.members.set(id, pe);
+    for (const [id, c] of this.children) out.children.set(id, { pe: c.pe, set: c.set.clone() });
+    return out;
+  }
+
+  /*
+   * The set operations treat their operands as immutable: they share unchanged subtrees and return
+   * an operand itself when the result equals it, so an unchanged manager keeps its very set (and its
+   * memoized encoding). Only sets just built with insert() are ever changed.
+   */
 
   union(other: FieldSet): FieldSet {
+    if (other === this || other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
     const out = new FieldSet();
-    for (const s of [this, other]) {
-      for (const [id, pe] of s.members) out.members.set(id, pe);
+    let grew = false;
+    for (const [id, pe] of this.members) out.members.set(id, pe);
+    for (const [id, pe] of other.members) {
+      if (!out.members.has(id)) {
+        out.members.set(id, pe);
+        grew = true;
+      }
     }
-    const ids = new Set([...this.children.keys(), ...other.children.keys()]);
-    for (const id of ids) {
-      const a = this.children.get(id);
+    for (const [id, a] of this.children) {
       const b = other.children.get(id);
-      const set = (a?.set ?? new FieldSet()).union(b?.set ?? new FieldSet());
-      if (!set.isEmpty()) out.children.set(id, { pe: (a ?? b)!.pe, set });
+      if (!b) {
+        out.children.set(id, a);
+        continue;
+      }
+      const set = a.set.union(b.set);
+      if (set !== a.set) grew = true;
+      out.children.set(id, set === a.set ? a : { pe: a.pe, set });
     }
-    return out;
+    for (const [id, b] of other.children) {
+      if (this.children.has(id)) continue;
+      out.children.set(id, b);
+      grew = true;
+    }
+    return grew ? out : this;
   }
 
   /** Paths in this set and not in `other`; a member of `other` does not remove the paths below it. */
   difference(other: FieldSet): FieldSet {
+    if (this.isEmpty() || other.isEmpty()) return this;
     const out = new FieldSet();
-    for (const [id, pe] of this.members) if (!other.members.has(id)) out.members.set(id, pe);
+    let shrank = false;
+    for (const [id, pe] of this.members) {
+      if (other.members.has(id)) shrank = true;
+      else out.members.set(id, pe);
+    }
     for (const [id, c] of this.children) {
       const o = other.children.get(id);
-      const set = o ? c.set.difference(o.set) : c.set.clone();
-      if (!set.isEmpty()) out.children.set(id, { pe: c.pe, set });
+      const set = o ? c.set.difference(o.set) : c.set;
+      if (set !== c.set) shrank = true;
+      if (!set.isEmpty()) out.children.set(id, set === c.set ? c : { pe: c.pe, set });
     }
-    return out;
+    return shrank ? out : this;
   }
 
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [id, pe] of this.members) if (other.members.has(id)) out.members.set(id, pe);
+    if (this.isEmpty() || other.isEmpty()) return out;
+    const [small, large] = this.members.size <= other.members.size ? [this, other] : [other, this];
+    for (const [id] of small.members) if (large.members.has(id)) out.members.set(id, this.members.get(id)!);
     for (const [id, c] of this.children) {
       const o = other.children.get(id);
       if (!o) continue;
@@ -122,7 +159,7 @@ export class FieldSet {
 
   /** Visits the direct children with their element, for schema-aware walks. */
   forEachChild(fn: (pe: PathElement, set: FieldSet) => void): void {
-    for (const c of this.children.values()) if (!c.set.isEmpty()) fn(c.pe, c.set);
+    for (const c of this.children.values()) fn(c.pe, c.set);
   }
 
   /** Rebuilds a level from parts; used by schema-aware transforms. */

@@ -2,7 +2,7 @@ import type { JsonObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
 import { FieldSet } from './field-set.js';
 import type { PathElement } from './path-element.js';
-import { comparePathElements, deserializePathElement, serializePathElement } from './path-element.js';
+import { comparePathElements, deserializePathElement } from './path-element.js';
 
 /**
  * The `FieldsV1` encoding of a field set: a JSON trie whose keys are serialized path elements and
@@ -13,22 +13,72 @@ export function encodeFieldsV1(set: FieldSet): JsonObject {
   return encodeLevel(set, false);
 }
 
+/** Orders entries of one level as upstream does; field names (the common case) compare as their ids do. */
+function compareEntries(a: { id: string; pe: PathElement }, b: { id: string; pe: PathElement }): number {
+  if (a.pe.kind === 'field' && b.pe.kind === 'field') return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return comparePathElements(a.pe, b.pe);
+}
+
 function encodeLevel(set: FieldSet, self: boolean): JsonObject {
   const out: JsonObject = {};
-  const members = set.sortedMembers();
-  const children = set.sortedChildren();
-  if (self && (members.length > 0 || children.length > 0)) out['.'] = {};
+  const { members, children } = set.entries();
+  if (self && (members.size > 0 || children.size > 0)) out['.'] = {};
   // Members and children are merged in one sorted sequence; an element in both nests with `.`.
-  const memberIds = new Map(members.map((pe) => [serializePathElement(pe), pe]));
-  const childIds = new Map(children.map((c) => [serializePathElement(c.pe), c]));
-  const all: PathElement[] = [...members, ...children.filter((c) => !memberIds.has(serializePathElement(c.pe))).map((c) => c.pe)];
-  all.sort(comparePathElements);
-  for (const pe of all) {
-    const id = serializePathElement(pe);
-    const child = childIds.get(id);
-    out[id] = child ? encodeLevel(child.set, memberIds.has(id)) : {};
+  const all: Array<{ id: string; pe: PathElement }> = [];
+  for (const [id, pe] of members) all.push({ id, pe });
+  for (const [id, c] of children) if (!members.has(id)) all.push({ id, pe: c.pe });
+  all.sort(compareEntries);
+  for (const { id } of all) {
+    const child = children.get(id);
+    out[id] = child ? encodeLevel(child.set, members.has(id)) : {};
   }
   return out;
+}
+
+/*
+ * Memoized forms for managedFields entries. Sets are immutable once built and stored objects are
+ * never changed in place (the watch cache hands out the very object a write produced), so a set
+ * decoded from, or encoded to, a fieldsV1 object is remembered in both directions: an entry that a
+ * write leaves alone is neither decoded nor encoded again on the next write.
+ */
+const decodedSets = new WeakMap<object, FieldSet>();
+const encodedSets = new WeakMap<FieldSet, JsonObject>();
+// fieldsV1 objects this module wrote, hence in canonical form: re-encoding their set gives them back.
+const canonical = new WeakSet<object>();
+
+/** encodeFieldsV1, sharing the result for a set seen before; the caller must not change it. */
+export function encodeFieldsV1Shared(set: FieldSet): JsonObject {
+  let raw = encodedSets.get(set);
+  if (raw === undefined) {
+    raw = encodeFieldsV1(set);
+    encodedSets.set(set, raw);
+    decodedSets.set(raw, set);
+    canonical.add(raw);
+  }
+  return raw;
+}
+
+/** Records that `raw` is exactly what encodeFieldsV1 writes for its set (a direct encoder made it). */
+export function markCanonicalFieldsV1(raw: JsonObject): void {
+  canonical.add(raw);
+}
+
+/** decodeFieldsV1, remembering the set for this very object; the caller must not change the set. */
+export function decodeFieldsV1Shared(raw: unknown): FieldSet {
+  if (typeof raw === 'object' && raw !== null) {
+    const known = decodedSets.get(raw);
+    if (known) return known;
+  }
+  const set = decodeFieldsV1(raw);
+  // A client's fieldsV1 may be in any order or carry unknown keys; only a canonical one stands for the set's encoding.
+  decodedSets.set(raw as object, set);
+  if (canonical.has(raw as object)) encodedSets.set(set, raw as JsonObject);
+  return set;
+}
+
+/** The set already known for a fieldsV1 object, if any. */
+export function knownFieldsV1(raw: unknown): FieldSet | undefined {
+  return typeof raw === 'object' && raw !== null ? decodedSets.get(raw) : undefined;
 }
 
 /** Thrown when a fieldsV1 value cannot be read. */

@@ -1,8 +1,8 @@
 import type { ManagedFieldsEntry } from 'kubernetes-types/meta/v1.js';
 import type { JsonObject } from '../../api/object.js';
-import { isPlainObject } from '../../api/object.js';
+import { deepEqual, isPlainObject } from '../../api/object.js';
 import { FieldSet } from './field-set.js';
-import { decodeFieldsV1, encodeFieldsV1 } from './fields-v1.js';
+import { decodeFieldsV1Shared, encodeFieldsV1Shared, knownFieldsV1 } from './fields-v1.js';
 
 export type { ManagedFieldsEntry };
 
@@ -34,8 +34,12 @@ export function managerId(m: Pick<ManagerFields, 'manager' | 'operation' | 'apiV
 /** Thrown for a managedFields value that is not a valid list of entries. */
 export class ManagedFieldsError extends Error {}
 
-/** Decodes `metadata.managedFields`; throws ManagedFieldsError with upstream's wording when malformed. */
-export function decodeManagedFields(entries: unknown): ManagedFields {
+/**
+ * Decodes `metadata.managedFields`; throws ManagedFieldsError with upstream's wording when malformed.
+ * `reference` (the stored object's entries) only saves work: a request that echoes an entry back
+ * unchanged gets the set already decoded for the stored one. The sets returned must not be changed.
+ */
+export function decodeManagedFields(entries: unknown, reference?: unknown): ManagedFields {
   const out: ManagedFields = new Map();
   if (entries === undefined || entries === null) return out;
   if (!Array.isArray(entries)) throw new ManagedFieldsError('managedFields must be a list');
@@ -48,7 +52,7 @@ export function decodeManagedFields(entries: unknown): ManagedFields {
     if (e.fieldsType !== 'FieldsV1') throw new ManagedFieldsError(`invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}`);
     let set: FieldSet;
     try {
-      set = decodeFieldsV1(e.fieldsV1 ?? {});
+      set = sameAsReference(e.fieldsV1, reference, i) ?? decodeFieldsV1Shared(e.fieldsV1 ?? {});
     } catch (err) {
       throw new ManagedFieldsError(`error decoding versioned set from entry ${i}: ${(err as Error).message}`);
     }
@@ -63,6 +67,18 @@ export function decodeManagedFields(entries: unknown): ManagedFields {
     out.set(managerId(m), m);
   });
   return out;
+}
+
+/** The stored entry's set when entry `i` of a request carries the same fieldsV1 (a fresh copy of it, typically). */
+function sameAsReference(raw: unknown, reference: unknown, i: number): FieldSet | undefined {
+  if (raw === undefined || !Array.isArray(reference)) return undefined;
+  const known = knownFieldsV1(raw);
+  if (known) return known;
+  const ref: unknown = reference[i];
+  if (!isPlainObject(ref)) return undefined;
+  // Only a set that decoded before counts: then equal content decodes to an equal set, without error.
+  const refSet = knownFieldsV1(ref.fieldsV1);
+  return refSet && deepEqual(raw, ref.fieldsV1) ? refSet : undefined;
 }
 
 function seconds(t: string | undefined): number {
@@ -83,7 +99,7 @@ export function encodeManagedFields(managed: ManagedFields): ManagedFieldsEntry[
     e.apiVersion = m.apiVersion;
     if (m.time) e.time = m.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = encodeFieldsV1(m.set) as JsonObject as ManagedFieldsEntry['fieldsV1'];
+    e.fieldsV1 = encodeFieldsV1Shared(m.set) as JsonObject as ManagedFieldsEntry['fieldsV1'];
     if (m.subresource) e.subresource = m.subresource;
     entries.push(e);
   }

@@ -26,3 +26,20 @@ test('FieldSet has() and isEmpty() see members only', () => {
   assert.equal(new FieldSet().isEmpty(), true);
   assert.equal(a.difference(a).isEmpty(), true);
 });
+
+test('FieldSet operations return an operand when nothing changes, and clone() is independent', () => {
+  const a = FieldSet.of(p('spec', 'replicas'), p('spec', 'paused'), p('metadata', 'labels'));
+  const none = FieldSet.of(p('status', 'phase'));
+  assert.equal(a.difference(none), a);
+  assert.equal(a.difference(new FieldSet()), a);
+  assert.equal(a.union(FieldSet.of(p('spec', 'paused'))), a);
+  assert.equal(new FieldSet().union(a), a);
+  const smaller = a.difference(FieldSet.of(p('spec', 'paused')));
+  assert.notEqual(smaller, a);
+  assert.deepEqual(smaller.paths().map(pathString), ['.metadata.labels', '.spec.replicas']);
+  assert.deepEqual(a.paths().map(pathString), ['.metadata.labels', '.spec.paused', '.spec.replicas']);
+  const copy = a.clone();
+  copy.insert(p('spec', 'template'));
+  assert.equal(a.has(p('spec', 'template')), false);
+  assert.equal(copy.has(p('spec', 'template')), true);
+});

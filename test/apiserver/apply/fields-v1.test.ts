@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldSet } from '../../../src/apiserver/apply/field-set.js';
-import { decodeFieldsV1, encodeFieldsV1 } from '../../../src/apiserver/apply/fields-v1.js';
+import { decodeFieldsV1, decodeFieldsV1Shared, encodeFieldsV1, encodeFieldsV1Shared, knownFieldsV1, markCanonicalFieldsV1 } from '../../../src/apiserver/apply/fields-v1.js';
 import { keyElement } from '../../../src/apiserver/apply/path-element.js';
 import type { PathElement } from '../../../src/apiserver/apply/path-element.js';
 
@@ -29,4 +29,23 @@ test('decodeFieldsV1() rejects what is not a trie', () => {
   assert.throws(() => decodeFieldsV1('x'));
   assert.throws(() => decodeFieldsV1({ 'f:a': 1 }));
   assert.throws(() => decodeFieldsV1({ 'k:{': {} }));
+});
+
+test('the shared forms remember sets both ways, and a client fieldsV1 still encodes canonically', () => {
+  const set = FieldSet.of([f('spec'), f('replicas')]);
+  const raw = encodeFieldsV1Shared(set);
+  assert.equal(encodeFieldsV1Shared(set), raw);
+  assert.equal(decodeFieldsV1Shared(raw), set);
+  assert.equal(knownFieldsV1(raw), set);
+  // Out of order, with a needless "." and an unknown key: decoding is remembered, the encoding is not this object.
+  const client = { 'f:spec': { 'f:replicas': { '.': {} } }, 'f:metadata': { 'f:labels': {} }, 'z:x': {} };
+  const decoded = decodeFieldsV1Shared(client);
+  assert.equal(decodeFieldsV1Shared(client), decoded);
+  const encoded = encodeFieldsV1Shared(decoded);
+  assert.notEqual(encoded, client);
+  assert.equal(JSON.stringify(encoded), '{"f:metadata":{"f:labels":{}},"f:spec":{"f:replicas":{}}}');
+  // A direct encoder's output counts as canonical once marked.
+  const direct = { 'f:spec': { 'f:replicas': {} } };
+  markCanonicalFieldsV1(direct);
+  assert.equal(encodeFieldsV1Shared(decodeFieldsV1Shared(direct)), direct);
 });
