@@ -2,7 +2,7 @@ import { deepEqual, isPlainObject } from '../../api/object.js';
 import type { SchemaNode } from '../../api/schema.js';
 import { FieldSet } from './field-set.js';
 import type { PathElement } from './path-element.js';
-import { childSchema, indexList, shapeOf } from './typed.js';
+import { childSchema, indexList, listShape } from './typed.js';
 import type { Shape } from './typed.js';
 
 export interface Comparison {
@@ -11,83 +11,190 @@ export interface Comparison {
   removed: FieldSet;
 }
 
+export interface CompareOptions {
+  /**
+   * Skip subtrees that are equal on both sides (the default). They add nothing to the comparison;
+   * only a list in them that cannot be keyed would matter, and such subtrees are still walked.
+   * False walks everything, as a reference for tests.
+   */
+  skipEqual?: boolean;
+}
+
 /**
  * The fields that differ between two versions of an object, as upstream's Compare reports them: a
  * value present on one side only is added or removed together with everything below it; a leaf
  * (scalar, atomic or opaque value) whose content changed is modified.
  */
-export function compareObjects(lhs: unknown, rhs: unknown, schema: SchemaNode | undefined): Comparison {
-  const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walk(lhs, rhs, schema, [], c, true);
-  return c;
+export function compareObjects(lhs: unknown, rhs: unknown, schema: SchemaNode | undefined, opts: CompareOptions = {}): Comparison {
+  const c: Walker = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet(), skipEqual: opts.skipEqual !== false };
+  walk(lhs, rhs, schema, undefined, c, true);
+  return { added: c.added, modified: c.modified, removed: c.removed };
+}
+
+interface Walker extends Comparison {
+  skipEqual: boolean;
+}
+
+/** A path as a chain from the leaf up; turned into an array only when a field is recorded. */
+interface Path {
+  parent: Path | undefined;
+  pe: PathElement;
+}
+
+function insert(set: FieldSet, path: Path | undefined): void {
+  if (!path) return;
+  const out: PathElement[] = [];
+  for (let p: Path | undefined = path; p; p = p.parent) out.push(p.pe);
+  set.insert(out.reverse());
+}
+
+const scalarShape: Shape = { kind: 'scalar' };
+const atomicShape: Shape = { kind: 'atomic' };
+const mapShape: Shape = { kind: 'map' };
+const listShapes = new WeakMap<SchemaNode, Shape>();
+
+/** shapeOf from typed.ts, with list shapes remembered per schema node. */
+function shapeOf(value: unknown, schema: SchemaNode | undefined): Shape {
+  if (Array.isArray(value)) {
+    if (!schema) return atomicShape;
+    let s = listShapes.get(schema);
+    if (!s) {
+      s = listShape(schema);
+      listShapes.set(schema, s);
+    }
+    return s;
+  }
+  if (isPlainObject(value)) return schema?.opaque || schema?.mapType === 'atomic' ? atomicShape : mapShape;
+  return scalarShape;
+}
+
+function fieldSchema(schema: SchemaNode | undefined, name: string): SchemaNode | undefined {
+  return schema ? (schema.field(name) ?? schema.values()) : undefined;
 }
 
 function isEmptyContainer(v: unknown): boolean {
-  return v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v !== 'object') return false;
+  for (const _ in v) return false;
+  return true;
 }
 
-function walk(lhs: unknown, rhs: unknown, schema: SchemaNode | undefined, path: PathElement[], c: Comparison, root = false): void {
+/** True when `l` and `r` (both present) are equal and walking them could not throw. */
+function equalAndClean(l: unknown, r: unknown, schema: SchemaNode | undefined): boolean {
+  if (l === r) return typeof l !== 'object' || l === null || keysCleanly(l, schema);
+  if (typeof l !== 'object' || l === null || typeof r !== 'object' || r === null) return false;
+  return deepEqual(l, r) && keysCleanly(l, schema);
+}
+
+/**
+ * Whether every set and list map in `value` can be keyed, that is, indexing them as the walk does
+ * throws nothing. It may say false where the walk would not throw (it looks into duplicate items too);
+ * that only costs the shortcut.
+ */
+function keysCleanly(value: unknown, schema: SchemaNode | undefined): boolean {
+  const shape = shapeOf(value, schema);
+  if (shape.kind === 'scalar' || shape.kind === 'atomic' || isEmptyContainer(value)) return true;
+  if (shape.kind === 'map') {
+    const m = value as Record<string, unknown>;
+    for (const k in m) {
+      const v = m[k];
+      if (v !== undefined && typeof v === 'object' && v !== null && !keysCleanly(v, fieldSchema(schema, k))) return false;
+    }
+    return true;
+  }
+  const itemSchema = schema?.items();
+  for (const item of value as unknown[]) {
+    if (shape.kind === 'keyed') {
+      if (!isPlainObject(item)) return false;
+      if (shape.keys.length > 0 && !shape.keys.some((k) => item[k] !== undefined || (itemSchema?.field(k) as { default?: unknown } | undefined)?.default !== undefined)) return false;
+      if (!keysCleanly(item, itemSchema)) return false;
+    } else if (item === null || typeof item === 'object') return false;
+  }
+  return true;
+}
+
+function walk(lhs: unknown, rhs: unknown, schema: SchemaNode | undefined, path: Path | undefined, c: Walker, root = false): void {
   const l = lhs === undefined ? undefined : shapeOf(lhs, schema);
   const r = rhs === undefined ? undefined : shapeOf(rhs, schema);
   if (l && r && (l.kind !== r.kind || Array.isArray(lhs) !== Array.isArray(rhs))) {
     // The value changed type: the old content is gone, the new one arrives, the field is modified.
     walkSide(lhs, undefined, l, schema, path, c);
     walkSide(undefined, rhs, r, schema, path, c);
-    if (!root) c.modified.insert(path);
+    if (!root) insert(c.modified, path);
     return;
   }
   walkSide(lhs, rhs, (l ?? r)!, schema, path, c);
   if (!root) {
-    if (lhs === undefined) c.added.insert(path);
-    else if (rhs === undefined) c.removed.insert(path);
+    if (lhs === undefined) insert(c.added, path);
+    else if (rhs === undefined) insert(c.removed, path);
   }
 }
 
-function walkSide(lhs: unknown, rhs: unknown, shape: Shape, schema: SchemaNode | undefined, path: PathElement[], c: Comparison): void {
-  const leaf = (): void => {
-    if (lhs === undefined) c.added.insert(path);
-    else if (rhs === undefined) c.removed.insert(path);
-    else if (!deepEqual(lhs, rhs)) c.modified.insert(path);
-  };
+function walkSide(lhs: unknown, rhs: unknown, shape: Shape, schema: SchemaNode | undefined, path: Path | undefined, c: Walker): void {
   // Empty containers on both sides are compared as leaves, as upstream promotes them.
   if (shape.kind === 'scalar' || shape.kind === 'atomic' || (isEmptyContainer(lhs) && isEmptyContainer(rhs))) {
-    if (path.length > 0) leaf();
+    if (path) {
+      if (lhs === undefined) insert(c.added, path);
+      else if (rhs === undefined) insert(c.removed, path);
+      else if (!deepEqual(lhs, rhs)) insert(c.modified, path);
+    }
     return;
   }
   if (shape.kind === 'map') {
-    const lm = isPlainObject(lhs) ? lhs : {};
-    const rm = isPlainObject(rhs) ? rhs : {};
-    const keys = new Set([...Object.keys(lm), ...Object.keys(rm)]);
-    for (const k of keys) {
-      const lv = lm[k];
-      const rv = rm[k];
-      if (lv === undefined && rv === undefined) continue;
-      const pe: PathElement = { kind: 'field', name: k };
-      walk(lv, rv, childSchema(schema, pe), [...path, pe], c);
+    const lm = isPlainObject(lhs) ? lhs : undefined;
+    const rm = isPlainObject(rhs) ? rhs : undefined;
+    if (lm) {
+      for (const k in lm) {
+        const lv = lm[k];
+        const rv = rm?.[k];
+        if (lv === undefined && rv === undefined) continue;
+        const s = fieldSchema(schema, k);
+        if (c.skipEqual && lv !== undefined && rv !== undefined && equalAndClean(lv, rv, s)) continue;
+        walk(lv, rv, s, { parent: path, pe: { kind: 'field', name: k } }, c);
+      }
+    }
+    if (rm) {
+      for (const k in rm) {
+        // Keys the left side has were visited above, as upstream visits each key once.
+        if (lm && Object.prototype.hasOwnProperty.call(lm, k)) continue;
+        const rv = rm[k];
+        if (rv === undefined) continue;
+        walk(undefined, rv, fieldSchema(schema, k), { parent: path, pe: { kind: 'field', name: k } }, c);
+      }
     }
     return;
   }
   const itemSchema = schema?.items();
-  const left = indexList(Array.isArray(lhs) ? lhs : [], shape, itemSchema, path, true);
-  const right = indexList(Array.isArray(rhs) ? rhs : [], shape, itemSchema, path, true);
-  const ids = new Set([...left.byId.keys(), ...right.byId.keys()]);
-  for (const id of ids) {
-    const li = left.byId.get(id);
-    const ri = right.byId.get(id);
+  const flat = toArray(path);
+  const left = indexList(Array.isArray(lhs) ? lhs : [], shape, itemSchema, flat, true);
+  const right = indexList(Array.isArray(rhs) ? rhs : [], shape, itemSchema, flat, true);
+  const visit = (li: { pe: PathElement; items: unknown[] } | undefined, ri: { pe: PathElement; items: unknown[] } | undefined): void => {
     const pe = (li ?? ri)!.pe;
-    const p = [...path, pe];
     const ll = li?.items ?? [];
     const rl = ri?.items ?? [];
     if (ll.length <= 1 && rl.length <= 1) {
-      walk(ll[0], rl[0], itemSchema, p, c);
-    } else if (ll.length >= 2 && rl.length >= 2) {
-      if (!deepEqual(ll, rl)) c.modified.insert(p);
+      if (c.skipEqual && ll.length === 1 && rl.length === 1 && equalAndClean(ll[0], rl[0], itemSchema)) return;
+      walk(ll[0], rl[0], itemSchema, { parent: path, pe }, c);
+      return;
+    }
+    const p = { parent: path, pe };
+    if (ll.length >= 2 && rl.length >= 2) {
+      if (!deepEqual(ll, rl)) insert(c.modified, p);
     } else if (ll.length >= 2) {
       if (rl.length > 0) walk(undefined, rl[0], itemSchema, p, c);
-      c.removed.insert(p);
+      insert(c.removed, p);
     } else {
       if (ll.length > 0) walk(ll[0], undefined, itemSchema, p, c);
-      c.added.insert(p);
+      insert(c.added, p);
     }
-  }
+  };
+  for (const [id, li] of left.byId) visit(li, right.byId.get(id));
+  for (const [id, ri] of right.byId) if (!left.byId.has(id)) visit(undefined, ri);
+}
+
+function toArray(path: Path | undefined): PathElement[] {
+  const out: PathElement[] = [];
+  for (let p: Path | undefined = path; p; p = p.parent) out.push(p.pe);
+  return out.reverse();
 }

@@ -1,5 +1,5 @@
 import type { SchemaNode } from '../../api/schema.js';
-import type { Comparison } from './compare.js';
+import type { CompareOptions, Comparison } from './compare.js';
 import { compareObjects } from './compare.js';
 import type { Conflict } from './conflict-error.js';
 import { conflictError } from './conflict-error.js';
@@ -17,22 +17,26 @@ export function updateManagers(
   managed: ManagedFields,
   self: string,
   force: boolean,
+  compare?: CompareOptions,
 ): Comparison {
-  const cmp = compareObjects(oldObj, newObj, schema);
+  const cmp = compareObjects(oldObj, newObj, schema, compare);
   const changed = cmp.modified.union(cmp.added);
-  const conflicts: Conflict[] = [];
   const ids = [...managed.keys()].filter((id) => id !== self).sort();
-  for (const id of ids) {
-    const m = managed.get(id)!;
-    const taken = m.set.intersection(changed);
-    for (const path of taken.paths()) conflicts.push({ manager: m, path });
+  // With force the conflicts would be dropped anyway, so they are only collected without it.
+  if (!force) {
+    const conflicts: Conflict[] = [];
+    for (const id of ids) {
+      const m = managed.get(id)!;
+      const taken = m.set.intersection(changed);
+      for (const path of taken.paths()) conflicts.push({ manager: m, path });
+    }
+    if (conflicts.length > 0) throw conflictError(conflicts);
   }
-  if (!force && conflicts.length > 0) throw conflictError(conflicts);
   for (const id of ids) {
     const m = managed.get(id)!;
     const set = m.set.difference(changed).difference(cmp.removed);
     if (set.isEmpty()) managed.delete(id);
-    else managed.set(id, { ...m, set });
+    else if (set !== m.set) managed.set(id, { ...m, set });
   }
   return cmp;
 }
