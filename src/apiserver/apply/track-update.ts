@@ -1,18 +1,55 @@
 import type { KubeObject } from '../../api/object.js';
 import { deepClone } from '../../api/object.js';
 import type { ManagerOptions } from './server-side-apply.js';
-import type { ManagedFields } from './managed-fields.js';
+import type { JsonObject } from '../../api/object.js';
+import type { SchemaNode } from '../../api/schema.js';
+import { createdFieldsV1 } from './created-fields-v1.js';
+import type { ManagedFields, ManagedFieldsEntry } from './managed-fields.js';
 import { decodeManagedFields, encodeManagedFields, isResetManagedFields } from './managed-fields.js';
 import { objectSchema } from './object-meta-schema.js';
 import { recordUpdate } from './record-update.js';
 import { TypedErrors } from './typed.js';
 
-function decodeOrEmpty(entries: unknown): ManagedFields {
+function decodeOrEmpty(entries: unknown, reference?: unknown): ManagedFields {
   try {
-    return decodeManagedFields(entries);
+    return decodeManagedFields(entries, reference);
   } catch {
     return new Map();
   }
+}
+
+/** Shortcuts trackUpdate takes; tests turn them off to check them against the general path. */
+export interface TrackPaths {
+  /** Write a create's fieldsV1 straight from the object (default true). */
+  fastCreate?: boolean;
+  /** Skip equal subtrees when comparing (default true). */
+  skipEqual?: boolean;
+}
+
+/**
+ * The common create (no earlier managers): the writer owns everything it set, written straight to
+ * fieldsV1. False for an object whose lists cannot be keyed; the general path then reports that.
+ */
+function trackCreate(updated: KubeObject, schema: SchemaNode | undefined, opts: ManagerOptions): boolean {
+  let fieldsV1: JsonObject | undefined;
+  try {
+    fieldsV1 = createdFieldsV1(updated as Record<string, unknown>, schema);
+  } catch (e) {
+    if (e instanceof TypedErrors) return false;
+    throw e;
+  }
+  if (fieldsV1 === undefined) return true;
+  // The fields and their order are encodeManagedFields' for a single Update entry.
+  const e: ManagedFieldsEntry = {};
+  e.manager = opts.manager || 'unknown';
+  e.operation = 'Update';
+  e.apiVersion = opts.apiVersion;
+  if (opts.now) e.time = opts.now;
+  e.fieldsType = 'FieldsV1';
+  e.fieldsV1 = fieldsV1 as ManagedFieldsEntry['fieldsV1'];
+  if (opts.subresource) e.subresource = opts.subresource;
+  updated.metadata.managedFields = [e];
+  return true;
 }
 
 /**
@@ -24,7 +61,7 @@ function decodeOrEmpty(entries: unknown): ManagedFields {
  * the stored entries (so clients unaware of the field cannot wipe it). An update of an object that
  * has no entries stays untracked until the next apply; a create always starts tracking.
  */
-export function trackUpdate(old: KubeObject | undefined, updated: KubeObject, opts: ManagerOptions): void {
+export function trackUpdate(old: KubeObject | undefined, updated: KubeObject, opts: ManagerOptions, paths: TrackPaths = {}): void {
   const schema = objectSchema(opts.schema);
   const requested = updated.metadata?.managedFields as unknown;
   const stored = old?.metadata?.managedFields as unknown;
@@ -32,21 +69,22 @@ export function trackUpdate(old: KubeObject | undefined, updated: KubeObject, op
   if (opts.subresource) managed = decodeOrEmpty(stored);
   else if (isResetManagedFields(requested)) managed = new Map();
   else {
-    managed = decodeOrEmpty(requested);
+    managed = decodeOrEmpty(requested, stored);
     if (managed.size === 0) managed = decodeOrEmpty(stored);
   }
   if (!updated.metadata) updated.metadata = {};
   delete updated.metadata.managedFields;
   if (managed.size === 0 && old !== undefined) return;
+  if (old === undefined && managed.size === 0 && paths.fastCreate !== false && trackCreate(updated, schema, opts)) return;
 
   let before: unknown = {};
   if (old) {
-    const o = deepClone(old);
-    if (o.metadata) delete o.metadata.managedFields;
-    before = o;
+    // Nothing below writes to the old object: a shallow copy without managedFields compares the same.
+    const { managedFields: _, ...meta } = old.metadata ?? {};
+    before = old.metadata ? { ...old, metadata: meta } : old;
   }
   try {
-    recordUpdate(before, updated, schema, managed, opts, opts.now);
+    recordUpdate(before, updated, schema, managed, opts, opts.now, { skipEqual: paths.skipEqual });
   } catch (e) {
     // An object whose lists cannot be keyed still gets written; it keeps its previous ownership.
     if (!(e instanceof TypedErrors)) throw e;

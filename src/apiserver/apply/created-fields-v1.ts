@@ -1,0 +1,117 @@
+import type { JsonObject } from '../../api/object.js';
+import { isPlainObject } from '../../api/object.js';
+import type { SchemaNode } from '../../api/schema.js';
+import { markCanonicalFieldsV1 } from './fields-v1.js';
+import type { PathElement } from './path-element.js';
+import { comparePathElements } from './path-element.js';
+import type { Shape } from './typed.js';
+import { indexList, listShape } from './typed.js';
+
+/**
+ * The fieldsV1 a create records for its writer, written straight from the object: what
+ * `encodeFieldsV1(compareObjects({}, obj).added.difference(strippedFields))` gives, without building
+ * the field set and encoding it again. Every path the object sets is owned, so each element with
+ * something below it carries `.`; scalars, atomic and empty values are leaves; a list item that
+ * appears more than once in a set or list map is a bare leaf; the server's bookkeeping fields
+ * (apiVersion, kind, metadata.name, ...) are left out as members, exactly as strippedFields does.
+ * Returns undefined when the writer would own nothing. Throws TypedErrors, as the comparison would,
+ * for list items that cannot be keyed.
+ */
+export function createdFieldsV1(obj: Record<string, unknown>, schema: SchemaNode | undefined): JsonObject | undefined {
+  if (isAtomicObject(schema)) return undefined;
+  const out = encodeMap(obj, schema, rootStrip);
+  if (out === undefined) return undefined;
+  markCanonicalFieldsV1(out);
+  return out;
+}
+
+/** Which elements lose their membership (but keep what is below them), per level. */
+interface Strip {
+  self: boolean;
+  children?: Map<string, Strip>;
+}
+
+const leafStrip: Strip = { self: true };
+const rootStrip: Strip = {
+  self: false,
+  children: new Map<string, Strip>([
+    ['apiVersion', leafStrip],
+    ['kind', leafStrip],
+    [
+      'metadata',
+      {
+        self: true,
+        children: new Map(
+          ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((n) => [n, leafStrip]),
+        ),
+      },
+    ],
+  ]),
+};
+
+function isAtomicObject(schema: SchemaNode | undefined): boolean {
+  return schema?.opaque === true || schema?.mapType === 'atomic';
+}
+
+const listShapes = new WeakMap<SchemaNode, Shape>();
+const atomicList: Shape = { kind: 'atomic' };
+
+function listShapeOf(schema: SchemaNode | undefined): Shape {
+  if (!schema) return atomicList;
+  let shape = listShapes.get(schema);
+  if (!shape) {
+    shape = listShape(schema);
+    listShapes.set(schema, shape);
+  }
+  return shape;
+}
+
+function fieldSchema(schema: SchemaNode | undefined, name: string): SchemaNode | undefined {
+  return schema ? (schema.field(name) ?? schema.values()) : undefined;
+}
+
+/**
+ * The trie node of a value the writer owns (a member): `{}` for a leaf, `{".": {}, ...}` when
+ * something below is owned too. `strip` drops the membership of the bookkeeping fields.
+ */
+function encodeValue(value: unknown, schema: SchemaNode | undefined, strip: Strip | undefined): JsonObject | undefined {
+  let below: JsonObject | undefined;
+  if (Array.isArray(value)) {
+    if (value.length > 0) {
+      const shape = listShapeOf(schema);
+      if (shape.kind === 'set' || shape.kind === 'keyed') below = encodeList(value, shape, schema!.items());
+    }
+  } else if (isPlainObject(value) && !isAtomicObject(schema)) {
+    below = encodeMap(value, schema, strip);
+  }
+  const member = strip === undefined || !strip.self;
+  if (below === undefined) return member ? {} : undefined;
+  if (!member) return below;
+  const out: JsonObject = { '.': {} };
+  for (const k in below) out[k] = below[k];
+  return out;
+}
+
+function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefined, strip: Strip | undefined): JsonObject | undefined {
+  const keys = Object.keys(value).sort();
+  let out: JsonObject | undefined;
+  for (const k of keys) {
+    const v = value[k];
+    if (v === undefined) continue;
+    const node = encodeValue(v, fieldSchema(schema, k), strip?.children?.get(k));
+    if (node === undefined) continue;
+    out ??= {};
+    out[`f:${k}`] = node;
+  }
+  return out;
+}
+
+function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | undefined): JsonObject | undefined {
+  const { byId } = indexList(list, shape, itemSchema, [], true);
+  const items: Array<{ id: string; pe: PathElement; items: unknown[] }> = [];
+  for (const [id, e] of byId) items.push({ id, pe: e.pe, items: e.items });
+  items.sort((a, b) => comparePathElements(a.pe, b.pe));
+  const out: JsonObject = {};
+  for (const it of items) out[it.id] = it.items.length === 1 ? encodeValue(it.items[0], itemSchema, undefined)! : {};
+  return out;
+}
