@@ -262,3 +262,34 @@ test('startSimulatedNodes() can share a controller manager\'s informers', async 
     await api.close();
   }
 });
+
+test('NodeAgent publishes its node API port (0 without one) and serves only its own pods to it', async () => {
+  const { NodeAgent, NodeHost, SimulatedRuntime } = await import('../../src/node/index.js');
+  const api = await startApi();
+  const host = new NodeHost({ client: api.client, logger: quiet });
+  const added: string[] = [];
+  const nodeServer = { port: 10311, addNode: (n: { name: string }) => void added.push(n.name), removeNode: (n: { name: string }) => void added.splice(added.indexOf(n.name), 1) };
+  const config = { cpu: '1', memory: '1Gi', pods: 10, ephemeralStorage: '1Gi', arch: 'amd64', labels: {}, taints: [], internalIP: '127.0.0.1', osImage: 'test' };
+  const served = new NodeAgent({ host, runtime: new SimulatedRuntime({ startupDelayMs: 0 }), nodeServer, config: { ...config, name: 'served', podCIDR: '10.200.1.0/24' } });
+  const plain = new NodeAgent({ host, runtime: new SimulatedRuntime({ startupDelayMs: 0 }), config: { ...config, name: 'plain', podCIDR: '10.200.2.0/24' } });
+  host.start();
+  try {
+    await served.register();
+    await plain.register();
+    assert.deepEqual(added, ['served']);
+    const port = async (name: string) => ((await api.client.get(nodes, name)).status as { daemonEndpoints: { kubeletEndpoint: { Port: number } } }).daemonEndpoints.kubeletEndpoint.Port;
+    assert.equal(await port('served'), 10311);
+    assert.equal(await port('plain'), 0);
+    await createBound(api.client, simPod('mine'), 'served');
+    await eventually(() => served.servedPod('default', 'mine') !== undefined);
+    assert.equal(plain.servedPod('default', 'mine'), undefined);
+    assert.equal(served.servedPod('other', 'mine'), undefined);
+    served.stop();
+    assert.deepEqual(added, []);
+  } finally {
+    served.stop();
+    plain.stop();
+    await host.stop();
+    await api.close();
+  }
+});
