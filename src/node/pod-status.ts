@@ -83,15 +83,18 @@ export function computePodStatus(pod: KubeObject, rt: RuntimePodStatus | undefin
     }
     const running = isRunning(state);
     const completedInit = init && !sidecars.has(s.name) && 'terminated' in state && state.terminated.exitCode === 0;
+    // As kubelet's prober results: a container with a startup probe is started once it passed, and
+    // readiness counts only after that; without probes a running container is both.
+    const started = running && (s.started ?? true);
     const out: ApiContainerStatus = {
       name: s.name,
       state,
       lastState,
-      ready: running || completedInit,
+      ready: (started && (s.ready ?? true)) || completedInit,
       restartCount: s.restartCount,
       image: s.image,
       imageID: s.imageID,
-      started: running,
+      started,
     };
     if (s.containerID) out.containerID = s.containerID;
     return out;

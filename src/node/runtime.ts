@@ -17,6 +17,10 @@ export interface RuntimeContainerStatus {
   state: RuntimeContainerState;
   lastState?: RuntimeContainerState;
   restartCount: number;
+  /** What the readiness probe says, when the container has one; a running container is ready without. */
+  ready?: boolean;
+  /** What the startup probe says, when the container has one; a running container is started without. */
+  started?: boolean;
 }
 
 /** What a runtime knows of one pod: its sandbox and containers. */

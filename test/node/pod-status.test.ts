@@ -53,6 +53,27 @@ test('computePodStatus() names unready containers while one is still being creat
   assert.equal(s.containerStatuses[1].containerID, undefined);
 });
 
+test('computePodStatus() keeps a running container with a failing readiness probe out of Ready', () => {
+  const s = computePodStatus(withPolicy('Always'), rt([container('a', { running: { startedAt: at } }, { ready: false }), container('b', { running: { startedAt: at } })]), ctx);
+  assert.equal(s.phase, 'Running');
+  assert.deepEqual(s.containerStatuses.map((c) => [c.name, c.ready, c.started]), [['a', false, true], ['b', true, true]]);
+  for (const type of ['Ready', 'ContainersReady']) {
+    const c = s.conditions.find((x) => x.type === type)!;
+    assert.deepEqual([c.status, c.reason, c.message], ['False', 'ContainersNotReady', 'containers with unready status: [a]']);
+  }
+  const passed = computePodStatus(withPolicy('Always'), rt([container('a', { running: { startedAt: at } }, { ready: true }), container('b', { running: { startedAt: at } })]), ctx);
+  assert.equal(passed.conditions.find((x) => x.type === 'Ready')?.status, 'True');
+});
+
+test('computePodStatus() counts a container not yet past its startup probe as neither started nor ready', () => {
+  const s = computePodStatus(withPolicy('Always'), rt([container('a', { running: { startedAt: at } }, { started: false, ready: true }), container('b', { running: { startedAt: at } })]), ctx);
+  assert.deepEqual(s.containerStatuses.map((c) => [c.name, c.ready, c.started]), [['a', false, false], ['b', true, true]]);
+  assert.equal(s.conditions.find((x) => x.type === 'Ready')?.status, 'False');
+  // A container that is not running is not ready, whatever its last probe said.
+  const exited = computePodStatus(withPolicy('Always'), rt([container('a', { terminated: { exitCode: 1, reason: 'Error', startedAt: at, finishedAt: at, containerID: 'x' } }, { ready: true, started: true }), container('b', { running: { startedAt: at } })]), ctx);
+  assert.deepEqual(exited.containerStatuses.map((c) => [c.ready, c.started]), [[false, false], [true, true]]);
+});
+
 test('computePodStatus() follows the restart policy once containers exit', () => {
   const done = (code: number) => container('a', { terminated: { exitCode: code, reason: code ? 'Error' : 'Completed', startedAt: at, finishedAt: at, containerID: 'x' } });
   const one = (policy: string, code: number) => {
