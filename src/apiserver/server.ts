@@ -392,10 +392,17 @@ export class ApiServer implements HandlerContext {
       url = new URL('http://localhost/');
     }
     const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: Date.now() };
+    const started = performance.now();
+    let info: RequestInfo = { kind: 'nonresource', path: url.pathname, verb: (req.method ?? 'GET').toLowerCase() };
+    let audit: AuditRequest | undefined;
     try {
-      const info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
+      info = resolveRequest(req.method ?? 'GET', url.pathname, url.searchParams);
       await this.authenticate(req, ctx, info);
+      const impersonator = ctx.user;
       ctx.user = this.impersonate(req, ctx.user);
+      // Who ran which command in which pod is exactly what an audit log is for.
+      audit = this.opts.auditor?.begin({ ...ctx, user: impersonator }, this.auditInfo(req, info));
+      if (ctx.user !== impersonator) audit?.setImpersonatedUser(ctx.user);
       if (info.kind !== 'resource' || info.group !== '' || info.resource !== 'pods' || !info.subresource || !streamingSubresources.has(info.subresource) || !info.name) {
         throw badRequest(`${req.method} ${url.pathname} cannot be upgraded`);
       }
@@ -403,15 +410,21 @@ export class ApiServer implements HandlerContext {
         for (const verb of new Set([info.verb, 'create'])) {
           const attrs = attributesOf(ctx.user, { ...info, verb });
           const decision = this.authorizer.authorize(attrs);
+          audit?.recordAuthorization(decision);
           if (decision.decision !== 'allow') throw forbiddenError(attrs, decision.reason);
         }
       }
       const pods = this.storeFor(this.core('pods'));
       const pod = (await pods.get(info.namespace, info.name)).obj;
       await proxyPodConnect({ pods, nodes: this.storeFor(this.core('nodes')), kubelet: this.kubelet }, info.subresource, pod, req, url.searchParams, socket, head);
+      // The node's answer is passed on unread; the upgrade is recorded as kube-apiserver records it.
+      audit?.complete(101);
+      this.recordRequest(info, 101, started);
     } catch (err) {
       if (!isStatusError(err)) console.error(`wharf apiserver: upgrade ${req.method} ${req.url}:`, err);
       const status = isStatusError(err) ? err.status : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${(err as Error).message}`, reason: 'InternalError', code: 500 };
+      audit?.complete(status.code ?? 500, { code: status.code ?? 500, status: status.status ?? 'Failure', reason: status.reason, message: status.message });
+      this.recordRequest(info, status.code ?? 500, started);
       const body = JSON.stringify(status);
       socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAudit-Id: ${ctx.auditID}\r\nConnection: close\r\n\r\n${body}`);
     }

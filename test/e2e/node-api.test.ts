@@ -369,6 +369,15 @@ describe('wharf up --nodes 1: a simulated pod', { timeout: 180_000 }, () => {
       }
       const missing = await k(['exec', 'sim', '-c', 'nope', '--', 'true']);
       assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /container nope is not valid for pod sim/);
+      // Exec attempts are audited like any request.
+      const auditLog = path.join(data.dir, 'audit', 'audit.log');
+      await waitFor(() => existsSync(auditLog) && /"subresource":"exec"/.test(readFileSync(auditLog, 'utf8')), 10_000);
+      const execEvents = readFileSync(auditLog, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"subresource":"exec"'))
+        .map((l) => JSON.parse(l) as { stage: string; verb: string; objectRef: { name: string }; responseStatus?: { code: number } });
+      assert.ok(execEvents.some((e) => e.stage === 'ResponseComplete' && e.objectRef.name === 'sim' && e.responseStatus?.code === 503), JSON.stringify(execEvents.slice(0, 3)));
     } finally {
       await cluster.stop();
       data.cleanup();
