@@ -122,17 +122,26 @@ program
   .option('--ca-cert-hash <sha256:hex>', 'the cluster CA public key hash the joining node pins')
   .option('--node-lease-duration-seconds <n>', 'node Lease duration, renewed every quarter of it (40)', count)
   .option('--simulated <n>', 'run N simulated nodes', count)
+  .addOption(new Option('--runtime <runtime>', 'what runs the pods: simulated (timers) or container (runc; needs root, iproute2 and runc)').choices(['simulated', 'container']).default('simulated'))
+  .option('--data-dir <dir>', 'container runtime: images, pods and logs (default /var/lib/wharf/nodes/<name>)')
+  .option('--bridge <name>', 'container runtime: the node bridge pods attach to (default wharf0)')
+  .option('--pod-cidr <cidr>', 'the pods\' addresses, e.g. 10.244.1.0/24 (default: derived from the name; a Node that exists keeps its own)')
+  .option('--cluster-dns <ips>', 'container runtime: cluster DNS server IPs for pods\' resolv.conf', list)
+  .option('--cluster-domain <domain>', 'container runtime: the cluster domain for pods\' DNS search list')
+  .option('--insecure-registry <host:port...>', 'container runtime: registries reached over plain HTTP (loopback ones always are)')
   .option('--zone <zone>', 'topology.kubernetes.io/zone label')
   .option('--region <region>', 'topology.kubernetes.io/region label')
-  .option('--cpu <cpus>', 'CPU capacity', '4')
-  .option('--memory <bytes>', 'memory capacity', '32Gi')
+  .option('--cpu <cpus>', 'CPU capacity (default 4, or the machine\'s with --runtime container)')
+  .option('--memory <bytes>', 'memory capacity (default 32Gi, or the machine\'s with --runtime container)')
   .option('--pods <n>', 'pod capacity', count, 110)
   .option('--labels <k=v,...>', 'node labels', parseNodeLabels)
   .option('--taints <k=v:Effect,...>', 'node taints', parseNodeTaints)
-  .action(async (opts: Omit<Parameters<typeof runNodeCommand>[0], 'kubeconfig'> & NodeCredentialFlags & { nodeLeaseDurationSeconds?: number }) => {
+  .action(async (opts: Omit<Parameters<typeof runNodeCommand>[0], 'kubeconfig' | 'insecureRegistries' | 'clusterDNS'> & NodeCredentialFlags & { nodeLeaseDurationSeconds?: number; insecureRegistry?: string[]; clusterDns?: string[] }) => {
     const lease = opts.nodeLeaseDurationSeconds;
     const timings = lease ? { leaseDurationSeconds: lease, renewIntervalMs: lease * 250 } : {};
-    await runNodeCommand({ ...opts, ...timings, kubeconfig: await nodeKubeconfig(opts) });
+    const { insecureRegistry, clusterDns, ...rest } = opts;
+    if (rest.simulated !== undefined && rest.runtime === 'container') throw new InvalidArgumentError('--simulated runs simulated nodes; leave out --runtime container');
+    await runNodeCommand({ ...rest, ...timings, clusterDNS: clusterDns, insecureRegistries: insecureRegistry?.flatMap(list), kubeconfig: await nodeKubeconfig(opts) });
   });
 
 registerJoinCommand(program);

@@ -4,7 +4,7 @@
  */
 export { NodeAgent, type NodeAgentOptions } from './agent.js';
 export { LeaseRenewer, microTime, nodeLeaseNamespace, type LeaseRenewerOptions } from './lease-renewer.js';
-export { runNodeCommand, type NodeCommandOptions } from './node-command.js';
+export { notEnforcedAnnotation, runNodeCommand, startNode, type NodeCommandOptions, type RunningNode, type StartNodeOptions } from './node-command.js';
 export { parseNodeLabels, parseNodeTaints } from './node-flags.js';
 export { NodeHost, type HostedAgent, type NodeHostOptions } from './node-host.js';
 export { kubeletVersion, type NodeConfig, type NodeTaint } from './node-object.js';

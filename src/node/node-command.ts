@@ -6,7 +6,7 @@ import { NodeHost } from './node-host.js';
 import type { NodeTaint } from './node-object.js';
 import { fleetNodeIp, hashedNodeIndex, podCidrFor } from './pod-ip-allocator.js';
 import type { Runtime } from './runtime.js';
-import { apiPodResources, checkHostSupport, createContainerRuntime } from './runtimes/container/index.js';
+import { apiPodResources, checkHostSupport, createContainerRuntime, type ContainerRuntime } from './runtimes/container/index.js';
 import { ImageService } from './runtimes/container/image/index.js';
 import { SimulatedRuntime } from './runtimes/simulated-runtime.js';
 import { startSimulatedNodes } from './simulated-nodes.js';
@@ -105,87 +105,201 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       await fleet.stop();
       return;
     }
-    // One node, watching only its own pods and Node.
-    const host = new NodeHost({
-      client,
-      podSelection: { fieldSelector: `spec.nodeName=${opts.name}` },
-      nodeSelection: { fieldSelector: `metadata.name=${opts.name}` },
-      renewIntervalMs: opts.renewIntervalMs,
-      leaseDurationSeconds: opts.leaseDurationSeconds,
-      workers: 8,
-      logger: opts.logger,
-    });
-    const index = hashedNodeIndex(opts.name);
-    let podCIDR = opts.podCidr ?? podCidrFor(index);
-    let runtime: Runtime;
-    let internalIP = fleetNodeIp(index);
-    let osImage = 'Wharf node (simulated runtime)';
-    let cpu = opts.cpu ?? '4';
-    let memory = opts.memory ?? '32Gi';
-    if (opts.runtime === 'container') {
-      const support = await checkHostSupport();
-      if (!support.ok) throw new Error(`node ${opts.name} cannot run containers: ${support.reason}`);
-      cpu = opts.cpu ?? String(cpus().length);
-      memory = opts.memory ?? `${Math.floor(totalmem() / 1024)}Ki`;
-      internalIP = machineIPv4() ?? '127.0.0.1';
-      osImage = 'Wharf node (runc)';
-      // A Node that exists keeps its pod CIDR (the agent adopts it); the bridge must hold that one.
-      const existing = await client.get(host.nodes, opts.name, { signal: abort.signal }).catch(() => undefined);
-      podCIDR = (existing?.spec as { podCIDR?: string } | undefined)?.podCIDR || podCIDR;
-      const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
-      const images = new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
-      const container = await createContainerRuntime({
-        dataDir,
-        images,
-        resources: apiPodResources(client),
-        podCIDR,
-        bridge: opts.bridge,
-        clusterDNS: opts.clusterDNS,
-        clusterDomain: opts.clusterDomain,
-        nodeAllocatable: { cpu, memory },
-        events: new EventRecorder(client, { component: 'kubelet', host: opts.name, logger: opts.logger }),
-        log: opts.logger,
-      });
-      for (const note of container.capabilities.notEnforced) out(`node ${opts.name}: ${note}`);
-      runtime = container;
-      // Image GC as kubelet's defaults: above 85 % disk use, unused images go until 80 %.
-      const gc = setInterval(() => {
-        void images.removeUnused(container.imagesInUse(), 85, 80).catch((e: unknown) => opts.logger?.(`node ${opts.name}: image garbage collection failed`, e));
-      }, 5 * 60_000);
-      gc.unref();
-      abort.signal.addEventListener('abort', () => clearInterval(gc), { once: true });
-    } else {
-      runtime = new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs });
-    }
-    const agent = new NodeAgent({
-      host,
-      runtime,
-      config: {
-        name: opts.name,
-        cpu,
-        memory,
-        pods: opts.pods ?? 110,
-        ephemeralStorage: '100Gi',
-        arch: process.arch === 'arm64' ? 'arm64' : 'amd64',
-        zone: opts.zone,
-        region: opts.region,
-        labels: opts.labels ?? {},
-        taints: opts.taints ?? [],
-        podCIDR,
-        internalIP,
-        osImage,
-      },
-    });
-    host.start(abort.signal);
-    await agent.register(abort.signal);
+    const node = await startNode({ ...opts, client, signal: abort.signal, out });
     out(`node ${opts.name} registered`);
     await stopped;
-    agent.stop();
-    await host.stop();
+    await node.stop();
   } finally {
     removeSignals();
     client.close();
   }
+}
+
+/** One node agent run in this process: what `wharf node` runs, and `wharf up` for its real nodes. */
+export interface StartNodeOptions extends Omit<NodeCommandOptions, 'kubeconfig' | 'simulated' | 'signal'> {
+  client: ApiClient;
+  /** Stops the node; `stop()` does too. */
+  signal: AbortSignal;
+  /** How often a container node reports its images in Node status; 30 s by default. */
+  imageReportIntervalMs?: number;
+}
+
+/** A started node: registered, its Lease renewed, its pods run. */
+export interface RunningNode {
+  readonly name: string;
+  readonly agent: NodeAgent;
+  /** Stops the agent and its watches; a container node's containers keep running, as kubelet's do. */
+  stop(): Promise<void>;
+}
+
+/** Where a container node writes what its cgroups cannot enforce (a JSON list of sentences). */
+export const notEnforcedAnnotation = 'node.wharf.dev/not-enforced';
+/** kubelet's `--node-status-max-images`. */
+const maxNodeImages = 50;
+
+/**
+ * Starts one node in this process, watching only its own pods and Node, and resolves once it is
+ * registered. With `runtime: 'container'` its pods are real containers (see `checkHostSupport`), its
+ * capacity the machine's unless given, and it also keeps house as kubelet does: clears what earlier runs
+ * left of pods it no longer has, reports its images in Node status and collects unused images.
+ */
+export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
+  const { client, signal } = opts;
+  const out = opts.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const host = new NodeHost({
+    client,
+    podSelection: { fieldSelector: `spec.nodeName=${opts.name}` },
+    nodeSelection: { fieldSelector: `metadata.name=${opts.name}` },
+    renewIntervalMs: opts.renewIntervalMs,
+    leaseDurationSeconds: opts.leaseDurationSeconds,
+    workers: 8,
+    logger: opts.logger,
+  });
+  const index = hashedNodeIndex(opts.name);
+  let podCIDR = opts.podCidr ?? podCidrFor(index);
+  let runtime: Runtime;
+  let internalIP = fleetNodeIp(index);
+  let osImage = 'Wharf node (simulated runtime)';
+  let cpu = opts.cpu ?? '4';
+  let memory = opts.memory ?? '32Gi';
+  let container: { runtime: ContainerRuntime; images: ImageService } | undefined;
+  if (opts.runtime === 'container') {
+    const support = await checkHostSupport();
+    if (!support.ok) throw new Error(`node ${opts.name} cannot run containers: ${support.reason}`);
+    cpu = opts.cpu ?? String(cpus().length);
+    memory = opts.memory ?? `${Math.floor(totalmem() / 1024)}Ki`;
+    internalIP = machineIPv4() ?? '127.0.0.1';
+    osImage = 'Wharf node (runc)';
+    // A Node that exists keeps its pod CIDR (the agent adopts it); the bridge must hold that one.
+    const existing = await client.get(host.nodes, opts.name, { signal }).catch(() => undefined);
+    podCIDR = (existing?.spec as { podCIDR?: string } | undefined)?.podCIDR || podCIDR;
+    const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
+    const images = new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
+    const rt = await createContainerRuntime({
+      dataDir,
+      images,
+      resources: apiPodResources(client),
+      podCIDR,
+      bridge: opts.bridge,
+      clusterDNS: opts.clusterDNS,
+      clusterDomain: opts.clusterDomain,
+      nodeAllocatable: { cpu, memory },
+      events: new EventRecorder(client, { component: 'kubelet', host: opts.name, logger: opts.logger }),
+      log: opts.logger,
+    });
+    for (const note of rt.capabilities.notEnforced) out(`node ${opts.name}: ${note}`);
+    container = { runtime: rt, images };
+    runtime = rt;
+  } else {
+    runtime = new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs });
+  }
+  const agent = new NodeAgent({
+    host,
+    runtime,
+    config: {
+      name: opts.name,
+      cpu,
+      memory,
+      pods: opts.pods ?? 110,
+      ephemeralStorage: '100Gi',
+      arch: process.arch === 'arm64' ? 'arm64' : 'amd64',
+      zone: opts.zone,
+      region: opts.region,
+      labels: opts.labels ?? {},
+      taints: opts.taints ?? [],
+      podCIDR,
+      internalIP,
+      osImage,
+    },
+  });
+  const abort = new AbortController();
+  const onAbort = (): void => abort.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) abort.abort();
+  host.start(abort.signal);
+  try {
+    await agent.register(abort.signal);
+  } catch (e) {
+    abort.abort();
+    agent.stop();
+    await host.stop();
+    throw e;
+  }
+  const upkeep = container ? keepContainerNode({ ...container, host, name: opts.name, intervalMs: opts.imageReportIntervalMs ?? 30_000, signal: abort.signal, log: opts.logger ?? host.log }) : Promise.resolve();
+  return {
+    name: opts.name,
+    agent,
+    stop: async () => {
+      signal.removeEventListener('abort', onAbort);
+      abort.abort();
+      agent.stop();
+      await upkeep;
+      await host.stop();
+    },
+  };
+}
+
+interface ContainerNodeUpkeep {
+  runtime: ContainerRuntime;
+  images: ImageService;
+  host: NodeHost;
+  name: string;
+  intervalMs: number;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/**
+ * What kubelet does beside running pods, for a container node until the signal aborts: once its pods
+ * are known, removes the containers, volumes and sandboxes of pods it no longer has; publishes what
+ * cgroups cannot enforce (annotation `node.wharf.dev/not-enforced`, absent when all is) and its images
+ * (`status.images`, the 50 largest, written when they change); and collects unused images every 5
+ * minutes above 85 % disk use down to 80 % (kubelet's defaults).
+ */
+async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
+  const { client, nodes } = u.host;
+  const timers: NodeJS.Timeout[] = [];
+  const stopped = new Promise<void>((resolve) => (u.signal.aborted ? resolve() : u.signal.addEventListener('abort', () => resolve(), { once: true })));
+  const fail = (what: string) => (e: unknown) => {
+    if (!u.signal.aborted) u.log(`node ${u.name}: ${what} failed`, e);
+  };
+  let lastImages = '';
+  let reporting = false;
+  const reportImages = async (): Promise<void> => {
+    if (reporting || u.signal.aborted) return;
+    reporting = true;
+    try {
+      const images = (await u.images.listImages()).slice(0, maxNodeImages);
+      const text = JSON.stringify(images);
+      if (text === lastImages) return;
+      await client.patch(nodes, u.name, { status: { images } }, { type: 'merge', subresource: 'status', signal: u.signal });
+      lastImages = text;
+    } finally {
+      reporting = false;
+    }
+  };
+  const notes = u.runtime.capabilities.notEnforced;
+  await client
+    .patch(nodes, u.name, { metadata: { annotations: { [notEnforcedAnnotation]: notes.length > 0 ? JSON.stringify(notes) : null } } }, { type: 'merge', signal: u.signal })
+    .catch(fail('writing what cgroups cannot enforce'));
+  await reportImages().catch(fail('reporting images'));
+  timers.push(setInterval(() => void reportImages().catch(fail('reporting images')), u.intervalMs));
+  timers.push(
+    setInterval(() => {
+      void u.images.removeUnused(u.runtime.imagesInUse(), 85, 80).catch(fail('image garbage collection'));
+    }, 5 * 60_000),
+  );
+  for (const t of timers) t.unref();
+  if (await u.host.waitForSync(u.signal).catch(() => false)) {
+    const known = u.host.podsOn(u.name).map((p) => p.metadata.uid ?? '');
+    const removed = await u.runtime.removeOrphans(known).catch((e: unknown) => {
+      fail('removing what is left of old pods')(e);
+      return [] as string[];
+    });
+    if (removed.length > 0) u.log(`node ${u.name}: removed what was left of ${removed.length} pod(s) it no longer has`);
+  }
+  await stopped;
+  for (const t of timers) clearInterval(t);
 }
 
 /** The machine's first non-loopback IPv4 address: a real node's InternalIP. */
