@@ -322,6 +322,30 @@ describe('node API through the API server, driven by real kubectl', { timeout: 3
     }
   });
 
+  test('@kubernetes/client-node execs (v5 channels) and forwards a port (v4 WebSocket channels) through the API server', async () => {
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(fx.kubeconfig);
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const status = await new Promise<{ status?: string; reason?: string; details?: { causes?: { message?: string }[] } }>((resolve, reject) => {
+      new k8s.Exec(kc).exec('default', 'shell', 'main', ['sh', '-c', 'echo from client-node; exit 6'], stdout, null, null, false, resolve).catch(reject);
+    });
+    assert.equal(out, 'from client-node\n');
+    assert.equal(status.reason, 'NonZeroExitCode');
+    assert.equal(status.details?.causes?.[0]?.message, '6');
+
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let echoed = '';
+    output.on('data', (d: Buffer) => (echoed += d.toString()));
+    const ws = (await new k8s.PortForward(kc).portForward('default', 'shell', [80], output, null, input)) as { close(): void };
+    input.write('through v4 channels');
+    await waitFor(() => echoed === 'through v4 channels', 15_000).catch(() => assert.fail(`echoed "${echoed}"`));
+    ws.close();
+  });
+
   test('a user who may `get` but not `create` pods/exec cannot exec', async () => {
     const k = (args: string[], input?: string) => run(kubectl132, fx.kubeconfig, args, input);
     const role = {

@@ -6,7 +6,14 @@ import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../api/index.js';
 import type { ExecIO, Runtime } from '../runtime.js';
 import { parseLogQuery, writeLogs } from './container-logs.js';
-import { portForwardProtocol, servePortForward, tunneledPortForwardProtocol } from './port-forward.js';
+import {
+  parsePortsQuery,
+  portForwardProtocol,
+  servePortForward,
+  serveWebSocketPortForward,
+  tunneledPortForwardProtocol,
+  webSocketPortForwardProtocol,
+} from './port-forward.js';
 import {
   channelProtocols,
   exitCodeStatus,
@@ -18,7 +25,7 @@ import {
   type StreamRequest,
 } from './remote-command.js';
 import { SpdySession } from './spdy.js';
-import { acceptWebSocket, isWebSocketRequest, webSocketByteStream } from './websocket.js';
+import { acceptWebSocket, isWebSocketRequest, offeredSubprotocols, webSocketByteStream } from './websocket.js';
 
 /** The user the API server's client certificate names (kubeadm's name for it). */
 export const apiServerKubeletClientUser = 'kube-apiserver-kubelet-client';
@@ -223,7 +230,7 @@ export class NodeServer {
       const url = new URL(req.url ?? '/', 'https://node');
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
       const q = url.searchParams;
-      if (parts[0] === 'portForward') return this.upgradePortForward(req, socket, head, parts);
+      if (parts[0] === 'portForward') return this.upgradePortForward(req, socket, head, parts, q);
       if (parts[0] !== 'exec' && parts[0] !== 'attach') throw new HttpError(404, '404 page not found');
       const { node, pod } = this.find(parts[1], parts[2]);
       const container = this.container(pod, parts[3]);
@@ -274,7 +281,7 @@ export class NodeServer {
     return spdyRemoteCommand(session, protocol, request);
   }
 
-  private upgradePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[]): void {
+  private upgradePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[], q: URLSearchParams): void {
     const { node, pod } = this.find(parts[1], parts[2]);
     const uid = pod.metadata.uid ?? '';
     const runtime = node.runtime;
@@ -286,12 +293,19 @@ export class NodeServer {
     this.track(socket);
     let session: SpdySession;
     if (isWebSocketRequest(req)) {
-      const accepted = acceptWebSocket(req, socket, head, [tunneledPortForwardProtocol]);
-      if (!accepted) return;
-      if (!accepted.protocol) {
-        accepted.ws.close(1002, 'only SPDY/3.1+portforward.k8s.io is served');
-        return;
+      const tunneled = offeredSubprotocols(req).includes(tunneledPortForwardProtocol);
+      // Without the SPDY tunnel, ports come in the query and each gets WebSocket channels.
+      let ports: number[] = [];
+      if (!tunneled) {
+        try {
+          ports = parsePortsQuery(q);
+        } catch (e) {
+          throw new HttpError(400, (e as Error).message);
+        }
       }
+      const accepted = acceptWebSocket(req, socket, head, tunneled ? [tunneledPortForwardProtocol] : [webSocketPortForwardProtocol]);
+      if (!accepted) return;
+      if (!tunneled) return serveWebSocketPortForward(accepted.ws, ports, describe, dial);
       session = new SpdySession(webSocketByteStream(accepted.ws));
     } else {
       if (!this.upgradeSpdy(req, socket, [portForwardProtocol])) return;

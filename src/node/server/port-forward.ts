@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { SpdySession, SpdyStream } from './spdy.js';
+import type { WebSocketConnection } from './websocket.js';
 
 /** The port-forward subprotocol kubectl asks for over SPDY (and tunnels through a WebSocket). */
 export const portForwardProtocol = 'portforward.k8s.io';
@@ -102,4 +103,74 @@ async function forward(data: SpdyStream, error: SpdyStream, describe: string, di
   conn.on('end', () => done());
   conn.on('close', () => done());
   data.on('close', () => done());
+}
+
+/** The WebSocket port-forward subprotocol of clients that do not tunnel SPDY (@kubernetes/client-node). */
+export const webSocketPortForwardProtocol = 'v4.channel.k8s.io';
+
+/** The `ports` query of a WebSocket port-forward (repeated or comma-separated); throws with kubelet's message. */
+export function parsePortsQuery(q: URLSearchParams): number[] {
+  const values = q.getAll('ports');
+  if (values.length === 0) throw new RangeError('query parameter "ports" is required');
+  const ports: number[] = [];
+  for (const v of values) {
+    if (v === '') throw new RangeError('query parameter "ports" cannot be empty');
+    for (const p of v.split(',')) {
+      const n = /^\d+$/.test(p) ? Number(p) : NaN;
+      if (!(n <= 65535)) throw new RangeError(`unable to parse "${v}" as a port`);
+      if (n < 1) throw new RangeError(`port "${v}" must be > 0`);
+      ports.push(n);
+    }
+  }
+  return ports;
+}
+
+/**
+ * Port-forward over WebSocket channels, as kubelet serves it: port i has a data channel 2i and an
+ * error channel 2i+1, each opened by the server writing the port as two little-endian bytes; the
+ * connection to each port is made at once and the WebSocket closes when all have ended.
+ */
+export function serveWebSocketPortForward(ws: WebSocketConnection, ports: number[], describe: string, dial: PortDialer): void {
+  const conns = new Map<number, Duplex>();
+  let open = ports.length;
+  const send = (channel: number, data: Buffer): boolean => ws.send(Buffer.concat([Buffer.of(channel), data]));
+  ws.on('message', (data, binary) => {
+    if (!binary || data.length === 0) return;
+    const channel = data[0];
+    if (channel % 2 === 0) conns.get(channel / 2)?.write(data.subarray(1));
+  });
+  ws.on('close', () => {
+    for (const c of conns.values()) c.destroy();
+  });
+  const finished = (): void => {
+    if (--open === 0) ws.close(1000);
+  };
+  ports.forEach((port, i) => {
+    const portBytes = Buffer.alloc(2);
+    portBytes.writeUInt16LE(port);
+    send(2 * i, portBytes);
+    send(2 * i + 1, portBytes);
+    dial(port).then(
+      (conn) => {
+        conns.set(i, conn);
+        let done = false;
+        const end = (err?: Error): void => {
+          if (done) return;
+          done = true;
+          if (err) send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${describe}: ${err.message}`));
+          conns.delete(i);
+          conn.destroy();
+          finished();
+        };
+        conn.on('data', (d: Buffer) => send(2 * i, d));
+        conn.on('error', (e: Error) => end(e));
+        conn.on('end', () => end());
+        conn.on('close', () => end());
+      },
+      (e: Error) => {
+        send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${describe}: ${e.message}`));
+        finished();
+      },
+    );
+  });
 }

@@ -67,3 +67,35 @@ test('a bad port header and unknown stream types are refused', async () => {
   assert.match(frames.filter((f) => !f.control && f.id === 3).map((f) => f.body.toString()).join(''), /invalid port "http"/);
   assert.deepEqual(dialed, []);
 });
+
+test('parsePortsQuery() reads repeated and comma-separated ports and refuses bad ones', async () => {
+  const { parsePortsQuery } = await import('../../../src/node/server/port-forward.js');
+  assert.deepEqual(parsePortsQuery(new URLSearchParams('ports=80,443&ports=8080')), [80, 443, 8080]);
+  assert.throws(() => parsePortsQuery(new URLSearchParams('')), /query parameter "ports" is required/);
+  assert.throws(() => parsePortsQuery(new URLSearchParams('ports=0')), /port "0" must be > 0/);
+  assert.throws(() => parsePortsQuery(new URLSearchParams('ports=http')), /unable to parse "http" as a port/);
+});
+
+test('WebSocket port-forward: each port opens data and error channels with its number, then carries bytes', async () => {
+  const { serveWebSocketPortForward } = await import('../../../src/node/server/port-forward.js');
+  const { acceptWebSocket } = await import('../../../src/node/server/websocket.js');
+  const { clientFrame, serverFrames } = await import('./fixtures.js');
+  const [server, client] = duplexPair();
+  const seen = collect(client);
+  const req = { headers: { upgrade: 'websocket', 'sec-websocket-key': 'a2V5', 'sec-websocket-version': '13', 'sec-websocket-protocol': 'v4.channel.k8s.io' } };
+  const { ws } = acceptWebSocket(req as never, server, Buffer.alloc(0), ['v4.channel.k8s.io'])!;
+  serveWebSocketPortForward(ws, [8080, 9090], 'web_default, uid u-1', async (port) => {
+    if (port === 9090) throw new Error('connection refused');
+    return upperCaseService();
+  });
+  await tick();
+  client.write(clientFrame(2, Buffer.concat([Buffer.of(0), Buffer.from('abc')])));
+  await tick();
+  const frames = serverFrames(seen.bytes().subarray(seen.text().indexOf('\r\n\r\n') + 4)).filter((f) => f.opcode === 2);
+  const byChannel = (ch: number) => frames.filter((f) => f.payload[0] === ch).map((f) => f.payload.subarray(1));
+  assert.deepEqual(byChannel(0)[0], Buffer.from([0x90, 0x1f]), 'port 8080, little-endian, first on its data channel');
+  assert.deepEqual(byChannel(1)[0], Buffer.from([0x90, 0x1f]));
+  assert.deepEqual(byChannel(2)[0], Buffer.from([0x82, 0x23]));
+  assert.equal(byChannel(0).slice(1).map(String).join(''), 'ABC');
+  assert.equal(byChannel(3).slice(1).map(String).join(''), 'error forwarding port 9090 to pod web_default, uid u-1: connection refused');
+});
