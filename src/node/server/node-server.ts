@@ -24,6 +24,7 @@ import {
   type RemoteCommandSession,
   type StreamRequest,
 } from './remote-command.js';
+import { selfSignedServingCertificate } from './serving-certificate.js';
 import { SpdySession } from './spdy.js';
 import { acceptWebSocket, isWebSocketRequest, offeredSubprotocols, webSocketByteStream } from './websocket.js';
 
@@ -348,4 +349,29 @@ function refuse(socket: Duplex, code: number, message: string): void {
   const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
   const body = Buffer.from(message);
   socket.end(`HTTP/1.1 ${code} ${reasons[code] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${message}`);
+}
+
+export interface StartNodeServerOptions {
+  /** The cluster CA (PEM): the API server's client certificate must chain to it. */
+  clientCa: string;
+  /** Names and addresses the self-signed serving certificate covers (the node's InternalIP first). */
+  hosts: string[];
+  /** Where to listen; `0.0.0.0` and a free port by default (kubelet's is 10250). */
+  host?: string;
+  port?: number;
+  logger?: (message: string, err?: unknown) => void;
+}
+
+/**
+ * Starts a node API with a fresh self-signed serving certificate, ready to pass to `NodeAgent`s as
+ * `nodeServer` (they publish its port in Node status). Close it after the agents stop.
+ *
+ * @example
+ * const nodeServer = await startNodeServer({ clientCa: caPem, hosts: [internalIP, name] });
+ * const agent = new NodeAgent({ host, runtime, config, nodeServer });
+ */
+export async function startNodeServer(opts: StartNodeServerOptions): Promise<NodeServer> {
+  const server = new NodeServer({ clientCa: opts.clientCa, tls: await selfSignedServingCertificate(opts.hosts), logger: opts.logger });
+  await server.listen(opts.port ?? 0, opts.host ?? '0.0.0.0');
+  return server;
 }

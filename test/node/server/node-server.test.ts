@@ -156,3 +156,23 @@ describe('NodeServer', { timeout: 60_000 }, () => {
     assert.equal((await get('/containerLogs/default/elsewhere/c', apiServerCert)).status, 404);
   });
 });
+
+test('startNodeServer() listens with a self-signed certificate for the given hosts', async () => {
+  const { startNodeServer } = await import('../../../src/node/server/index.js');
+  const { X509Certificate } = await import('node:crypto');
+  const ca = await signCertificate({ commonName: 'ca', days: 1, isCA: true });
+  const server = await startNodeServer({ clientCa: ca.cert, hosts: ['127.0.0.1', 'edge-1'], host: '127.0.0.1' });
+  try {
+    assert.ok(server.port > 0);
+    const cert = await new Promise<string>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false }, () => {
+        resolve(s.getPeerX509Certificate()!.toString());
+        s.destroy();
+      });
+      s.on('error', reject);
+    });
+    assert.equal(new X509Certificate(cert).checkHost('edge-1'), 'edge-1');
+  } finally {
+    await server.close();
+  }
+});
