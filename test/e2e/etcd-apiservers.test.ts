@@ -1,61 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { EtcdServer, etcdMissing } from '../storage/etcd-server.js';
-import { api, credentialsOf, tempDataDir } from './harness.js';
+import { api, credentialsOf, startWharf, tempDataDir, type WharfServer } from './harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const mainModule = path.resolve(here, '../../src/cli/main' + (here.includes(`${path.sep}dist${path.sep}`) ? '.js' : '.ts'));
 const missing = etcdMissing();
 
-interface ApiServerProcess {
-  url: string;
-  kubeconfig: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
+type ApiServerProcess = WharfServer & { kubeconfig: string };
 
 /** Runs `wharf apiserver` on a free port and waits until it says where it listens. */
 async function startApiServer(dataDir: string, etcdUrl: string): Promise<ApiServerProcess> {
-  const args = [...process.execArgv.filter((a) => !a.startsWith('--test')), mainModule, 'apiserver', '--data-dir', dataDir, '--port', '0', '--etcd', etcdUrl];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wharf apiserver did not start in time:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const m = /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`wharf apiserver exited with ${code}:\n${output}`));
-    });
-  });
-  child.stdout!.resume();
-  return {
-    url,
-    kubeconfig: path.join(dataDir, 'kubeconfig'),
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await startWharf(['apiserver', '--data-dir', dataDir, '--port', '0', '--etcd', etcdUrl]);
+  return { ...server, kubeconfig: path.join(dataDir, 'kubeconfig') };
 }
 
 interface WatchEvent {
@@ -204,9 +161,9 @@ describe('two wharf apiservers on one etcd', { skip: missing, timeout: 180_000 }
     };
     const writers = [writer('fa', one), writer('fb', two)];
     await eventually('some writes are acknowledged', () => acknowledged.length >= 20);
-    one.child.kill('SIGKILL');
+    one.process.kill('SIGKILL');
     killed = true;
-    await new Promise((r) => one.child.once('exit', r));
+    await new Promise((r) => one.process.once('exit', r));
     // The watcher's stream ended with its server; it resumes on the other from the last resourceVersion it saw.
     seen.push(...watch.events);
     const lastRv = seen.length ? seen[seen.length - 1].object.metadata.resourceVersion : start.body.metadata.resourceVersion;

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../support/stop-child.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The `wharf` entry point next to this test: compiled JS under dist, TypeScript under tsx. */
@@ -18,14 +19,9 @@ export const repoRoot = ((): string => {
   return dir;
 })();
 
-export interface RunningCluster {
-  port: number;
-  url: string;
+export interface RunningCluster extends WharfServer {
   dataDir: string;
   kubeconfig: string;
-  process: ChildProcess;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
-  stop(): Promise<void>;
 }
 
 /** Makes a fresh data directory, removed when `cleanup` runs. */
@@ -34,14 +30,30 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts `wharf up` on a free port over `dataDir` and waits until it says where it listens. */
-export async function startCluster(dataDir: string, extraArgs: string[] = []): Promise<RunningCluster> {
-  const args = [...process.execArgv.filter((a) => !a.startsWith('--test')), mainModule, 'up', '--data-dir', dataDir, '--port', '0', ...extraArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The node command line (after `node`) that runs `wharf <args>` the way this test process runs (tsx or dist). */
+export function wharfArgs(args: string[]): string[] {
+  return [...process.execArgv.filter((a) => !a.startsWith('--test')), mainModule, ...args];
+}
+
+export interface WharfServer {
+  port: number;
+  url: string;
+  process: ChildProcess;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `wharf <args>` (a command that serves on 127.0.0.1, `--port 0` for a free port) and waits until it
+ * prints `listening on <url>`; rejects with its output when it exits first or is not up in `timeoutMs`.
+ */
+export async function startWharf(args: string[], timeoutMs = 60_000): Promise<WharfServer> {
+  const child = spawn(process.execPath, wharfArgs(args), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const what = `wharf ${args[0]}`;
   let output = '';
   let scheme = 'http';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wharf up did not start in time:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${output}`)), timeoutMs);
     const onData = (d: Buffer) => {
       output += d.toString();
       const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -55,27 +67,17 @@ export async function startCluster(dataDir: string, extraArgs: string[] = []): P
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`wharf up exited with ${code}:\n${output}`));
+      reject(new Error(`${what} exited with ${code}:\n${output}`));
     });
   });
   child.stdout!.resume();
-  return {
-    port,
-    url: `${scheme}://127.0.0.1:${port}`,
-    dataDir,
-    kubeconfig: path.join(dataDir, 'kubeconfig'),
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return { port, url: `${scheme}://127.0.0.1:${port}`, process: child, stop: () => stopChild(child) };
+}
+
+/** Starts `wharf up` on a free port over `dataDir` and waits until it says where it listens. */
+export async function startCluster(dataDir: string, extraArgs: string[] = []): Promise<RunningCluster> {
+  const server = await startWharf(['up', '--data-dir', dataDir, '--port', '0', ...extraArgs], 20_000);
+  return { ...server, dataDir, kubeconfig: path.join(dataDir, 'kubeconfig') };
 }
 
 export interface CommandResult {

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { api, kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { stopChild } from '../support/stop-child.js';
+import { api, kubectl, startCluster, tempDataDir, wharfArgs, type RunningCluster } from './harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const mainModule = path.resolve(here, '../../src/cli/main' + (here.includes(`${path.sep}dist${path.sep}`) ? '.js' : '.ts'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const statefulSet = `apiVersion: apps/v1
@@ -177,15 +174,13 @@ describe('two controller-managers, one leader', () => {
   const ok = okWith(() => cluster);
 
   const startManager = (identity: string) => {
-    const args = [
-      ...process.execArgv.filter((a) => !a.startsWith('--test')),
-      mainModule,
+    const args = wharfArgs([
       'controller-manager',
       '--kubeconfig', cluster.kubeconfig,
       '--controllers', 'deployment,replicaset',
       '--leader-elect',
       '--identity', identity,
-    ];
+    ]);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     output.set(identity, '');
     const collect = (d: Buffer) => output.set(identity, (output.get(identity) ?? '') + d.toString());
@@ -198,17 +193,6 @@ describe('two controller-managers, one leader', () => {
     const r = await api(cluster, 'GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager');
     return r.status === 200 ? r.body.spec : undefined;
   };
-
-  const stopChild = (child: ChildProcess, signal: NodeJS.Signals) =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill(signal);
-    });
 
   before(async () => {
     let dir: string;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { stopChild } from './stop-child.js';
 
 const run = promisify(execFile);
 
@@ -138,18 +139,6 @@ async function waitForRegistry(port: number, child: ChildProcess, timeoutMs: num
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /** An OCI image layout directory under construction; tags are images in it. */
