@@ -77,6 +77,12 @@ class HostRuntime implements Runtime {
       child.on('close', (code, signal) => resolve(code ?? (signal ? 137 : 1)));
     });
   }
+  async attachContainer(_uid: string, container: string, io: ExecIO): Promise<number> {
+    io.stdout?.write(`attached to ${container}\n`);
+    if (!io.stdin) return 0;
+    for await (const chunk of io.stdin) io.stdout?.write(String(chunk).toUpperCase());
+    return 0;
+  }
   async portForward(_uid: string, port: number): Promise<Duplex> {
     if (port !== 80) throw new Error(`nothing listens on port ${port}`);
     return await new Promise<Duplex>((resolve, reject) => {
@@ -124,7 +130,7 @@ async function startFixture(): Promise<Fixture> {
   const status = { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: nodePort } } } };
   const patched = await k(['patch', 'node', 'host-node', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
   assert.equal(patched.code, 0, patched.stderr);
-  const podManifest = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell', namespace: 'default' }, spec: { nodeName: 'host-node', containers: [{ name: 'main', image: 'host' }] } };
+  const podManifest = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell', namespace: 'default' }, spec: { nodeName: 'host-node', containers: [{ name: 'main', image: 'host', stdin: true }] } };
   const created = await k(['create', '-f', '-', '-o', 'json'], JSON.stringify(podManifest));
   assert.equal(created.code, 0, created.stderr);
   pod = JSON.parse(created.stdout) as KubeObject;
@@ -249,6 +255,12 @@ describe('node API through the API server, driven by real kubectl', { timeout: 3
         assert.equal(r.code, 4, r.stdout + r.stderr);
       });
 
+      test('`kubectl attach -i` joins the main process\'s streams', { skip }, async () => {
+        const r = await k(['attach', '-i', 'shell', '-c', 'main'], 'typed in\n');
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /attached to main\nTYPED IN\n$/);
+      });
+
       test('`kubectl logs` with --tail and --timestamps, and -f until the log ends', { skip }, async () => {
         const all = await k(['logs', 'shell']);
         assert.equal(all.code, 0, all.stderr);
@@ -257,6 +269,11 @@ describe('node API through the API server, driven by real kubectl', { timeout: 3
         assert.equal(tail.stdout, '2026-01-01T00:00:03Z third line\n');
         const follow = await k(['logs', '-f', 'shell', '--tail=2']);
         assert.equal(follow.stdout, 'second line\nthird line\nfourth line\n');
+        const since = await k(['logs', 'shell', '-c', 'main', '--since-time=2026-01-01T00:00:02Z', '--limit-bytes=15']);
+        assert.equal(since.stdout, 'second line\nthi');
+        const previous = await k(['logs', 'shell', '--previous']);
+        assert.notEqual(previous.code, 0);
+        assert.match(previous.stderr, /Error from server \(BadRequest\): previous terminated container "main" in pod "shell" not found/);
       });
 
       test('`kubectl port-forward` carries a TCP connection to the pod\'s port', { skip }, async () => {
