@@ -21,8 +21,11 @@ function spawnWorker(workerData: unknown): Worker {
 }
 
 /**
- * Starts the in-process components (controllers, scheduler, simulated nodes) in a worker thread, so the
- * API server has the main thread's core to itself and the components the other. They already reach the
+ * Starts the in-process components (controllers, scheduler, simulated and real nodes) in a worker thread,
+ * so the API server has the main thread's core to itself and the components the other. Real nodes run
+ * here too: they are API clients like the rest, and their own work (probes, log pumps, status writes)
+ * would otherwise compete with the API server's requests; their containers are runc processes apart from
+ * either thread, so they outlive the thread as they outlive kubelet. They already reach the
  * server over loopback HTTP(S), so nothing but the options crosses threads. A components thread that
  * fails after starting calls `onFailure` (the CLI exits: a cluster without its controllers is broken).
  */

@@ -1,6 +1,6 @@
 /**
  * The entry point of the thread `wharf up` runs its components in (see components-thread.ts): starts the
- * controllers, scheduler and simulated nodes with the options it was given, and stops them when asked.
+ * controllers, scheduler, simulated and real nodes with the options it was given, and stops them when asked.
  */
 import { setMaxListeners } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,7 +20,7 @@ try {
   port.on('message', (m: ComponentsMessage) => {
     if (m.type !== 'stop') return;
     abort.abort();
-    void Promise.all([running.nodes.stop(), running.scheduler.stop()])
+    void Promise.all([running.nodes.stop(), running.scheduler.stop(), ...running.containerNodes.map((n) => n.stop())])
       .then(() => post({ type: 'stopped' }))
       .catch((e: unknown) => post({ type: 'failed', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
   });

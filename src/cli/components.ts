@@ -1,6 +1,6 @@
 import { ApiClient, ControllerManager, type Logger } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
-import { startSimulatedNodes, type NodeTaint, type SimulatedNodes } from '../node/index.js';
+import { startNode, startSimulatedNodes, type NodeTaint, type RunningNode, type SimulatedNodes } from '../node/index.js';
 import { startScheduler, type SchedulerHandle } from '../scheduler/api/index.js';
 
 /** How a component reaches the API server: a URL and, over TLS, the CA and a client certificate. */
@@ -25,9 +25,23 @@ export interface FleetOptions {
   controllers?: string[];
 }
 
+/** One real node (container runtime) `wharf up` runs on this machine: its own bridge, pod CIDR and data dir. */
+export interface ContainerNodePlan {
+  name: string;
+  dataDir: string;
+  bridge: string;
+  podCidr: string;
+  /** The node's own identity (`system:node:<name>`), as a joined node would have. */
+  connection: Connection;
+  /** Registries reached over plain HTTP (loopback ones always are). */
+  insecureRegistries?: string[];
+}
+
 export interface ComponentOptions extends FleetOptions {
   /** Credentials per component, so the audit log and RBAC see who is who. */
   connections: { scheduler: Connection; controllerManager: Connection; nodes: Connection };
+  /** Real nodes to run beside the simulated fleet. */
+  containerNodes?: ContainerNodePlan[];
   /** Settings by controller name, for tests that need short timings. */
   controllerSettings?: Record<string, unknown>;
   signal: AbortSignal;
@@ -38,11 +52,12 @@ export interface RunningComponents {
   scheduler: SchedulerHandle;
   manager: ControllerManager;
   nodes: SimulatedNodes;
+  containerNodes: RunningNode[];
 }
 
 /**
- * The cluster's own API clients, started in the `wharf up` process: controllers, the scheduler and a
- * simulated fleet. Each talks to the API server over its own connection, exactly as it would from
+ * The cluster's own API clients, started in the `wharf up` process: controllers, the scheduler, a
+ * simulated fleet and real (container runtime) nodes. Each talks to the API server over its own connection, exactly as it would from
  * another machine.
  */
 export async function startComponents(opts: ComponentOptions): Promise<RunningComponents> {
@@ -65,5 +80,23 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
     signal,
     logger: opts.logger,
   });
-  return { scheduler, manager, nodes };
+  // One after another: each makes its bridge and reads the machine, which is quick.
+  const containerNodes: RunningNode[] = [];
+  for (const plan of opts.containerNodes ?? []) {
+    containerNodes.push(
+      await startNode({
+        client: new ApiClient({ ...plan.connection, component: 'node' }),
+        name: plan.name,
+        runtime: 'container',
+        dataDir: plan.dataDir,
+        bridge: plan.bridge,
+        podCidr: plan.podCidr,
+        insecureRegistries: plan.insecureRegistries,
+        signal,
+        out: (line) => process.stdout.write(`${line}\n`),
+        logger: opts.logger,
+      }),
+    );
+  }
+  return { scheduler, manager, nodes, containerNodes };
 }

@@ -45,7 +45,7 @@ const program = new Command('wharf').description('A Kubernetes-compatible contro
 
 program
   .command('up')
-  .description('start an all-in-one cluster (API server, scheduler, controllers, simulated nodes) and write an admin kubeconfig')
+  .description('start an all-in-one cluster (API server, scheduler, controllers, real or simulated nodes) and write an admin kubeconfig')
   .option('--data-dir <dir>', 'where the cluster keeps its state', './.wharf')
   .option('--port <port>', 'API server port (0 picks a free one)', portNumber, 6443)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
@@ -54,7 +54,9 @@ program
   .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['Node,RBAC', 'RBAC', 'AlwaysAllow']).default('Node,RBAC'))
   .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (default: Metadata for everything but health checks and lease renewals)')
   .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook')
-  .option('--nodes <n>', 'simulated nodes to run', count, 1)
+  .option('--nodes <n>', 'simulated nodes to run (alone: no real node)', count)
+  .option('--container-nodes <m>', 'real nodes (runc containers) to run on this machine; with neither flag, one real node if the machine can run containers, else one simulated node', count)
+  .option('--insecure-registry <host:port...>', 'registries the real nodes reach over plain HTTP (loopback ones always are)')
   .option('--zones <n>', 'spread the nodes over zones zone-0..zone-(n-1)', count)
   .option('--node-cpu <cpus>', 'CPU capacity of each simulated node', '4')
   .option('--node-memory <bytes>', 'memory capacity of each simulated node', '32Gi')
@@ -64,7 +66,8 @@ program
   .option('--controllers <names>', 'controllers to run: * for all, a name to add, -name to leave out', list)
   .option('--api-server-only', 'run only the API server (no scheduler, controllers or nodes)')
   .action(async (opts: UpOptions) => {
-    const cluster = await up(opts);
+    const cluster = await up({ ...opts, insecureRegistry: opts.insecureRegistry?.flatMap(list) });
+    for (const notice of cluster.notices) console.log(notice);
     console.log(`Wharf API server listening on ${cluster.url}`);
     console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get nodes\n`);
     let stopping = false;

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { createAuditor } from '../apiserver/audit/index.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
-import type { Connection, FleetOptions } from './components.js';
+import type { Connection, ContainerNodePlan, FleetOptions } from './components.js';
 import { startComponentsThread, type ComponentsThread } from './components-thread.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
 import { SIMULATED_FLEET_GROUP } from '../apiserver/node-authz/index.js';
+import { checkHostSupport } from '../node/runtimes/container/index.js';
+import { hashedNodeIndex, podCidrFor } from '../node/pod-ip-allocator.js';
 import { openStorage, type StorageOptions } from './storage-options.js';
 import { collectGarbageWhenIdle } from './idle-gc.js';
 import { renderKubeconfig } from './kubeconfig.js';
@@ -29,6 +32,13 @@ export interface UpOptions extends FleetOptions, StorageOptions {
   authorizationMode?: AuthorizationMode;
   auditPolicyFile?: string;
   auditWebhookConfigFile?: string;
+  /**
+   * Real nodes (container runtime) on this machine. With neither this nor `nodes`, one real node runs
+   * where the machine can run containers and one simulated node otherwise; with only `nodes`, none.
+   */
+  containerNodes?: number;
+  /** Registries the real nodes reach over plain HTTP (loopback ones always are). */
+  insecureRegistry?: string[];
 }
 
 export const authorizationModes = ['Node,RBAC', 'RBAC', 'AlwaysAllow'] as const;
@@ -38,7 +48,66 @@ export interface RunningCluster {
   port: number;
   url: string;
   kubeconfig: string;
+  /** What `wharf up` should tell its user about the nodes it chose (one line each). */
+  notices: string[];
   stop: () => Promise<void>;
+}
+
+/** How many simulated and real nodes `wharf up` runs, and why. */
+export interface NodeChoice {
+  simulated: number;
+  real: number;
+  notices: string[];
+}
+
+/**
+ * `--nodes N` alone means N simulated nodes; `--container-nodes M` alone M real ones; both mix them.
+ * With neither: one real node where `checkHostSupport()` says the machine can run containers, else one
+ * simulated node, saying why. Real nodes asked for on a machine that cannot run them are an error.
+ */
+export async function chooseNodes(nodes: number | undefined, containerNodes: number | undefined, check = checkHostSupport): Promise<NodeChoice> {
+  const imagesNote = "a real node's pods need images from a registry this machine reaches, or loaded with `wharf image import FILE --data-dir <node data dir>`";
+  if (nodes === undefined && containerNodes === undefined) {
+    const support = await check();
+    if (support.ok) return { simulated: 0, real: 1, notices: [`This machine can run containers (runc ${support.runcVersion}): one real node; ${imagesNote}.`] };
+    return { simulated: 1, real: 0, notices: [`One simulated node: this machine cannot run containers (${support.reason}).`] };
+  }
+  const real = containerNodes ?? 0;
+  if (real > 0) {
+    const support = await check();
+    if (!support.ok) throw new Error(`--container-nodes ${real}: this machine cannot run containers: ${support.reason}`);
+  }
+  return { simulated: nodes ?? 0, real, notices: real > 0 ? [`${real} real node${real > 1 ? 's' : ''}; ${imagesNote}.`] : [] };
+}
+
+/** A DNS label from this machine's name, for its real nodes' names. */
+function machineNodeName(): string {
+  const name = hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50);
+  return name || 'wharf-machine';
+}
+
+/**
+ * The real nodes of a cluster whose data dir is `dataDir`: named after the machine (`<host>`, or
+ * `<host>-<i>` for several), each with a data dir under `<dataDir>/nodes/`, and a bridge and pod CIDR
+ * derived from the data dir, so two clusters on one machine do not share them and a restart finds its own.
+ */
+export function planContainerNodes(dataDir: string, count: number): Omit<ContainerNodePlan, 'connection'>[] {
+  const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 6);
+  const host = machineNodeName();
+  const used = new Set<number>();
+  const plans: Omit<ContainerNodePlan, 'connection'>[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = count === 1 ? host : `${host}-${i}`;
+    let index = hashedNodeIndex(`${dataDir}#${i}`);
+    while (used.has(index)) index = index + 1 < 1 << 15 ? index + 1 : 1 << 14;
+    used.add(index);
+    plans.push({ name, dataDir: path.join(dataDir, 'nodes', name), bridge: `wh-${tag}-${i}`, podCidr: podCidrFor(index) });
+  }
+  return plans;
 }
 
 /** The components thread died after starting: a cluster without its controllers is broken, so stop. */
@@ -63,6 +132,8 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     policyFile: opts.auditPolicyFile,
     webhookConfigFile: opts.auditWebhookConfigFile,
   });
+  // Decided before anything opens: real nodes the machine cannot run stop startup.
+  const choice = opts.apiServerOnly ? { simulated: 0, real: 0, notices: [] } : await chooseNodes(opts.nodes, opts.containerNodes);
   const serverOptions: Omit<ApiServerOptions, 'store'> = { auditor };
   let kubeconfigFor: (url: string) => string;
   let connectionFor: (url: string, user: string, groups: string[]) => Promise<Connection>;
@@ -119,7 +190,15 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
           // authorizer and NodeRestriction, which confine each real node to itself.
           nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes', SIMULATED_FLEET_GROUP]),
         },
-        nodes: opts.nodes,
+        nodes: choice.simulated,
+        containerNodes: await Promise.all(
+          planContainerNodes(dataDir, choice.real).map(async (plan) => ({
+            ...plan,
+            // Each real node acts as itself, so the Node authorizer and NodeRestriction see a node.
+            connection: await connectionFor(local, `system:node:${plan.name}`, ['system:nodes']),
+            insecureRegistries: opts.insecureRegistry,
+          })),
+        ),
         zones: opts.zones,
         nodeCpu: opts.nodeCpu,
         nodeMemory: opts.nodeMemory,
@@ -137,6 +216,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     port,
     url,
     kubeconfig,
+    notices: choice.notices,
     stop: async () => {
       stopGc();
       await components?.stop();
