@@ -233,6 +233,15 @@ describe('node API through the API server, driven by real kubectl', { timeout: 3
         assert.equal(r.stderr, 'done\n');
       });
 
+      test('megabytes pass both ways intact', { skip }, async () => {
+        const out = await k(['exec', 'shell', '--', 'head', '-c', '3000000', '/dev/zero']);
+        assert.equal(out.code, 0, out.stderr);
+        assert.equal(out.stdout.length, 3_000_000);
+        const input = 'x'.repeat(2_000_000);
+        const counted = await k(['exec', '-i', 'shell', '--', 'wc', '-c'], input);
+        assert.equal(counted.stdout.trim(), '2000000');
+      });
+
       test('an exit code is kubectl\'s exit code', { skip }, async () => {
         const r = await k(['exec', 'shell', '--', 'sh', '-c', 'echo out; exit 3']);
         assert.equal(r.code, 3, r.stderr);

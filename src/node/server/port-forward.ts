@@ -162,7 +162,12 @@ export function serveWebSocketPortForward(ws: WebSocketConnection, ports: number
           conn.destroy();
           finished();
         };
-        conn.on('data', (d: Buffer) => send(2 * i, d));
+        conn.on('data', (d: Buffer) => {
+          if (!send(2 * i, d)) {
+            conn.pause();
+            ws.whenDrained(() => conn.resume());
+          }
+        });
         conn.on('error', (e: Error) => end(e));
         conn.on('end', () => end());
         conn.on('close', () => end());

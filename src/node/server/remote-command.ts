@@ -89,9 +89,8 @@ export function webSocketRemoteCommand(ws: WebSocketConnection, protocol: string
     new Writable({
       write(chunk: Buffer, _enc, cb) {
         if (!ws.isOpen) return cb();
-        const ok = ws.send(Buffer.concat([Buffer.of(channel), chunk]));
-        if (ok) cb();
-        else ws.socket.once('drain', () => cb());
+        if (ws.send(Buffer.concat([Buffer.of(channel), chunk]))) cb();
+        else ws.whenDrained(() => cb());
       },
     });
   ws.on('message', (data, binary) => {

@@ -73,11 +73,13 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
   private closeSent = false;
   private closed = false;
   private readonly maskOutgoing: boolean;
+  private drainWaiters: (() => void)[] = [];
 
   constructor(readonly socket: Duplex, opts: { maskOutgoing: boolean }) {
     super();
     this.maskOutgoing = opts.maskOutgoing;
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('drain', () => this.drained());
     socket.on('close', () => this.finish(1006, ''));
     // The peer's FIN without a close frame: it is gone (abnormal closure).
     socket.on('end', () => {
@@ -95,6 +97,18 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
   send(data: Buffer | string, binary = true): boolean {
     if (!this.isOpen) return false;
     return this.socket.write(this.frame(binary ? opBinary : opText, typeof data === 'string' ? Buffer.from(data) : data));
+  }
+
+  /** Calls `fn` once the socket has taken what was sent (at once if the connection is gone). */
+  whenDrained(fn: () => void): void {
+    if (this.closed) fn();
+    else this.drainWaiters.push(fn);
+  }
+
+  private drained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
   }
 
   ping(data: Buffer = Buffer.alloc(0)): void {
@@ -212,6 +226,7 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
   private finish(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.drained();
     this.emit('close', code, reason);
   }
 
@@ -247,7 +262,7 @@ export function webSocketByteStream(ws: WebSocketConnection): Duplex {
     write(chunk: Buffer, _enc, cb) {
       if (!ws.isOpen) return cb();
       if (ws.send(chunk)) cb();
-      else ws.socket.once('drain', () => cb());
+      else ws.whenDrained(() => cb());
     },
     final(cb) {
       ws.close(1000);
