@@ -205,7 +205,9 @@ const versions = [
   { name: 'kubectl 1.20 (SPDY/3.1)', bin: kubectl120 },
 ];
 
-describe('node API through the API server, driven by real kubectl', { timeout: 300_000 }, () => {
+const noKubectl = existsSync(kubectl132) ? false : `${kubectl132} is not installed`;
+
+describe('node API through the API server, driven by real kubectl', { timeout: 300_000, skip: noKubectl }, () => {
   let fx: Fixture;
   before(async () => {
     fx = await startFixture();
@@ -395,7 +397,7 @@ describe('node API through the API server, driven by real kubectl', { timeout: 3
   });
 });
 
-describe('wharf up --nodes 1: a simulated pod', { timeout: 180_000 }, () => {
+describe('wharf up --nodes 1: a simulated pod', { timeout: 180_000, skip: noKubectl }, () => {
   test('`kubectl logs` answers, and `kubectl exec` fails with a clear error', async () => {
     const data = tempDataDir();
     const cluster = await startCluster(data.dir, ['--nodes', '1']);
