@@ -5,12 +5,14 @@
  * and one pod per claim, all created at once through the API by `--concurrency` closed-loop clients.
  * Measured from the first create: the time until every claim is Bound (the scheduler picked a node, the
  * provisioner made a directory and a PV there, the binder bound them) and until every pod is Running.
- * Progress is read from two watches (claims and pods in the benchmark's namespace), not by polling.
+ * Progress is read from three watches (claims and pods in the benchmark's namespace, PVs), not by polling;
+ * they also time each step of each claim, and the audit log counts the API writes each component made.
  *
  * Run from the repository root: `node --import tsx bench/storage/run.ts [--claims 1000] [--nodes 100]
- * [--zones 3] [--concurrency 32] [--timeout 600]`. The server runs the TypeScript sources under tsx.
+ * [--zones 3] [--concurrency 32] [--timeout 600] [--server-root DIR]`. The server runs the TypeScript
+ * sources under tsx.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +26,7 @@ import { renderTable } from '../lib/report-table.js';
 import { summarizeCpuProfile } from '../lib/cpu-profile-summary.js';
 import { runPool } from '../lib/run-pool.js';
 import { kubeconfigCredentials } from '../lib/wharf-server.js';
+import { isWrite, summarizeAudit } from './audit-summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -38,10 +41,15 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Run the server under `node --cpu-prof` into this directory and print where its time went. */
     'server-cpu-prof': { type: 'string' },
+    /** Write every claim's step times (ms from the first create) to this file as JSON. */
+    json: { type: 'string' },
+    /** Run the server from another Wharf tree (a snapshot of one commit, say) instead of this one. */
+    'server-root': { type: 'string' },
   },
 });
 
 const claims = Number(opts.claims);
+const serverRoot = opts['server-root'] ? path.resolve(opts['server-root']) : root;
 const namespace = 'bench';
 
 function claimBody(i: number): string {
@@ -67,16 +75,24 @@ function podBody(i: number): string {
 
 let failure: string | undefined;
 
-type Step = 'created' | 'selected' | 'handed' | 'pvCreated' | 'volumeName' | 'bound';
-const stepOrder: Step[] = ['created', 'selected', 'handed', 'pvCreated', 'volumeName', 'bound'];
-const stepNames: Record<Step, string> = {
-  created: 'created',
-  selected: 'selected-node (scheduler)',
-  handed: 'storage-provisioner (binder)',
-  pvCreated: 'PV created (provisioner)',
-  volumeName: 'volumeName (binder)',
-  bound: 'Bound (binder)',
-};
+/**
+ * The steps of one claim (`data-<i>`) and its pod (`app-<i>`), each the first time a watch showed it, and the
+ * step each is measured from: the claim's chain (scheduler, binder, provisioner, binder) and the pod's.
+ */
+const stepInfo = {
+  created: { name: 'claim created', from: undefined, whose: 'benchmark' },
+  podCreated: { name: 'pod created', from: 'created', whose: 'benchmark' },
+  selected: { name: 'selected-node set', from: 'podCreated', whose: 'scheduler' },
+  podBound: { name: 'pod bound (nodeName)', from: 'selected', whose: 'scheduler' },
+  handed: { name: 'storage-provisioner set', from: 'selected', whose: 'binder' },
+  pvCreated: { name: 'PV created', from: 'handed', whose: 'provisioner' },
+  pvBound: { name: 'PV Bound (claimRef + phase)', from: 'pvCreated', whose: 'binder' },
+  volumeName: { name: 'claim volumeName set', from: 'pvBound', whose: 'binder' },
+  bound: { name: 'claim Bound', from: 'volumeName', whose: 'binder' },
+  podRunning: { name: 'pod Running', from: 'podBound', whose: 'node' },
+} as const;
+type Step = keyof typeof stepInfo;
+const stepOrder = Object.keys(stepInfo) as Step[];
 
 /** Follows a watch of newline-delimited JSON events, calling `onEvent` for each; resolves once opened. */
 function watch(url: string, tls: TlsCredentials, onEvent: (type: string, object: Record<string, unknown>) => void): Promise<() => void> {
@@ -136,9 +152,9 @@ async function main(): Promise<void> {
   const timeoutMs = Number(opts.timeout) * 1000;
   try {
     const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
-    const args = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--nodes', opts.nodes!, '--zones', opts.zones!];
+    const args = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', path.join(serverRoot, 'src', 'cli', 'main.ts'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--nodes', opts.nodes!, '--zones', opts.zones!];
     progress.note(`starting wharf up --nodes ${opts.nodes} --zones ${opts.zones} ...`);
-    const child = procs.spawn(process.execPath, args, { cwd: root });
+    const child = procs.spawn(process.execPath, args, { cwd: serverRoot });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
     child.once('exit', (code, signal) => (failure ??= `wharf up exited (code ${code}, signal ${signal}): ${stderr.trim()}`));
@@ -179,12 +195,14 @@ async function main(): Promise<void> {
 
     const bound = new Set<string>();
     const running = new Set<string>();
-    // When the watch first showed each step of each claim: where the time goes.
+    // When the watches first showed each step of each claim (keyed by the claim's index): where the time goes.
     const steps = new Map<string, Partial<Record<Step, number>>>();
+    const indexOf = (name: string) => name.slice(name.indexOf('-') + 1);
     const saw = (name: string, step: Step) => {
-      const t = steps.get(name) ?? {};
+      const i = indexOf(name);
+      const t = steps.get(i) ?? {};
       t[step] ??= performance.now();
-      steps.set(name, t);
+      steps.set(i, t);
     };
     const closeClaims = await watch(`${base}/api/v1/namespaces/${namespace}/persistentvolumeclaims?watch=true`, tls, (type, o) => {
       const c = o as { metadata: { name: string; annotations?: Record<string, string> }; spec?: { volumeName?: string }; status?: { phase?: string } };
@@ -198,18 +216,27 @@ async function main(): Promise<void> {
       } else bound.delete(c.metadata.name);
     });
     const closeVolumes = await watch(`${base}/api/v1/persistentvolumes?watch=true`, tls, (type, o) => {
-      const v = o as { spec?: { claimRef?: { name?: string; namespace?: string } } };
-      if (type === 'ADDED' && v.spec?.claimRef?.namespace === namespace && v.spec.claimRef.name) saw(v.spec.claimRef.name, 'pvCreated');
+      const v = o as { spec?: { claimRef?: { name?: string; namespace?: string; uid?: string } }; status?: { phase?: string } };
+      const ref = v.spec?.claimRef;
+      if (type === 'DELETED' || ref?.namespace !== namespace || !ref.name) return;
+      saw(ref.name, 'pvCreated');
+      if (ref.uid && v.status?.phase === 'Bound') saw(ref.name, 'pvBound');
     });
     const closePods = await watch(`${base}/api/v1/namespaces/${namespace}/pods?watch=true`, tls, (type, o) => {
-      const p = o as { metadata: { name: string }; status?: { phase?: string } };
-      if (type !== 'DELETED' && p.status?.phase === 'Running') running.add(p.metadata.name);
-      else running.delete(p.metadata.name);
+      const p = o as { metadata: { name: string }; spec?: { nodeName?: string }; status?: { phase?: string } };
+      if (type === 'ADDED') saw(p.metadata.name, 'podCreated');
+      if (p.spec?.nodeName) saw(p.metadata.name, 'podBound');
+      if (type !== 'DELETED' && p.status?.phase === 'Running') {
+        saw(p.metadata.name, 'podRunning');
+        running.add(p.metadata.name);
+      } else running.delete(p.metadata.name);
     });
 
     // Each claim, then its pod, from the same client: the pod never waits on a claim that does not exist yet.
     progress.start('creating claims and pods', claims);
     const t0 = performance.now();
+    const wallStart = Date.now();
+    const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(' ');
     const created = await runPool(0, claims, Number(opts.concurrency), async (i) => {
       const c = await httpRequest({ agent }, 'POST', `${base}/api/v1/namespaces/${namespace}/persistentvolumeclaims`, claimBody(i));
       if (c.status !== 201) return `claim: ${c.status} ${c.body.slice(0, 200)}`;
@@ -218,10 +245,21 @@ async function main(): Promise<void> {
     }, (n) => progress.update(n));
     if (created.errors.length) throw new Error(`${created.errors.length} creates failed, e.g. ${created.errors[0]!.message}`);
     const createdAt = performance.now();
-    progress.start('claims Bound', claims);
-    const boundAt = await waitUntil('claims Bound', () => bound.size >= claims, () => progress.update(bound.size), timeoutMs);
-    progress.start('pods Running', claims);
-    const runningAt = await waitUntil('pods Running', () => running.size >= claims, () => progress.update(running.size), timeoutMs);
+    // Both read from the watches at once; each figure is when its set was first complete.
+    let boundAt: number | undefined;
+    let runningAt: number | undefined;
+    progress.start('claims Bound + pods Running', claims * 2);
+    await waitUntil(
+      'claims Bound and pods Running',
+      () => {
+        if (boundAt === undefined && bound.size >= claims) boundAt = performance.now();
+        if (runningAt === undefined && running.size >= claims) runningAt = performance.now();
+        return boundAt !== undefined && runningAt !== undefined;
+      },
+      () => progress.update(bound.size + running.size),
+      timeoutMs,
+    );
+    const wallEnd = Date.now();
     closeClaims();
     closePods();
     closeVolumes();
@@ -229,27 +267,59 @@ async function main(): Promise<void> {
 
     const volumeDirs = readdirSync(volumesDir).reduce((n, node) => n + readdirSync(path.join(volumesDir, node)).length, 0);
     const nodesUsed = readdirSync(volumesDir).length;
-    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const rate = (n: number, ms: number) => `${(n / (ms / 1000)).toFixed(1)}/s`;
-    console.log(`\n${claims} claims (local-path, WaitForFirstConsumer) + ${claims} pods on ${opts.nodes} simulated nodes (${opts.zones} zones), ${opts.concurrency} clients; ${os.cpus().length} CPUs, Node ${process.version}\n`);
+    const [bAt, rAt] = [boundAt!, runningAt!];
+    console.log(`\n${claims} claims (local-path, WaitForFirstConsumer) + ${claims} pods on ${opts.nodes} simulated nodes (${opts.zones} zones), ${opts.concurrency} clients; ${os.cpus().length} CPUs, Node ${process.version}; load average at start ${loadAtStart}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(
       renderTable([
         ['phase', 'time from first request', 'rate'],
         ['create all claims and pods (API)', s(createdAt - t0), rate(claims * 2, createdAt - t0) + ' objects'],
-        [`all ${claims} claims Bound`, s(boundAt - t0), rate(claims, boundAt - t0) + ' claims'],
-        [`all ${claims} pods Running`, s(runningAt - t0), rate(claims, runningAt - t0) + ' pods'],
+        [`all ${claims} claims Bound`, s(bAt - t0), rate(claims, bAt - t0) + ' claims'],
+        [`all ${claims} pods Running`, s(rAt - t0), rate(claims, rAt - t0) + ' pods'],
+        [`all Bound and Running`, s(Math.max(bAt, rAt) - t0), ''],
       ]),
     );
     console.log(`\n${volumeDirs} volume directories on ${nodesUsed} nodes\n`);
-    const stepRows: string[][] = [['step of a claim (as the watch saw it)', 'p50', 'p90', 'max']];
-    for (let i = 1; i < stepOrder.length; i++) {
-      const [from, to] = [stepOrder[i - 1]!, stepOrder[i]!];
-      const d = [...steps.values()].filter((t) => t[from] !== undefined && t[to] !== undefined).map((t) => t[to]! - t[from]!).sort((a, b) => a - b);
-      if (d.length === 0) continue;
+    const quantiles = (d: number[]): string[] => {
+      d.sort((x, y) => x - y);
       const q = (f: number) => s(d[Math.min(d.length - 1, Math.floor(f * d.length))]!);
-      stepRows.push([`${stepNames[from]} -> ${stepNames[to]}`, q(0.5), q(0.9), s(d[d.length - 1]!)]);
+      return [q(0.5), q(0.9), s(d[d.length - 1]!)];
+    };
+    const stepRows: string[][] = [['step of a claim (as the watches saw it)', 'whose', 'from', 'p50', 'p90', 'max', 'since claim created p50', 'p90', 'max', 'claims']];
+    for (const step of stepOrder) {
+      const { name, from, whose } = stepInfo[step];
+      const all = [...steps.values()];
+      const since = all.filter((t) => t.created !== undefined && t[step] !== undefined).map((t) => t[step]! - t.created!);
+      if (since.length === 0) continue;
+      const delta = from === undefined ? [] : all.filter((t) => t[from] !== undefined && t[step] !== undefined).map((t) => t[step]! - t[from]!);
+      const d = delta.length ? quantiles(delta) : ['', '', ''];
+      stepRows.push([name, whose, from ? stepInfo[from].name : '', ...d, ...quantiles(since), String(since.length)]);
     }
     console.log(renderTable(stepRows));
+    if (opts.json) {
+      const out = [...steps.entries()].map(([i, t]) => ({ claim: Number(i), ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v - t0)])) }));
+      writeFileSync(opts.json, JSON.stringify({ claims: out.sort((a, b) => a.claim - b.claim) }, null, 1));
+    }
+    // Steps taken out of their expected order (a delta below zero) show which hand-off is not waited for.
+    const early = stepOrder.filter((st) => {
+      const f = stepInfo[st].from;
+      return f !== undefined && [...steps.values()].some((t) => t[st] !== undefined && t[f] !== undefined && t[st]! < t[f]!);
+    });
+    if (early.length) console.log(`\nsteps seen before the step they are measured from, for some claims: ${early.map((st) => stepInfo[st].name).join(', ')}`);
+
+    // The audit log is written within an event-loop turn of each request; a moment lets the last lines land.
+    await new Promise((r) => setTimeout(r, 1000));
+    const audit = summarizeAudit(dataDir, wallStart, wallEnd, namespace);
+    const writes = audit.filter((r) => isWrite(r.verb));
+    const total = writes.reduce((n, r) => n + r.count, 0);
+    const perClaim = (n: number) => (n / claims).toFixed(2);
+    console.log(`\nAPI requests from the first create until all were Bound and Running (audit log; namespace ${namespace} and cluster-scoped): ${total} writes, ${perClaim(total)} per claim`);
+    const auditRows: string[][] = [['user', 'verb', 'resource', 'code', 'count', 'per claim']];
+    for (const r of audit) if (isWrite(r.verb) || r.count >= claims / 10) auditRows.push([r.user, r.verb, r.resource, String(r.code), String(r.count), perClaim(r.count)]);
+    console.log(renderTable(auditRows));
+    const conflicts = writes.filter((r) => r.code === 409).reduce((n, r) => n + r.count, 0);
+    console.log(`conflicts (409) among the writes: ${conflicts}`);
     if (cpuProfDir) {
       // The profile is written when the server exits.
       await procs.stop(child.pid!);
@@ -257,7 +327,7 @@ async function main(): Promise<void> {
       const files = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).sort();
       if (files.length === 0) console.log(`\nno .cpuprofile written in ${cpuProfDir}`);
       for (const file of files) {
-        const summary = summarizeCpuProfile(path.join(cpuProfDir, file), root);
+        const summary = summarizeCpuProfile(path.join(cpuProfDir, file), serverRoot);
         console.log(`\n${file} (${(summary.totalMs / 1000).toFixed(1)} s sampled), self time by file:`);
         for (const f of summary.byFile.slice(0, 15)) console.log(`  ${f.selfPct.toFixed(1).padStart(5)}%  ${f.file}`);
         console.log('top frames by inclusive time:');
