@@ -253,7 +253,8 @@ interface ContainerNodeUpkeep {
  * What kubelet does beside running pods, for a container node until the signal aborts: once its pods
  * are known, removes the containers, volumes and sandboxes of pods it no longer has; publishes what
  * cgroups cannot enforce (annotation `node.wharf.dev/not-enforced`, absent when all is) and its images
- * (`status.images`, the 50 largest, written when they change); and collects unused images every 5
+ * (`status.images`, the 50 largest, written when they change, looked at soon after pod changes and every
+ * interval); and collects unused images every 5
  * minutes above 85 % disk use down to 80 % (kubelet's defaults).
  */
 async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
@@ -284,6 +285,14 @@ async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
     .catch(fail('writing what cgroups cannot enforce'));
   await reportImages().catch(fail('reporting images'));
   timers.push(setInterval(() => void reportImages().catch(fail('reporting images')), u.intervalMs));
+  // A pull happens while a pod starts: look again shortly after pod changes, not only every interval.
+  let soon: NodeJS.Timeout | undefined;
+  const unsubscribe = u.runtime.onPodChange(() => {
+    soon ??= setTimeout(() => {
+      soon = undefined;
+      void reportImages().catch(fail('reporting images'));
+    }, 2000);
+  });
   timers.push(
     setInterval(() => {
       void u.images.removeUnused(u.runtime.imagesInUse(), 85, 80).catch(fail('image garbage collection'));
@@ -299,6 +308,8 @@ async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
     if (removed.length > 0) u.log(`node ${u.name}: removed what was left of ${removed.length} pod(s) it no longer has`);
   }
   await stopped;
+  unsubscribe();
+  if (soon) clearTimeout(soon);
   for (const t of timers) clearInterval(t);
 }
 
