@@ -84,7 +84,28 @@ function isEmptyContainer(v: unknown): boolean {
 function equalAndClean(l: unknown, r: unknown, schema: SchemaNode | undefined): boolean {
   if (l === r) return typeof l !== 'object' || l === null || keysCleanly(l, schema);
   if (typeof l !== 'object' || l === null || typeof r !== 'object' || r === null) return false;
-  return deepEqual(l, r) && keysCleanly(l, schema);
+  return sameJson(l, r) && keysCleanly(l, schema);
+}
+
+/** deepEqual for parsed JSON, without allocating key arrays (most subtrees compared here are equal). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ao) {
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !sameJson(ao[k], bo[k])) return false;
+    n++;
+  }
+  for (const _ in bo) n--;
+  return n === 0;
 }
 
 /**
@@ -119,16 +140,60 @@ function walk(lhs: unknown, rhs: unknown, schema: SchemaNode | undefined, path: 
   const r = rhs === undefined ? undefined : shapeOf(rhs, schema);
   if (l && r && (l.kind !== r.kind || Array.isArray(lhs) !== Array.isArray(rhs))) {
     // The value changed type: the old content is gone, the new one arrives, the field is modified.
-    walkSide(lhs, undefined, l, schema, path, c);
-    walkSide(undefined, rhs, r, schema, path, c);
+    oneSide(c.removed, lhs, l, schema, path);
+    oneSide(c.added, rhs, r, schema, path);
     if (!root) insert(c.modified, path);
     return;
   }
-  walkSide(lhs, rhs, (l ?? r)!, schema, path, c);
-  if (!root) {
-    if (lhs === undefined) insert(c.added, path);
-    else if (rhs === undefined) insert(c.removed, path);
+  if (l && r) {
+    walkSide(lhs, rhs, l, schema, path, c);
+    return;
   }
+  // Present on one side only: the value and everything below it is added or removed.
+  const set = l ? c.removed : c.added;
+  oneSide(set, l ? lhs : rhs, (l ?? r)!, schema, path);
+  if (!root) insert(set, path);
+}
+
+/** What comparing `value` against nothing records in `set`: the leaf itself, or everything below it. */
+function oneSide(set: FieldSet, value: unknown, shape: Shape, schema: SchemaNode | undefined, path: Path | undefined): void {
+  if (shape.kind === 'scalar' || shape.kind === 'atomic' || isEmptyContainer(value)) {
+    insert(set, path);
+    return;
+  }
+  const sub = below(value, shape, schema, path);
+  if (sub) set.insertSubtree(toArray(path), sub);
+}
+
+/**
+ * Every path below a value present on one side only, each a member, built level by level rather
+ * than path by path; undefined when there is none. Lists are indexed as the two-sided walk does, so
+ * the same items fail the same way.
+ */
+function below(value: unknown, shape: Shape, schema: SchemaNode | undefined, path: Path | undefined): FieldSet | undefined {
+  const members: Array<[string, PathElement]> = [];
+  const children: Array<[string, PathElement, FieldSet]> = [];
+  const add = (id: string, pe: PathElement, v: unknown, s: SchemaNode | undefined, alone: boolean): void => {
+    members.push([id, pe]);
+    if (!alone) return;
+    const vs = shapeOf(v, s);
+    if (vs.kind === 'scalar' || vs.kind === 'atomic' || isEmptyContainer(v)) return;
+    const sub = below(v, vs, s, { parent: path, pe });
+    if (sub) children.push([id, pe, sub]);
+  };
+  if (shape.kind === 'map') {
+    const m = value as Record<string, unknown>;
+    for (const k in m) {
+      const v = m[k];
+      if (v !== undefined) add(`f:${k}`, { kind: 'field', name: k }, v, fieldSchema(schema, k), true);
+    }
+  } else {
+    const itemSchema = schema?.items();
+    const { byId } = indexList(value as unknown[], shape, itemSchema, toArray(path), true);
+    // A duplicated item is owned as a whole only.
+    for (const [id, e] of byId) add(id, e.pe, e.items[0], itemSchema, e.items.length === 1);
+  }
+  return members.length > 0 ? FieldSet.fromSerialized(members, children) : undefined;
 }
 
 function walkSide(lhs: unknown, rhs: unknown, shape: Shape, schema: SchemaNode | undefined, path: Path | undefined, c: Walker): void {

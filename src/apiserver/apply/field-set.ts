@@ -33,6 +33,36 @@ export class FieldSet {
     level.members.set(serializePathElement(path[last]), path[last]);
   }
 
+  /**
+   * Adds every path of `sub` below `path` (not `path` itself), for a set being built: used where a
+   * whole subtree was built at once. `sub` becomes part of this set and must not be used elsewhere.
+   */
+  insertSubtree(path: FieldPath, sub: FieldSet): void {
+    if (sub.isEmpty()) return;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let level: FieldSet = this;
+    for (let i = 0; i < path.length; i++) {
+      const id = serializePathElement(path[i]);
+      const child = level.children.get(id);
+      if (i === path.length - 1) {
+        level.children.set(id, { pe: path[i], set: child ? child.set.union(sub).clone() : sub });
+        return;
+      }
+      if (child) level = child.set;
+      else {
+        const next = new FieldSet();
+        level.children.set(id, { pe: path[i], set: next });
+        level = next;
+      }
+    }
+    // An empty path merges `sub` into this level.
+    for (const [id, pe] of sub.members) this.members.set(id, pe);
+    for (const [id, c] of sub.children) {
+      const mine = this.children.get(id);
+      this.children.set(id, mine ? { pe: mine.pe, set: mine.set.union(c.set).clone() } : c);
+    }
+  }
+
   /** Marks `pe` itself as a member of this level. */
   insertMember(pe: PathElement): void {
     this.members.set(serializePathElement(pe), pe);
@@ -160,6 +190,14 @@ export class FieldSet {
   /** Visits the direct children with their element, for schema-aware walks. */
   forEachChild(fn: (pe: PathElement, set: FieldSet) => void): void {
     for (const c of this.children.values()) fn(c.pe, c.set);
+  }
+
+  /** from() for callers that have each element's serialized form at hand (the fieldsV1 decoder). */
+  static fromSerialized(members: Iterable<[string, PathElement]>, children: Iterable<[string, PathElement, FieldSet]>): FieldSet {
+    const out = new FieldSet();
+    for (const [id, pe] of members) out.members.set(id, pe);
+    for (const [id, pe, set] of children) if (!set.isEmpty()) out.children.set(id, { pe, set });
+    return out;
   }
 
   /** Rebuilds a level from parts; used by schema-aware transforms. */

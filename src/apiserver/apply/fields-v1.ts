@@ -2,7 +2,7 @@ import type { JsonObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
 import { FieldSet } from './field-set.js';
 import type { PathElement } from './path-element.js';
-import { comparePathElements, deserializePathElement } from './path-element.js';
+import { comparePathElements, deserializePathElement, serializePathElement } from './path-element.js';
 
 /**
  * The `FieldsV1` encoding of a field set: a JSON trie whose keys are serialized path elements and
@@ -92,8 +92,8 @@ export function decodeFieldsV1(raw: unknown): FieldSet {
 
 function decodeLevel(node: Record<string, unknown>): { children?: FieldSet; member: boolean } {
   let member = false;
-  const members: PathElement[] = [];
-  const children: Array<[PathElement, FieldSet]> = [];
+  const members: Array<[string, PathElement]> = [];
+  const children: Array<[string, PathElement, FieldSet]> = [];
   let any = false;
   for (const [key, value] of Object.entries(node)) {
     if (key === '.') {
@@ -109,16 +109,18 @@ function decodeLevel(node: Record<string, unknown>): { children?: FieldSet; memb
     if (!isPlainObject(value)) throw new FieldsV1Error(`value of ${JSON.stringify(key)} must be a JSON object`);
     if (!pe) continue;
     const sub = decodeLevel(value);
+    // A field's key is its serialized form already; others are serialized again, as they may be written differently.
+    const id = pe.kind === 'field' ? key : serializePathElement(pe);
     if (sub.member) {
-      members.push(pe);
+      members.push([id, pe]);
       any = true;
     }
     if (sub.children) {
-      children.push([pe, sub.children]);
+      children.push([id, pe, sub.children]);
       any = true;
     }
   }
   // A node with nothing below it is a leaf, hence a member.
   if (!any) return { member: true };
-  return { children: FieldSet.from(members, children), member };
+  return { children: FieldSet.fromSerialized(members, children), member };
 }

@@ -105,7 +105,10 @@ const serialized = new WeakMap<PathElement, string>();
 
 /** The fieldsV1 key of an element: `f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`. */
 export function serializePathElement(pe: PathElement): string {
-  // Elements are shared by every path through them, so each is serialized once.
+  // A field's key is cheaper to build than to look up; other elements are shared by every path
+  // through them, so each is serialized once.
+  if (pe.kind === 'field') return `f:${pe.name}`;
+  if (pe.kind === 'key') return serializeUncached(pe);
   let id = serialized.get(pe);
   if (id === undefined) {
     id = serializeUncached(pe);
