@@ -14,6 +14,8 @@ import { renderKubeconfig } from '../../src/cli/kubeconfig.js';
 import type { ContainerLogRequest, ExecIO, PodSandboxConfig, Runtime, RuntimePodStatus } from '../../src/node/runtime.js';
 import { NodeServer, selfSignedServingCertificate } from '../../src/node/server/index.js';
 import { MemoryStore } from '../../src/storage/index.js';
+import { ApiClient } from '../../src/client/index.js';
+import { NodeAgent, NodeHost, SimulatedRuntime } from '../../src/node/index.js';
 import { startCluster, tempDataDir } from './harness.js';
 
 const kubectl132 = '/usr/bin/kubectl';
@@ -136,10 +138,28 @@ async function startFixture(): Promise<Fixture> {
   pod = JSON.parse(created.stdout) as KubeObject;
   const running = await k(['patch', 'pod', 'shell', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { phase: 'Running' } })]);
   assert.equal(running.code, 0, running.stderr);
+  // A simulated node whose agent shares the node API: its pods' logs and exec go through the same server.
+  const client = new ApiClient({ baseUrl: `https://127.0.0.1:${port}`, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, component: 'node' });
+  const host = new NodeHost({ client, logger: () => undefined });
+  const agent = new NodeAgent({
+    host,
+    runtime: new SimulatedRuntime({ startupDelayMs: 0 }),
+    nodeServer,
+    config: { name: 'sim-node', cpu: '2', memory: '2Gi', pods: 10, ephemeralStorage: '1Gi', arch: 'amd64', labels: {}, taints: [], podCIDR: '10.250.0.0/24', internalIP: '127.0.0.1', osImage: 'test' },
+  });
+  host.start();
+  await agent.register();
+  const simPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sim', namespace: 'default' }, spec: { nodeName: 'sim-node', containers: [{ name: 'web', image: 'nginx' }] } };
+  assert.equal((await k(['create', '-f', '-'], JSON.stringify(simPod))).code, 0);
+  const ready = await k(['wait', '--for=condition=Ready', 'pod/sim', '--timeout=30s']);
+  assert.equal(ready.code, 0, ready.stderr);
   return {
     kubeconfig,
     dir,
     async stop() {
+      agent.stop();
+      await host.stop();
+      client.close();
       await nodeServer.close();
       await new Promise<void>((r) => echo.close(() => r()));
       await api.close();
@@ -314,6 +334,27 @@ describe('node API through the API server, driven by real kubectl', { timeout: 3
           rmSync(work, { recursive: true, force: true });
         }
       });
+    });
+  }
+
+  for (const v of versions) {
+    test(`${v.name}: a simulated pod served by the node API has a synthetic log, and exec is refused clearly`, { skip: existsSync(v.bin) ? false : `${v.bin} is not installed` }, async () => {
+      const logs = await run(v.bin, fx.kubeconfig, ['logs', 'sim', '--timestamps']);
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.match(logs.stdout, /^\S+Z wharf: simulated container "web" \(image docker\.io\/library\/nginx:latest\) started; simulated containers run no process/);
+      const exec = await run(v.bin, fx.kubeconfig, ['exec', 'sim', '--', 'echo', 'hi']);
+      assert.notEqual(exec.code, 0);
+      assert.equal(exec.stdout, '');
+      assert.match(exec.stderr, /error executing command in container: container "web" of pod [0-9a-f-]+ is simulated \(runtime wharf-simulated:\/\/0\.1\.0\): nothing runs in it, so "echo hi" cannot be executed/);
+      const pf = await portForward(v.bin, fx.kubeconfig, 'pod/sim');
+      try {
+        const s = connect(pf.port, '127.0.0.1');
+        s.on('error', () => undefined);
+        await waitFor(() => /nothing listens on port 80/.test(pf.output()), 30_000);
+        s.destroy();
+      } finally {
+        pf.child.kill('SIGTERM');
+      }
     });
   }
 
