@@ -4,6 +4,7 @@
  */
 export { apiServerKubeletClientUser, NodeServer, startNodeServer, type NodeServerOptions, type ServedNode, type StartNodeServerOptions } from './node-server.js';
 export { readLogFile } from './log-file.js';
+export { dialInNetworkNamespace } from './netns-dial.js';
 export { runProcessWithIO } from './process-io.js';
 export { selfSignedServingCertificate } from './serving-certificate.js';
 export { type ContainerLogRequest, type ExecIO, type TerminalSize } from '../runtime.js';
