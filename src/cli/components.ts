@@ -29,6 +29,8 @@ export interface FleetOptions {
 export interface ContainerNodePlan {
   name: string;
   dataDir: string;
+  /** The image store, shared by the real nodes of one machine (`<cluster data dir>/images`). */
+  imagesDir: string;
   bridge: string;
   podCidr: string;
   /** The node's own identity (`system:node:<name>`), as a joined node would have. */
@@ -89,6 +91,9 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
         name: plan.name,
         runtime: 'container',
         dataDir: plan.dataDir,
+        imagesDir: plan.imagesDir,
+        // One store for the machine: image GC keeps what any of its nodes uses.
+        sharedImagesInUse: () => containerNodes.flatMap((n) => [...n.imagesInUse()]),
         bridge: plan.bridge,
         podCidr: plan.podCidr,
         insecureRegistries: plan.insecureRegistries,

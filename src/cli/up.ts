@@ -66,7 +66,7 @@ export interface NodeChoice {
  * simulated node, saying why. Real nodes asked for on a machine that cannot run them are an error.
  */
 export async function chooseNodes(nodes: number | undefined, containerNodes: number | undefined, check = checkHostSupport): Promise<NodeChoice> {
-  const imagesNote = "a real node's pods need images from a registry this machine reaches, or loaded with `wharf image import FILE --data-dir <node data dir>`";
+  const imagesNote = "a real node's pods need images from a registry this machine reaches, or loaded with `wharf image import FILE` (same --data-dir)";
   if (nodes === undefined && containerNodes === undefined) {
     const support = await check();
     if (support.ok) return { simulated: 0, real: 1, notices: [`This machine can run containers (runc ${support.runcVersion}): one real node; ${imagesNote}.`] };
@@ -92,7 +92,8 @@ function machineNodeName(): string {
 
 /**
  * The real nodes of a cluster whose data dir is `dataDir`: named after the machine (`<host>`, or
- * `<host>-<i>` for several), each with a data dir under `<dataDir>/nodes/`, and a bridge and pod CIDR
+ * `<host>-<i>` for several), sharing the machine's image store `<dataDir>/images` (where `wharf image
+ * import --data-dir <dataDir>` puts images), each with a data dir under `<dataDir>/nodes/`, and a bridge and pod CIDR
  * derived from the data dir, so two clusters on one machine do not share them and a restart finds its own.
  */
 export function planContainerNodes(dataDir: string, count: number): Omit<ContainerNodePlan, 'connection'>[] {
@@ -105,7 +106,7 @@ export function planContainerNodes(dataDir: string, count: number): Omit<Contain
     let index = hashedNodeIndex(`${dataDir}#${i}`);
     while (used.has(index)) index = index + 1 < 1 << 15 ? index + 1 : 1 << 14;
     used.add(index);
-    plans.push({ name, dataDir: path.join(dataDir, 'nodes', name), bridge: `wh-${tag}-${i}`, podCidr: podCidrFor(index) });
+    plans.push({ name, dataDir: path.join(dataDir, 'nodes', name), imagesDir: path.join(dataDir, 'images'), bridge: `wh-${tag}-${i}`, podCidr: podCidrFor(index) });
   }
   return plans;
 }

@@ -122,12 +122,21 @@ export interface StartNodeOptions extends Omit<NodeCommandOptions, 'kubeconfig' 
   signal: AbortSignal;
   /** How often a container node reports its images in Node status; 30 s by default. */
   imageReportIntervalMs?: number;
+  /**
+   * The container node's image store; `<dataDir>/images` by default. Nodes on one machine may share one
+   * (as `wharf up`'s do), each then also keeping what `sharedImagesInUse` names from image GC.
+   */
+  imagesDir?: string;
+  /** Images the other nodes sharing `imagesDir` use. */
+  sharedImagesInUse?: () => Iterable<string>;
 }
 
 /** A started node: registered, its Lease renewed, its pods run. */
 export interface RunningNode {
   readonly name: string;
   readonly agent: NodeAgent;
+  /** The images this node's pods use (container nodes; empty for simulated ones). */
+  imagesInUse(): Set<string>;
   /** Stops the agent and its watches; a container node's containers keep running, as kubelet's do. */
   stop(): Promise<void>;
 }
@@ -174,7 +183,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const existing = await client.get(host.nodes, opts.name, { signal }).catch(() => undefined);
     podCIDR = (existing?.spec as { podCIDR?: string } | undefined)?.podCIDR || podCIDR;
     const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
-    const images = new ImageService({ root: join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
+    const images = new ImageService({ root: opts.imagesDir ?? join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
     const rt = await createContainerRuntime({
       dataDir,
       images,
@@ -225,10 +234,18 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     await host.stop();
     throw e;
   }
-  const upkeep = container ? keepContainerNode({ ...container, host, name: opts.name, intervalMs: opts.imageReportIntervalMs ?? 30_000, signal: abort.signal, log: opts.logger ?? host.log }) : Promise.resolve();
+  const inUse = (): Set<string> => {
+    const own = container?.runtime.imagesInUse() ?? new Set<string>();
+    for (const i of opts.sharedImagesInUse?.() ?? []) own.add(i);
+    return own;
+  };
+  const upkeep = container
+    ? keepContainerNode({ ...container, inUse, host, name: opts.name, intervalMs: opts.imageReportIntervalMs ?? 30_000, signal: abort.signal, log: opts.logger ?? host.log })
+    : Promise.resolve();
   return {
     name: opts.name,
     agent,
+    imagesInUse: () => container?.runtime.imagesInUse() ?? new Set<string>(),
     stop: async () => {
       signal.removeEventListener('abort', onAbort);
       abort.abort();
@@ -242,6 +259,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
 interface ContainerNodeUpkeep {
   runtime: ContainerRuntime;
   images: ImageService;
+  /** What image GC keeps: this node's images and those of nodes sharing its store. */
+  inUse: () => Set<string>;
   host: NodeHost;
   name: string;
   intervalMs: number;
@@ -295,7 +314,7 @@ async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
   });
   timers.push(
     setInterval(() => {
-      void u.images.removeUnused(u.runtime.imagesInUse(), 85, 80).catch(fail('image garbage collection'));
+      void u.images.removeUnused(u.inUse(), 85, 80).catch(fail('image garbage collection'));
     }, 5 * 60_000),
   );
   for (const t of timers) t.unref();

@@ -44,6 +44,7 @@ test('planContainerNodes() gives each node its own name, data dir, bridge and po
   for (const p of plans) {
     assert.match(p.name, /^[a-z0-9]([a-z0-9-]*[a-z0-9])?-\d$/);
     assert.equal(p.dataDir, `/var/lib/wharf/nodes/${p.name}`);
+    assert.equal(p.imagesDir, '/var/lib/wharf/images', 'one image store for the machine, where wharf image import puts images');
     assert.ok(p.bridge.length <= 15, `${p.bridge} fits an interface name`);
     assert.match(p.podCidr, /^10\.\d+\.\d+\.0\/24$/);
   }
