@@ -39,7 +39,7 @@ export interface PodSandboxConfig {
   hostIP: string;
 }
 
-/** What `Runtime.containerLog` reads: the current container's log, or the previous (last exited) one's. */
+/** What `Runtime.logs` reads: the current container's log, or the previous (last exited) one's. */
 export interface ContainerLogRequest {
   previous: boolean;
   /** Keep the stream open and add lines as they are written, until the container stops. */
@@ -104,14 +104,14 @@ export interface Runtime {
    * A container's log as CRI log lines (`<RFC3339Nano> <stdout|stderr> <F|P> <text>\n`), oldest first.
    * The node API applies `sinceTime`, `tailLines`, `limitBytes` and `timestamps` itself.
    */
-  containerLog?(uid: string, container: string, req: ContainerLogRequest): Promise<Readable>;
+  logs?(uid: string, container: string, req: ContainerLogRequest): Promise<Readable>;
   /**
    * Runs `command` in a running container with the given streams; resolves with its exit code once it
    * exited and its output was written. Rejects when it could not be run at all.
    */
-  execInContainer?(uid: string, container: string, command: string[], io: ExecIO): Promise<number>;
+  exec?(uid: string, container: string, command: string[], io: ExecIO): Promise<number>;
   /** Connects the streams to the container's main process (as `kubectl attach`); resolves with its exit code. */
-  attachContainer?(uid: string, container: string, io: ExecIO): Promise<number>;
+  attach?(uid: string, container: string, io: ExecIO): Promise<number>;
   /** A TCP connection to `port` on the pod's loopback, inside its network namespace. */
   portForward?(uid: string, port: number): Promise<Duplex>;
 }

@@ -59,7 +59,7 @@ class HostRuntime implements Runtime {
     return () => undefined;
   }
   close(): void {}
-  async containerLog(_uid: string, _container: string, req: ContainerLogRequest): Promise<Readable> {
+  async logs(_uid: string, _container: string, req: ContainerLogRequest): Promise<Readable> {
     const lines = ['2026-01-01T00:00:01.000000001Z stdout F first line\n', '2026-01-01T00:00:02.5Z stderr F second line\n', '2026-01-01T00:00:03Z stdout F third line\n'];
     if (!req.follow) return Readable.from(lines);
     const out = new PassThrough();
@@ -67,10 +67,10 @@ class HostRuntime implements Runtime {
     setTimeout(() => out.end('2026-01-01T00:00:04Z stdout F fourth line\n'), 300);
     return out;
   }
-  execInContainer(_uid: string, _container: string, command: string[], io: ExecIO): Promise<number> {
+  exec(_uid: string, _container: string, command: string[], io: ExecIO): Promise<number> {
     return runProcessWithIO(spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] }), io);
   }
-  async attachContainer(_uid: string, container: string, io: ExecIO): Promise<number> {
+  async attach(_uid: string, container: string, io: ExecIO): Promise<number> {
     io.stdout?.write(`attached to ${container}\n`);
     if (!io.stdin) return 0;
     for await (const chunk of io.stdin) io.stdout?.write(String(chunk).toUpperCase());

@@ -262,7 +262,7 @@ export class SimulatedRuntime implements Runtime {
     c.followers.clear();
   }
 
-  async containerLog(uid: string, container: string, req: ContainerLogRequest): Promise<Readable> {
+  async logs(uid: string, container: string, req: ContainerLogRequest): Promise<Readable> {
     const rec = this.pods.get(uid);
     const c = rec && [...rec.containers, ...rec.init].find((x) => x.status.name === container);
     if (!c) throw new Error(`container "${container}" of pod ${uid} is not known to this node`);
@@ -276,11 +276,11 @@ export class SimulatedRuntime implements Runtime {
     return out;
   }
 
-  async execInContainer(uid: string, container: string, command: string[], _io: ExecIO): Promise<number> {
+  async exec(uid: string, container: string, command: string[], _io: ExecIO): Promise<number> {
     throw new Error(`${this.simulatedWhat(uid, container)}: nothing runs in it, so "${command.join(' ')}" cannot be executed`);
   }
 
-  async attachContainer(uid: string, container: string, _io: ExecIO): Promise<number> {
+  async attach(uid: string, container: string, _io: ExecIO): Promise<number> {
     throw new Error(`${this.simulatedWhat(uid, container)}: it has no process to attach to`);
   }
 

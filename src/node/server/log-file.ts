@@ -3,12 +3,12 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 /**
- * A container's CRI log file as a stream, for `Runtime.containerLog`: everything in it, and with
+ * A container's CRI log file as a stream, for `Runtime.logs`: everything in it, and with
  * `follow` whatever is appended until `stopped` settles (the container exited), after which the rest is
  * read and the stream ends. A missing file reads as an empty log. Destroying the stream stops it.
  *
  * @example
- * containerLog(uid, name, req) {
+ * logs(uid, name, req) {
  *   return Promise.resolve(readLogFile(this.logPath(uid, name, req.previous)!, { follow: req.follow, stopped: exitedPromise }));
  * }
  */

@@ -177,10 +177,10 @@ export class NodeServer {
       throw new HttpError(400, (e as Error).message);
     }
     const runtime = node.runtime;
-    if (!runtime.containerLog) throw new HttpError(400, `the ${runtime.version.split(':')[0]} runtime of node "${node.name}" keeps no container logs`);
+    if (!runtime.logs) throw new HttpError(400, `the ${runtime.version.split(':')[0]} runtime of node "${node.name}" keeps no container logs`);
     const uid = pod.metadata.uid ?? '';
     this.checkLogState(runtime, uid, pod, container, opts.previous);
-    const open = (follow: boolean) => runtime.containerLog!(uid, container, { previous: opts.previous, follow: follow && !opts.previous });
+    const open = (follow: boolean) => runtime.logs!(uid, container, { previous: opts.previous, follow: follow && !opts.previous });
     const first = await open(opts.follow).catch((e: Error) => {
       throw new HttpError(400, e.message);
     });
@@ -250,8 +250,8 @@ export class NodeServer {
       try {
         const run =
           parts[0] === 'exec'
-            ? runtime.execInContainer?.bind(runtime, uid, container, command, io)
-            : runtime.attachContainer?.bind(runtime, uid, container, io);
+            ? runtime.exec?.bind(runtime, uid, container, command, io)
+            : runtime.attach?.bind(runtime, uid, container, io);
         if (!run) throw new Error(`the ${runtime.version.split(':')[0]} runtime of node "${node.name}" cannot ${parts[0]}`);
         const code = await run();
         status = code === 0 ? successStatus : exitCodeStatus(code);

@@ -9,7 +9,7 @@ import type { ExecIO } from '../runtime.js';
  * not be started at all.
  *
  * @example
- * execInContainer(uid, name, command, io) {
+ * exec(uid, name, command, io) {
  *   return runProcessWithIO(this.runc.exec(id, command, { stdin: Boolean(io.stdin) }), io);
  * }
  */

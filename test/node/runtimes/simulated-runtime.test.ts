@@ -91,23 +91,23 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 test('SimulatedRuntime keeps a synthetic CRI log per container: a start line, an exit line, the previous instance', async () => {
   const rt = new SimulatedRuntime({ startupDelayMs: 0 });
   rt.startPod(pod('logged', { 'wharf.dev/simulate-exit-after': '30ms', 'wharf.dev/simulate-exit-code': '2' }), sandbox);
-  const first = await readAll(await rt.containerLog('uid-logged', 'c', { previous: false, follow: false }));
+  const first = await readAll(await rt.logs('uid-logged', 'c', { previous: false, follow: false }));
   assert.match(first, /^\d{4}-\d{2}-\d{2}T[\d:.]+Z stdout F wharf: simulated container "c" \(image docker\.io\/library\/nginx:1\.27\) started; simulated containers run no process and write no output of their own\n$/);
   // A follower sees the exit line, then the end.
-  const followed = readAll(await rt.containerLog('uid-logged', 'c', { previous: false, follow: true }));
+  const followed = readAll(await rt.logs('uid-logged', 'c', { previous: false, follow: true }));
   assert.match(await followed, /started[^\n]*\n.*stdout F wharf: simulated container "c" exited with code 2\n$/);
   rt.restartContainer(pod('logged'), 'c');
-  const previous = await readAll(await rt.containerLog('uid-logged', 'c', { previous: true, follow: false }));
+  const previous = await readAll(await rt.logs('uid-logged', 'c', { previous: true, follow: false }));
   assert.match(previous, /exited with code 2\n$/);
-  await assert.rejects(rt.containerLog('uid-logged', 'nope', { previous: false, follow: false }), /container "nope" of pod uid-logged is not known/);
+  await assert.rejects(rt.logs('uid-logged', 'nope', { previous: false, follow: false }), /container "nope" of pod uid-logged is not known/);
   rt.close();
 });
 
 test('SimulatedRuntime refuses exec, attach and port-forward with a clear error', async () => {
   const rt = new SimulatedRuntime({ startupDelayMs: 0 });
   const io = { tty: false, onResize: () => undefined, signal: new AbortController().signal };
-  await assert.rejects(rt.execInContainer('uid-x', 'c', ['ls', '-l'], io), /container "c" of pod uid-x is simulated \(runtime wharf-simulated:\/\/0\.1\.0\): nothing runs in it, so "ls -l" cannot be executed/);
-  await assert.rejects(rt.attachContainer('uid-x', 'c', io), /no process to attach to/);
+  await assert.rejects(rt.exec('uid-x', 'c', ['ls', '-l'], io), /container "c" of pod uid-x is simulated \(runtime wharf-simulated:\/\/0\.1\.0\): nothing runs in it, so "ls -l" cannot be executed/);
+  await assert.rejects(rt.attach('uid-x', 'c', io), /no process to attach to/);
   await assert.rejects(rt.portForward('uid-x', 80), /simulated node: nothing listens on port 80/);
   rt.close();
 });
