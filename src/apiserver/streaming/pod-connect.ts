@@ -106,8 +106,11 @@ export async function proxyPodConnect(ctx: PodConnectContext, subresource: strin
     path = `/${subresource}/${ns}/${name}/${encodeURIComponent(container)}${q.size > 0 ? `?${q}` : ''}`;
   }
   const { nodeName, endpoint } = await endpointFor(ctx, pod);
-  if (!endpoint || !ctx.kubelet) {
+  if (!endpoint) {
     throw new StatusError(503, 'ServiceUnavailable', `${subresource} is not available for pod ${pod.metadata.name}: node "${nodeName}" publishes no node API (status.daemonEndpoints.kubeletEndpoint.Port is 0)`);
+  }
+  if (!ctx.kubelet) {
+    throw new StatusError(503, 'ServiceUnavailable', `${subresource} is not available for pod ${pod.metadata.name}: the API server has no client certificate for node APIs (it runs without a cluster CA)`);
   }
   await ctx.kubelet.proxyUpgrade(endpoint, path, req, socket, head);
 }

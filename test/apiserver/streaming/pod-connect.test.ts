@@ -27,3 +27,13 @@ test('endpointFor() refuses an unscheduled pod and reads the node\'s published e
   assert.deepEqual(await endpointFor(ctx, pod(['app'], 'gone')), { nodeName: 'gone', endpoint: undefined });
   assert.deepEqual([...streamingSubresources].sort(), ['attach', 'exec', 'portforward']);
 });
+
+test('proxyPodConnect() says why it cannot connect: no node API published, or no credentials for one', async () => {
+  const { proxyPodConnect } = await import('../../../src/apiserver/streaming/pod-connect.js');
+  const node = (port: number) => ({ obj: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.9' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } } });
+  const ctx = (port: number): PodConnectContext => ({ nodes: { find: async () => node(port) }, kubelet: undefined } as unknown as PodConnectContext);
+  const req = { rawHeaders: [] } as never;
+  await assert.rejects(proxyPodConnect(ctx(0), 'exec', pod(['app'], 'n'), req, new URLSearchParams('command=ls'), null as never, Buffer.alloc(0)), /exec is not available for pod web: node "n" publishes no node API/);
+  await assert.rejects(proxyPodConnect(ctx(10250), 'portforward', pod(['app'], 'n'), req, new URLSearchParams(), null as never, Buffer.alloc(0)), /the API server has no client certificate for node APIs/);
+  await assert.rejects(proxyPodConnect(ctx(10250), 'exec', pod(['a', 'b'], 'n'), req, new URLSearchParams('command=ls'), null as never, Buffer.alloc(0)), /a container name must be specified/);
+});
