@@ -88,10 +88,14 @@ export function replicaSetPod(i = 0): KubeObject {
   });
 }
 
-/** The pod once scheduled: what the binding wrote, without managedFields changes of its own. */
+/**
+ * The pod once scheduled, as pods/binding stores it: nodeName and the PodScheduled condition, written
+ * without managedFields tracking, so the entries are a fresh parse of the stored ones.
+ */
 export function bound(p: KubeObject): KubeObject {
   const next = JSON.parse(JSON.stringify(p)) as KubeObject;
   (next.spec as Record<string, unknown>).nodeName = 'node-0042';
+  next.status = { conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:01Z' }] };
   return next;
 }
 
@@ -100,6 +104,7 @@ export function firstPodStatus(p: KubeObject): KubeObject {
   const next = JSON.parse(JSON.stringify(p)) as KubeObject;
   const cond = (type: string, status = 'True') => ({ type, status, lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:02Z' });
   next.status = {
+    ...(next.status as Record<string, unknown>),
     phase: 'Running',
     conditions: [cond('PodReadyToStartContainers'), cond('Initialized'), cond('Ready'), cond('ContainersReady'), cond('PodScheduled')],
     hostIP: '10.0.0.42',

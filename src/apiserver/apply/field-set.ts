@@ -1,5 +1,5 @@
 import type { FieldPath, PathElement } from './path-element.js';
-import { comparePathElements, serializePathElement } from './path-element.js';
+import { comparePathElements, deserializePathElement, serializePathElement } from './path-element.js';
 
 /**
  * A set of field paths stored as a trie, the shape of structured-merge-diff's fieldpath.Set: at each
@@ -7,8 +7,54 @@ import { comparePathElements, serializePathElement } from './path-element.js';
  * element can be both (a list item that is owned and whose fields are owned too).
  */
 export class FieldSet {
-  private readonly members = new Map<string, PathElement>();
-  private readonly children = new Map<string, { pe: PathElement; set: FieldSet }>();
+  private readonly ownMembers = new Map<string, PathElement>();
+  private readonly ownChildren = new Map<string, { pe: PathElement; set: FieldSet }>();
+  /** A level of a canonical fieldsV1 object not read yet (see lazy()). */
+  private pending: Record<string, unknown> | undefined;
+
+  private get members(): Map<string, PathElement> {
+    if (this.pending !== undefined) this.expand();
+    return this.ownMembers;
+  }
+
+  private get children(): Map<string, { pe: PathElement; set: FieldSet }> {
+    if (this.pending !== undefined) this.expand();
+    return this.ownChildren;
+  }
+
+  /**
+   * The set a fieldsV1 object written by this code's own encoders stands for, read one level at a
+   * time as it is used: a write mostly touches the top of the other managers' sets. Only for
+   * canonical objects (valid by construction, each key its element's serialized form) that are never
+   * changed afterwards.
+   */
+  static lazy(raw: Record<string, unknown>): FieldSet {
+    const s = new FieldSet();
+    s.pending = raw;
+    return s;
+  }
+
+  private expand(): void {
+    const raw = this.pending!;
+    this.pending = undefined;
+    for (const key in raw) {
+      if (key === '.') continue;
+      const pe = key.startsWith('f:') ? ({ kind: 'field', name: key.slice(2) } as const) : deserializePathElement(key);
+      if (pe === undefined) continue;
+      const value = raw[key] as Record<string, unknown>;
+      let member = false;
+      let below = false;
+      for (const k in value) {
+        if (k === '.') member = true;
+        else below = true;
+      }
+      // As the decoder reads it: a node with nothing below is a leaf, hence a member.
+      if (!below) member = true;
+      const id = pe.kind === 'field' ? key : serializePathElement(pe);
+      if (member) this.ownMembers.set(id, pe);
+      if (below) this.ownChildren.set(id, { pe, set: FieldSet.lazy(value) });
+    }
+  }
 
   static of(...paths: FieldPath[]): FieldSet {
     const s = new FieldSet();

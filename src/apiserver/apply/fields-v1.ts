@@ -69,11 +69,58 @@ export function decodeFieldsV1Shared(raw: unknown): FieldSet {
     const known = decodedSets.get(raw);
     if (known) return known;
   }
+  // A client's fieldsV1 may be in any order or carry unknown keys, so it is read (and checked) whole;
+  // only a canonical one stands for its set's encoding, and can be read lazily.
+  if (isPlainObject(raw) && (canonical.has(raw) || isCanonical(raw, false))) {
+    canonical.add(raw);
+    const set = FieldSet.lazy(raw as Record<string, unknown>);
+    decodedSets.set(raw, set);
+    encodedSets.set(set, raw as JsonObject);
+    return set;
+  }
   const set = decodeFieldsV1(raw);
-  // A client's fieldsV1 may be in any order or carry unknown keys; only a canonical one stands for the set's encoding.
   decodedSets.set(raw as object, set);
-  if (canonical.has(raw as object)) encodedSets.set(set, raw as JsonObject);
   return set;
+}
+
+/**
+ * Whether `node` is exactly what encodeFieldsV1 writes for the set it decodes to (stored entries
+ * nearly always are, whoever wrote them): `.` first and only beside other keys, every key the
+ * serialized form of a known element, in encoding order, every value an object of the same kind.
+ * `member` is true below an element (where `.` may appear), false at the top.
+ */
+function isCanonical(node: Record<string, unknown>, member: boolean): boolean {
+  let prev: { id: string; pe: PathElement } | undefined;
+  let dot = false;
+  let first = true;
+  for (const key in node) {
+    const value = node[key];
+    if (!isPlainObject(value)) return false;
+    if (key === '.') {
+      if (!member || !first) return false;
+      for (const _ in value) return false;
+      dot = true;
+      first = false;
+      continue;
+    }
+    first = false;
+    let pe: PathElement | undefined;
+    if (key.startsWith('f:')) pe = { kind: 'field', name: key.slice(2) };
+    else {
+      try {
+        pe = deserializePathElement(key);
+      } catch {
+        return false;
+      }
+      if (pe === undefined || serializePathElement(pe) !== key) return false;
+    }
+    const entry = { id: key, pe };
+    if (prev && compareEntries(prev, entry) >= 0) return false;
+    prev = entry;
+    if (!isCanonical(value, true)) return false;
+  }
+  // `{".": {}}` alone reads as a leaf, which is written `{}`.
+  return !(dot && prev === undefined);
 }
 
 /** The set already known for a fieldsV1 object, if any. */

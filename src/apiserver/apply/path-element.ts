@@ -101,20 +101,11 @@ function goString(s: string): string {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const serialized = new WeakMap<PathElement, string>();
-
 /** The fieldsV1 key of an element: `f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`. */
 export function serializePathElement(pe: PathElement): string {
-  // A field's key is cheaper to build than to look up; other elements are shared by every path
-  // through them, so each is serialized once.
-  if (pe.kind === 'field') return `f:${pe.name}`;
-  if (pe.kind === 'key') return serializeUncached(pe);
-  let id = serialized.get(pe);
-  if (id === undefined) {
-    id = serializeUncached(pe);
-    serialized.set(pe, id);
-  }
-  return id;
+  // Built each time: list indexing makes fresh elements on every write, and remembering each
+  // one (a WeakMap entry) costs more than writing a short key; set values are always scalars.
+  return serializeUncached(pe);
 }
 
 function serializeUncached(pe: PathElement): string {
