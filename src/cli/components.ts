@@ -96,6 +96,8 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
         sharedImagesInUse: () => containerNodes.flatMap((n) => [...n.imagesInUse()]),
         bridge: plan.bridge,
         podCidr: plan.podCidr,
+        // Serves logs and exec of its pods to the API server (which holds the CA's kubelet-client certificate).
+        clusterCa: plan.connection.ca,
         insecureRegistries: plan.insecureRegistries,
         signal,
         out: (line) => process.stdout.write(`${line}\n`),

@@ -1,6 +1,6 @@
 import { cpus, networkInterfaces, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient, EventRecorder, type Logger } from '../client/index.js';
+import { ApiClient, EventRecorder, loadKubeconfig, type Logger } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { NodeHost } from './node-host.js';
 import type { NodeTaint } from './node-object.js';
@@ -9,6 +9,7 @@ import type { Runtime } from './runtime.js';
 import { apiPodResources, checkHostSupport, createContainerRuntime, type ContainerRuntime } from './runtimes/container/index.js';
 import { ImageService } from './runtimes/container/image/index.js';
 import { SimulatedRuntime } from './runtimes/simulated-runtime.js';
+import { NodeServer, selfSignedServingCertificate } from './server/index.js';
 import { startSimulatedNodes } from './simulated-nodes.js';
 
 /** `wharf node` options, as parsed from its flags. */
@@ -105,7 +106,8 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
       await fleet.stop();
       return;
     }
-    const node = await startNode({ ...opts, client, signal: abort.signal, out });
+    const clusterCa = opts.runtime === 'container' ? loadKubeconfig(opts.kubeconfig).ca?.toString() : undefined;
+    const node = await startNode({ ...opts, client, clusterCa, signal: abort.signal, out });
     out(`node ${opts.name} registered`);
     await stopped;
     await node.stop();
@@ -129,6 +131,13 @@ export interface StartNodeOptions extends Omit<NodeCommandOptions, 'kubeconfig' 
   imagesDir?: string;
   /** Images the other nodes sharing `imagesDir` use. */
   sharedImagesInUse?: () => Iterable<string>;
+  /**
+   * The cluster CA (PEM): with it a container node serves the node API (logs, exec, attach,
+   * port-forward) to the API server's client certificate, on `nodeApiPort` (0, any free port, by
+   * default; the Node publishes it).
+   */
+  clusterCa?: string;
+  nodeApiPort?: number;
 }
 
 /** A started node: registered, its Lease renewed, its pods run. */
@@ -202,9 +211,15 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   } else {
     runtime = new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs });
   }
+  let nodeServer: NodeServer | undefined;
+  if (container && opts.clusterCa) {
+    nodeServer = new NodeServer({ clientCa: opts.clusterCa, tls: await selfSignedServingCertificate([internalIP, opts.name]), logger: opts.logger });
+    await nodeServer.listen(opts.nodeApiPort ?? 0, '0.0.0.0');
+  }
   const agent = new NodeAgent({
     host,
     runtime,
+    nodeServer,
     config: {
       name: opts.name,
       cpu,
@@ -232,6 +247,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     abort.abort();
     agent.stop();
     await host.stop();
+    await nodeServer?.close();
     throw e;
   }
   const inUse = (): Set<string> => {
@@ -252,6 +268,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       agent.stop();
       await upkeep;
       await host.stop();
+      await nodeServer?.close();
     },
   };
 }

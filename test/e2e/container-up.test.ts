@@ -3,7 +3,8 @@
  * machine, each with its own bridge and pod CIDR. A Deployment with required pod anti-affinity on
  * kubernetes.io/hostname puts one real pod on each, both Ready through their readiness probes; a pod whose
  * readiness probe fails runs but stays out of Ready and of its Service's ready endpoints. Images come from
- * a local registry on loopback; no traffic leaves the machine.
+ * a local registry on loopback; no traffic leaves the machine. `kubectl logs` and `exec` reach the real
+ * nodes' node API through the API server.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -162,7 +163,7 @@ spec:
   containers:
   - name: main
     image: ${image}
-    command: [sh, -c, "sleep 3600"]
+    command: [sh, -c, "echo waiting-for-nothing; exec busybox sleep 3600"]
     readinessProbe:
       exec: {command: ["false"]}
       periodSeconds: 1
@@ -194,4 +195,17 @@ spec:
     return e.subsets?.some((s) => s.notReadyAddresses?.some((a) => a.ip === pod.status.podIP)) ? e : undefined;
   });
   assert.ok(!endpoints.subsets?.some((s) => s.addresses?.length), 'no ready address');
+});
+
+test('kubectl logs and exec reach a real node through the API server', { skip, timeout: 60_000 }, async () => {
+  const nodes = (await json<{ items: (NodeView & { status: { daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } })[] }>(['get', 'nodes'])).items;
+  for (const n of nodes) assert.ok((n.status.daemonEndpoints?.kubeletEndpoint?.Port ?? 0) > 0, `node ${n.metadata.name} publishes its node API`);
+  const logs = await eventually('the log line', 20_000, async () => {
+    const r = await kubectl(cluster!, ['logs', 'unready']);
+    return r.code === 0 && r.stdout.includes('waiting-for-nothing') ? r.stdout : undefined;
+  });
+  assert.equal(logs.trim(), 'waiting-for-nothing');
+  const exec = await kubectl(cluster!, ['exec', 'unready', '--', 'busybox', 'echo', 'from-inside']);
+  assert.equal(exec.code, 0, exec.stderr);
+  assert.equal(exec.stdout.trim(), 'from-inside');
 });
