@@ -11,7 +11,29 @@ import { pollingExpired, type JsonObject, type LastOperationResult, type OsbClie
 import { BrokerConfigError, brokerClient, describeFailure } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
-import { clearFailure, conditionOf, isTrue, markFailed, markRetrying, msUntil, preciseTime, recordFailure, removeCondition, retryingIn, setCondition } from '../internal/conditions.js';
+import {
+  clearFailure,
+  conditionOf,
+  isTrue,
+  markFailed,
+  markRetrying,
+  msUntil,
+  preciseTime,
+  recordFailure,
+  removeCondition,
+  retryingIn,
+  setCondition,
+  setInformationalCondition,
+} from '../internal/conditions.js';
+import { requestRelist } from '../internal/relist.js';
+import {
+  acceptMaintenanceAnnotation,
+  annotationOf,
+  maintenanceConflictAnnotation,
+  maintenanceVersionAnnotation,
+  planMaintenance,
+  writeAnnotations,
+} from '../internal/wharf-annotations.js';
 import { writeObjectStatus } from '../internal/status-writer.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
 import { FreshObjects } from '../internal/fresh-objects.js';
@@ -39,7 +61,17 @@ interface Work {
 
 type Op = 'Provision' | 'Update' | 'Deprovision';
 /** Failures that end when another object appears or changes (its watch brings the instance back), not on a timer. */
-const waitingReasons = new Set(['ReferencesNonexistentServiceClass', 'ReferencesNonexistentServicePlan', 'ReferencesNonexistentBroker', 'ErrorWithParameters', 'ServicePlanRemovedFromCatalog']);
+const waitingReasons = new Set([
+  'ReferencesNonexistentServiceClass',
+  'ReferencesNonexistentServicePlan',
+  'ReferencesNonexistentBroker',
+  'ErrorWithParameters',
+  'ServicePlanRemovedFromCatalog',
+  // Waits for the refetched catalog (the plan's watch brings the instance back), or the backoff.
+  'MaintenanceInfoConflict',
+]);
+/** On a ServiceInstance, kept by the controller: the maintenance_info version sent in the operation under way. */
+const maintenancePendingAnnotation = 'servicecatalog.wharf.dev/maintenance-pending';
 const osbOp = { Provision: 'provision', Update: 'update', Deprovision: 'deprovision' } as const;
 
 function planProps(o: Offering, params: { redacted: JsonObject; checksum: string }, spec: ServiceInstanceSpec): ServiceInstancePropertiesState {
@@ -121,6 +153,8 @@ export class InstanceReconciler implements Reconciler {
       if ((offering.plan.status as { removedFromBrokerCatalog?: boolean } | undefined)?.removedFromBrokerCatalog) {
         return this.retryLater(w, 'ServicePlanRemovedFromCatalog', `The plan "${offering.userPlan}" was removed from the broker's catalog; choose another plan`);
       }
+      const waiting = this.awaitingCatalog(w, offering);
+      if (waiting) return waiting;
       return this.withBroker(w, offering, (osb) => this.provision(w, offering, osb, props, params.parameters));
     }
     const ext = w.status.externalProperties;
@@ -130,9 +164,18 @@ export class InstanceReconciler implements Reconciler {
     if (planChanged && (offering.cls.spec as { planUpdatable?: boolean }).planUpdatable === false) {
       return this.terminal(w, 'ErrorPlanNotUpdatable', `${offering.userClass} does not allow changing the plan of an instance; the instance stays on its current plan`);
     }
-    if (planChanged || paramsChanged || updateRequested) {
-      return this.withBroker(w, offering, (osb) => this.update(w, offering, osb, props, params.parameters, planChanged, paramsChanged || updateRequested));
+    const planMi = planMaintenance(offering.plan);
+    const upgrade = planMi && planMi.version !== annotationOf(w.inst, maintenanceVersionAnnotation) && this.upgradeAccepted(w, planMi.version) ? planMi.version : undefined;
+    if (planChanged || paramsChanged || updateRequested || upgrade) {
+      const waiting = this.awaitingCatalog(w, offering);
+      if (waiting) return waiting;
+      // A new plan is provisioned at its current maintenance version; otherwise maintenance only when accepted.
+      const maintenance = planChanged ? planMi?.version : upgrade;
+      return this.withBroker(w, offering, (osb) => this.update(w, offering, osb, props, params.parameters, planChanged, paramsChanged || updateRequested, maintenance));
     }
+    this.showMaintenance(w, offering);
+    // A conflict whose catalog has since been refetched is over.
+    await this.setAnnotations(w, { [maintenanceConflictAnnotation]: undefined });
     // In sync: make sure status says so (after a restart, or a Failed the user has since fixed).
     removeCondition(w.status, 'Failed');
     if (!isTrue(w.status, 'Ready')) setCondition(w.status, 'Ready', 'True', 'ProvisionedSuccessfully', 'The instance was provisioned successfully', w.generation);
@@ -180,6 +223,8 @@ export class InstanceReconciler implements Reconciler {
     this.startOperation(w, 'Provision', props);
     w.status.deprovisionStatus = 'Required';
     await this.writeStatus(w);
+    const maintenance = planMaintenance(o.plan)?.version;
+    await this.setAnnotations(w, { [maintenancePendingAnnotation]: maintenance });
     const result = await osb.provision(
       w.spec.externalID!,
       {
@@ -189,6 +234,7 @@ export class InstanceReconciler implements Reconciler {
         space_guid: ns,
         context: { platform: 'kubernetes', namespace: ns, instance_name: w.inst.metadata.name, ...(w.inst.metadata.annotations ? { instance_annotations: w.inst.metadata.annotations } : {}) },
         parameters,
+        ...(maintenance ? { maintenance_info: { version: maintenance } } : {}),
       },
       { acceptsIncomplete: true, originatingIdentity: identityOf(w.spec.userInfo) },
     );
@@ -215,18 +261,21 @@ export class InstanceReconciler implements Reconciler {
     parameters: JsonObject,
     planChanged: boolean,
     sendParameters: boolean,
+    maintenance: string | undefined,
   ): Promise<ReconcileResult | void> {
     const ns = w.inst.metadata.namespace!;
     const previousPlan = propsPlanId(w.status.externalProperties);
     this.startOperation(w, 'Update', props);
     w.status.observedUpdateRequests = w.spec.updateRequests ?? 0;
     await this.writeStatus(w);
+    await this.setAnnotations(w, { [maintenancePendingAnnotation]: maintenance });
     const result = await osb.update(
       w.spec.externalID!,
       {
         service_id: o.serviceId,
         ...(planChanged ? { plan_id: o.planId } : {}),
         ...(sendParameters ? { parameters } : {}),
+        ...(maintenance ? { maintenance_info: { version: maintenance } } : {}),
         context: { platform: 'kubernetes', namespace: ns, instance_name: w.inst.metadata.name },
         previous_values: { service_id: o.serviceId, ...(previousPlan ? { plan_id: previousPlan } : {}) },
       },
@@ -328,6 +377,17 @@ export class InstanceReconciler implements Reconciler {
     }
     s.externalProperties = s.inProgressProperties;
     delete s.inProgressProperties;
+    const applied = annotationOf(w.inst, maintenancePendingAnnotation);
+    const upgraded = op === 'Update' && applied !== undefined && applied !== annotationOf(w.inst, maintenanceVersionAnnotation);
+    await this.setAnnotations(w, {
+      [maintenancePendingAnnotation]: undefined,
+      [maintenanceConflictAnnotation]: undefined,
+      ...(applied !== undefined ? { [maintenanceVersionAnnotation]: applied } : {}),
+    });
+    if (applied !== undefined) {
+      setInformationalCondition(s, 'MaintenanceAvailable', 'False', 'MaintenanceUpToDate', `The instance has maintenance_info version ${applied}`, w.generation);
+    }
+    if (upgraded) this.deps.recorder.event(w.inst, 'Normal', 'MaintenanceApplied', `The broker applied maintenance_info version ${applied}`);
     s.provisionStatus = 'Provisioned';
     s.deprovisionStatus = 'Required';
     const [reason, message] = op === 'Provision' ? ['ProvisionedSuccessfully', 'The instance was provisioned successfully'] : ['InstanceUpdatedSuccessfully', 'The instance was updated successfully'];
@@ -342,6 +402,9 @@ export class InstanceReconciler implements Reconciler {
     const message = `${op} call failed: ${describeFailure(f)}`;
     s.asyncOpInProgress = false;
     delete s.lastOperation;
+    const sent = annotationOf(w.inst, maintenancePendingAnnotation);
+    if (sent !== undefined) await this.setAnnotations(w, { [maintenancePendingAnnotation]: undefined });
+    if (f.remedy === 'refetchCatalog' && op !== 'Deprovision') return this.maintenanceConflict(w, op, f, sent);
     if (op === 'Provision' && f.orphanMitigation) {
       // The broker may hold an instance nobody knows of: delete it before trying again.
       s.orphanMitigationInProgress = true;
@@ -367,6 +430,71 @@ export class InstanceReconciler implements Reconciler {
     }
     delete s.currentOperation;
     return this.retryLater(w, reason, message);
+  }
+
+  // ---- maintenance_info -------------------------------------------------------------------------
+
+  private upgradeAccepted(w: Work, version: string): boolean {
+    const accepted = annotationOf(w.inst, acceptMaintenanceAnnotation);
+    return accepted === version || accepted === 'latest';
+  }
+
+  /** In sync with the broker: say whether the plan's maintenance_info is newer than the instance's. */
+  private showMaintenance(w: Work, o: Offering): void {
+    const planMi = planMaintenance(o.plan);
+    const have = annotationOf(w.inst, maintenanceVersionAnnotation);
+    if (!planMi) {
+      removeCondition(w.status, 'MaintenanceAvailable');
+      return;
+    }
+    if (planMi.version === have) {
+      setInformationalCondition(w.status, 'MaintenanceAvailable', 'False', 'MaintenanceUpToDate', `The instance has maintenance_info version ${have}`, w.generation);
+      return;
+    }
+    const what = `${planMi.version}${planMi.description ? ` (${planMi.description})` : ''}`;
+    const message = `The plan's maintenance_info version is now ${what}; the instance has ${have ?? 'an unknown version'}. To apply it, annotate the instance ${acceptMaintenanceAnnotation}=${planMi.version}`;
+    const before = conditionOf(w.status, 'MaintenanceAvailable');
+    const news = before?.status !== 'True' || before.message !== message;
+    setInformationalCondition(w.status, 'MaintenanceAvailable', 'True', 'MaintenanceAvailable', message, w.generation);
+    if (news) this.deps.recorder.event(w.inst, 'Normal', 'MaintenanceAvailable', message);
+  }
+
+  /**
+   * After a MaintenanceInfoConflict the plan's copy of maintenance_info is known to be stale: hold the
+   * request until the refetched catalog changes it, or until the backoff ends (then it is sent once more).
+   */
+  private awaitingCatalog(w: Work, o: Offering): ReconcileResult | undefined {
+    const conflicted = annotationOf(w.inst, maintenanceConflictAnnotation);
+    if (conflicted === undefined || planMaintenance(o.plan)?.version !== conflicted) return undefined;
+    const wait = msUntil(w.status.nextRetryTime);
+    return wait > 0 ? { requeueAfterMs: wait } : undefined;
+  }
+
+  /**
+   * The broker's maintenance_info is newer than the plan's copy: have the broker controller fetch the
+   * catalog again, and retry once with what it brings. A second conflict is Failed.
+   */
+  private async maintenanceConflict(w: Work, op: Op, f: OsbFailure, sent: string | undefined): Promise<ReconcileResult> {
+    const s = w.status;
+    delete s.currentOperation;
+    s.inProgressProperties = undefined;
+    if (op === 'Provision' && !s.externalProperties) s.deprovisionStatus = 'NotRequired';
+    const already = annotationOf(w.inst, maintenanceConflictAnnotation);
+    if (already !== undefined) {
+      await this.setAnnotations(w, { [maintenanceConflictAnnotation]: undefined });
+      return this.terminal(w, 'MaintenanceInfoConflict', `${op} call failed again after the catalog was fetched: ${describeFailure(f)}`);
+    }
+    await this.setAnnotations(w, { [maintenanceConflictAnnotation]: sent ?? '' });
+    const o = resolveOffering(w.inst, this.deps.offerings);
+    if (!isResolveFailure(o) && o.broker) await requestRelist(this.deps.client, this.deps.resources, o.broker);
+    return this.retryLater(w, 'MaintenanceInfoConflict', `${op} call failed: ${describeFailure(f)}; the broker's catalog is being fetched again and the ${op.toLowerCase()} will be retried once`);
+  }
+
+  private async setAnnotations(w: Work, changes: Record<string, string | undefined>): Promise<void> {
+    const updated = await writeAnnotations(this.deps.client, this.deps.resources.serviceInstances, w.inst, changes);
+    if (updated === w.inst) return;
+    this.written.remember(updated);
+    w.inst = updated;
   }
 
   // ---- orphan mitigation ------------------------------------------------------------------------

@@ -108,3 +108,14 @@ export function markFailed(status: OperationStatus, reason: string, message: str
   status.observedGeneration = generation;
   status.reconciledGeneration = generation;
 }
+
+/**
+ * Sets a condition that informs without deciding the printed STATUS (such as MaintenanceAvailable):
+ * `lastConditionState` keeps following Ready.
+ */
+export function setInformationalCondition(status: ConditionHolder, type: string, value: ConditionStatus, reason: string, message: string, generation: number | undefined, nowMs = Date.now()): void {
+  const printed = status.lastConditionState;
+  setCondition(status, type, value, reason, message, generation, nowMs);
+  if (printed === undefined) delete status.lastConditionState;
+  else status.lastConditionState = printed;
+}

@@ -295,3 +295,89 @@ test('a plan change the class does not allow is Failed without calling the broke
     await env.close();
   }
 });
+
+const annotationsOf = (obj: KubeObject): Record<string, string> => obj.metadata.annotations ?? {};
+
+function catalogWithLargeVersion(version: string) {
+  const catalog = exampleCatalog();
+  const large = catalog.services[0].plans.find((p) => p.id === LARGE_PLAN_ID)!;
+  large.maintenance_info = { version, description: `Engine ${version}` };
+  return catalog;
+}
+
+test('maintenance_info: provisions send it, a MaintenanceInfoConflict refetches the catalog and retries once, and a newer version is applied when accepted', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env, 'example', { relistBehavior: 'Manual' });
+    const plan = await env.cluster.client.get(cr.clusterServicePlans, LARGE_PLAN_ID);
+    assert.deepEqual(JSON.parse(annotationsOf(plan)['servicecatalog.wharf.dev/maintenance-info']), { version: '1.1.0', description: 'Engine 1.1' });
+
+    const big = await env.cluster.client.create(cr.serviceInstances, instance('big', 'large'));
+    let ready = await waitCondition(env, cr.serviceInstances, 'big', 'Ready', 'True');
+    assert.deepEqual(env.broker.requests.find((r) => r.endpoint === 'provision')?.body && (env.broker.requests.find((r) => r.endpoint === 'provision')!.body as { maintenance_info?: unknown }).maintenance_info, { version: '1.1.0' });
+    ready = await eventually(async () => {
+      const i = await env.cluster.client.get(cr.serviceInstances, 'big', { namespace: 'default' });
+      return condition(i, 'MaintenanceAvailable') ? i : undefined;
+    }, 10_000, 'MaintenanceAvailable shown');
+    assert.equal(annotationsOf(ready)['servicecatalog.wharf.dev/maintenance-version'], '1.1.0');
+    assert.equal(condition(ready, 'MaintenanceAvailable')?.status, 'False');
+    assert.equal(statusOf(ready).lastConditionState, 'Ready');
+
+    // The broker moves on; Wharf's copy of the catalog is stale (relistBehavior Manual).
+    env.broker.setCatalog(catalogWithLargeVersion('1.2.0'));
+    const big2 = await env.cluster.client.create(cr.serviceInstances, instance('big2', 'large'));
+    const ready2 = await waitCondition(env, cr.serviceInstances, 'big2', 'Ready', 'True', 'ProvisionedSuccessfully', 30_000);
+    const sent = env.broker.requests
+      .filter((r) => r.endpoint === 'provision' && r.path.endsWith(externalId(big2)))
+      .map((r) => (r.body as { maintenance_info?: { version: string } }).maintenance_info?.version);
+    assert.deepEqual(sent, ['1.1.0', '1.2.0'], 'retried once with the refetched version');
+    await eventually(async () => (await eventsFor(env, 'big2')).some((e) => e.reason === 'MaintenanceInfoConflict'), 10_000, 'MaintenanceInfoConflict event');
+    const brokerSpec = (await env.cluster.client.get(cr.clusterServiceBrokers, 'example')).spec as { relistRequests?: number };
+    assert.ok(Number(brokerSpec.relistRequests) >= 1, 'the conflict asked the broker controller to relist');
+    assert.equal(annotationsOf(ready2)['servicecatalog.wharf.dev/maintenance-version'], '1.2.0');
+    assert.equal(annotationsOf(ready2)['servicecatalog.wharf.dev/maintenance-conflict'], undefined);
+
+    // The first instance now shows the upgrade, and gets it once the user accepts it.
+    const offered = await eventually(async () => {
+      const i = await env.cluster.client.get(cr.serviceInstances, 'big', { namespace: 'default' });
+      return condition(i, 'MaintenanceAvailable')?.status === 'True' ? i : undefined;
+    }, 15_000, 'upgrade offered');
+    assert.match(condition(offered, 'MaintenanceAvailable')!.message, /1\.2\.0 \(Engine 1\.2\.0\); the instance has 1\.1\.0/);
+    assert.equal(statusOf(offered).lastConditionState, 'Ready');
+    await eventually(async () => (await eventsFor(env, 'big')).some((e) => e.reason === 'MaintenanceAvailable'), 10_000, 'MaintenanceAvailable event');
+    assert.equal(env.broker.requests.filter((r) => r.endpoint === 'update').length, 0, 'nothing is sent before the user accepts');
+    await env.cluster.client.patch(cr.serviceInstances, 'big', { metadata: { annotations: { 'servicecatalog.wharf.dev/accept-maintenance': '1.2.0' } } }, { type: 'merge', namespace: 'default' });
+    const upgraded = await eventually(async () => {
+      const i = await env.cluster.client.get(cr.serviceInstances, 'big', { namespace: 'default' });
+      return annotationsOf(i)['servicecatalog.wharf.dev/maintenance-version'] === '1.2.0' && isReady(i) ? i : undefined;
+    }, 20_000, 'upgraded');
+    assert.equal(env.broker.instance(externalId(big))?.maintenanceVersion, '1.2.0');
+    const update = env.broker.requests.find((r) => r.endpoint === 'update')!;
+    assert.deepEqual((update.body as { maintenance_info?: unknown }).maintenance_info, { version: '1.2.0' });
+    assert.equal((update.body as { parameters?: unknown }).parameters, undefined);
+    assert.equal(condition(upgraded, 'MaintenanceAvailable')?.status, 'False');
+    await eventually(async () => (await eventsFor(env, 'big')).some((e) => e.reason === 'MaintenanceApplied'), 10_000, 'MaintenanceApplied event');
+  } finally {
+    await env.close();
+  }
+});
+
+function isReady(i: KubeObject): boolean {
+  return condition(i, 'Ready')?.status === 'True';
+}
+
+test('a second MaintenanceInfoConflict after the catalog was refetched is Failed', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    env.broker.inject({ endpoint: 'provision', status: 422, body: { error: 'MaintenanceInfoConflict', description: 'The maintenance information for the requested service plan has changed' }, times: 2 });
+    await env.cluster.client.create(cr.serviceInstances, instance('big', 'large'));
+    const failed = await waitCondition(env, cr.serviceInstances, 'big', 'Failed', 'True', 'MaintenanceInfoConflict', 30_000);
+    assert.match(condition(failed, 'Failed')!.message, /again after the catalog was fetched.*HTTP 422 MaintenanceInfoConflict/);
+    assert.equal(env.broker.requests.filter((r) => r.endpoint === 'provision').length, 2, 'one retry, no more');
+    assert.equal(statusOf(failed).deprovisionStatus, 'NotRequired');
+    assert.equal(env.broker.instances().length, 0);
+  } finally {
+    await env.close();
+  }
+});
