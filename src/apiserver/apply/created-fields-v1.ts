@@ -19,7 +19,7 @@ import { indexList, listShape } from './typed.js';
  */
 export function createdFieldsV1(obj: Record<string, unknown>, schema: SchemaNode | undefined): JsonObject | undefined {
   if (isAtomicObject(schema)) return undefined;
-  const out = encodeMap(obj, schema, rootStrip);
+  const out = encodeMap(obj, schema, rootStrip, false);
   if (out === undefined) return undefined;
   markCanonicalFieldsV1(out);
   return out;
@@ -75,24 +75,22 @@ function fieldSchema(schema: SchemaNode | undefined, name: string): SchemaNode |
  * something below is owned too. `strip` drops the membership of the bookkeeping fields.
  */
 function encodeValue(value: unknown, schema: SchemaNode | undefined, strip: Strip | undefined): JsonObject | undefined {
-  let below: JsonObject | undefined;
+  const member = strip === undefined || !strip.self;
+  let out: JsonObject | undefined;
   if (Array.isArray(value)) {
     if (value.length > 0) {
       const shape = listShapeOf(schema);
-      if (shape.kind === 'set' || shape.kind === 'keyed') below = encodeList(value, shape, schema!.items());
+      if (shape.kind === 'set' || shape.kind === 'keyed') out = encodeList(value, shape, schema!.items(), member);
     }
   } else if (isPlainObject(value) && !isAtomicObject(schema)) {
-    below = encodeMap(value, schema, strip);
+    out = encodeMap(value, schema, strip, member);
   }
-  const member = strip === undefined || !strip.self;
-  if (below === undefined) return member ? {} : undefined;
-  if (!member) return below;
-  const out: JsonObject = { '.': {} };
-  for (const k in below) out[k] = below[k];
+  if (out === undefined) return member ? {} : undefined;
   return out;
 }
 
-function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefined, strip: Strip | undefined): JsonObject | undefined {
+/** The entries below a map, after `.` when `dot`; undefined when nothing below is owned. */
+function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefined, strip: Strip | undefined, dot: boolean): JsonObject | undefined {
   const keys = Object.keys(value).sort();
   let out: JsonObject | undefined;
   for (const k of keys) {
@@ -100,18 +98,19 @@ function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefine
     if (v === undefined) continue;
     const node = encodeValue(v, fieldSchema(schema, k), strip?.children?.get(k));
     if (node === undefined) continue;
-    out ??= {};
+    out ??= dot ? { '.': {} } : {};
     out[`f:${k}`] = node;
   }
   return out;
 }
 
-function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | undefined): JsonObject | undefined {
+function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | undefined, dot: boolean): JsonObject {
   const { byId } = indexList(list, shape, itemSchema, [], true);
   const items: Array<{ id: string; pe: PathElement; items: unknown[] }> = [];
   for (const [id, e] of byId) items.push({ id, pe: e.pe, items: e.items });
-  items.sort((a, b) => comparePathElements(a.pe, b.pe));
-  const out: JsonObject = {};
+  if (items.length > 1) items.sort((a, b) => comparePathElements(a.pe, b.pe));
+  const out: JsonObject = dot ? { '.': {} } : {};
+  // An item that appears more than once is owned as a whole only.
   for (const it of items) out[it.id] = it.items.length === 1 ? encodeValue(it.items[0], itemSchema, undefined)! : {};
   return out;
 }
