@@ -8,6 +8,13 @@ import { createdFieldsV1 } from '../../../src/apiserver/apply/created-fields-v1.
 import { trackUpdate } from '../../../src/apiserver/apply/track-update.js';
 import * as fixtures from '../../../bench/apply/objects.js';
 import { deploymentSchema } from './deployment-schema.js';
+import * as apiserverFixtures from '../fixtures.js';
+import * as controllerFixtures from '../../controllers/fixtures.js';
+import * as volumeFixtures from '../../controllers/volume/fixtures.js';
+import { nodeObject, podObject } from '../../scheduler/api/helpers.js';
+import { simPod } from '../../node/fixtures.js';
+import { clusterRole, role } from '../rbac/fixtures.js';
+import { binding, clusterBroker, instance } from '../../catalog/controllers/fixtures.js';
 import { mutate, randomValue, rng } from './random-objects.js';
 
 /*
@@ -26,9 +33,8 @@ interface Kind {
   schema: SchemaNode | undefined;
 }
 
-const kinds: Kind[] = builtinResources
-  .filter((d) => d.schema)
-  .map((d) => ({ name: d.plural, apiVersion: d.group ? `${d.group}/${d.version}` : d.version, kind: d.kind, schema: schemaNodeFor(d.schema!) }));
+const withSchema = builtinResources.filter((d) => d.schema);
+const kinds: Kind[] = withSchema.map((d) => ({ name: d.plural, apiVersion: d.group ? `${d.group}/${d.version}` : d.version, kind: d.kind, schema: schemaNodeFor(d.schema!) }));
 
 function track(old: KubeObject | undefined, next: KubeObject, k: Kind, manager: string, now: string, subresource: string | undefined, paths: typeof generic | undefined): KubeObject {
   trackUpdate(old, next, { manager, apiVersion: k.apiVersion, now, schema: k.schema, ...(subresource ? { subresource } : {}) }, paths);
@@ -85,6 +91,40 @@ test('create fast path and updates after it match the general path for the bench
   ] as const) {
     for (let seed = 1; seed <= 5; seed++) checkObject(k, obj, seed, 6);
   }
+});
+
+test('create fast path and updates after it match the general path for the other tests\' fixtures, defaults filled', () => {
+  const objects: KubeObject[] = [
+    apiserverFixtures.configMap('cm'),
+    apiserverFixtures.pod('p', 'default', { app: 'x' }),
+    apiserverFixtures.namespace('ns'),
+    apiserverFixtures.deployment('d', 3),
+    controllerFixtures.replicaSet('rs', 2),
+    controllerFixtures.barePod('bp', { app: 'web' }, { finalizers: ['a/b'] }),
+    controllerFixtures.webService(),
+    controllerFixtures.webPod('wp'),
+    volumeFixtures.volume('pv', '1Gi'),
+    volumeFixtures.claim('pvc', '1Gi'),
+    volumeFixtures.storageClass('sc', 'example.com/p', { mode: 'WaitForFirstConsumer', isDefault: true }),
+    volumeFixtures.podUsing('pu', 'pvc', 'node-1'),
+    nodeObject('n1', 'zone-a'),
+    podObject('po', { cpu: '100m', labels: { a: 'b' } }),
+    simPod('sp', { containers: ['a', 'b'], tolerations: [{ key: 'k', operator: 'Exists' }] }),
+    role('default', 'r', [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]),
+    clusterRole('cr', [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }]),
+    clusterBroker('b', 'http://127.0.0.1:1'),
+    instance('i'),
+    binding('bi', 'i'),
+  ];
+  let checked = 0;
+  for (const obj of objects) {
+    const i = withSchema.findIndex((d) => d.kind === obj.kind && (d.group ? `${d.group}/${d.version}` : d.version) === obj.apiVersion);
+    if (i < 0) continue;
+    withSchema[i]!.strategy.default?.(obj);
+    for (let seed = 1; seed <= 3; seed++) checkObject(kinds[i]!, obj, seed, 5);
+    checked++;
+  }
+  assert.ok(checked >= 15, `only ${checked} fixtures have a schema`);
 });
 
 test('create fast path and updates after it match the general path for random objects of every kind', () => {
