@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { api, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { describe, test } from 'node:test';
+import { api, useCluster } from './harness.js';
 
 const pod = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1',
@@ -11,19 +11,8 @@ const pod = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('bad input gets a Kubernetes Status and changes nothing', () => {
-  let cluster: RunningCluster;
-  let cleanup: () => void;
+  const cluster = useCluster();
   const podsPath = '/api/v1/namespaces/default/pods';
-
-  before(async () => {
-    const t = tempDataDir();
-    cleanup = t.cleanup;
-    cluster = await startCluster(t.dir);
-  });
-  after(async () => {
-    await cluster?.stop();
-    cleanup?.();
-  });
 
   async function podCount(): Promise<number> {
     const r = await api(cluster, 'GET', podsPath);

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { useCluster } from './harness.js';
 
 describe('@kubernetes/client-node against wharf up', () => {
-  let cluster: RunningCluster;
-  let cleanup: () => void;
+  // No nodes: the test binds pods itself, with no scheduler placing them first.
+  const cluster = useCluster(['--nodes', '0']);
   let kc: k8s.KubeConfig;
 
-  before(async () => {
-    const t = tempDataDir();
-    cleanup = t.cleanup;
-    // No nodes: the test binds pods itself, with no scheduler placing them first.
-    cluster = await startCluster(t.dir, ['--nodes', '0']);
+  before(() => {
     kc = new k8s.KubeConfig();
     kc.loadFromFile(cluster.kubeconfig);
-  });
-  after(async () => {
-    await cluster?.stop();
-    cleanup?.();
   });
 
   test('CRUD on ConfigMaps and Deployments with typed clients', async () => {

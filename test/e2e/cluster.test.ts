@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { kubectl, repoRoot, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { describe, test } from 'node:test';
+import { kubectl, kubectlOk, repoRoot, useCluster } from './harness.js';
 
 const zoneAntiAffinity = `apiVersion: apps/v1
 kind: Deployment
@@ -47,23 +47,8 @@ spec:
 `;
 
 describe('a whole cluster: scheduler, controllers and simulated nodes behind kubectl', () => {
-  let cluster: RunningCluster;
-  let cleanup: () => void;
-  let dir: string;
-  const ok = async (...args: string[]) => {
-    const r = await kubectl(cluster, args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-
-  before(async () => {
-    ({ dir, cleanup } = tempDataDir());
-    cluster = await startCluster(dir, ['--nodes', '3', '--zones', '3']);
-  });
-  after(async () => {
-    await cluster?.stop();
-    cleanup?.();
-  });
+  const cluster = useCluster(['--nodes', '3', '--zones', '3']);
+  const ok = kubectlOk(cluster);
 
   test('three simulated nodes register Ready, one per zone', async () => {
     await ok('wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s');
@@ -72,7 +57,7 @@ describe('a whole cluster: scheduler, controllers and simulated nodes behind kub
   });
 
   test('a Deployment with zone anti-affinity rolls out with one pod per zone', async () => {
-    const file = path.join(dir, 'spread.yaml');
+    const file = path.join(cluster.dataDir, 'spread.yaml');
     writeFileSync(file, zoneAntiAffinity);
     await ok('apply', '-f', file);
     await ok('rollout', 'status', 'deployment/spread', '--timeout=60s');
@@ -108,7 +93,7 @@ describe('a whole cluster: scheduler, controllers and simulated nodes behind kub
   });
 
   test('a Job runs to completion', async () => {
-    const file = path.join(dir, 'job.yaml');
+    const file = path.join(cluster.dataDir, 'job.yaml');
     writeFileSync(file, job);
     await ok('apply', '-f', file);
     await ok('wait', '--for=condition=complete', 'job/once', '--timeout=60s');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { EtcdServer, etcdMissing } from '../storage/etcd-server.js';
-import { api, kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { api, kubectl, kubectlOk, startCluster, tempDataDir, type RunningCluster } from './harness.js';
 
 const missing = etcdMissing();
 
@@ -47,11 +47,7 @@ describe('wharf up --etcd', { skip: missing, timeout: 180_000 }, () => {
     data.cleanup();
   });
 
-  const ok = async (...args: string[]) => {
-    const r = await kubectl(cluster, args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = kubectlOk(() => cluster);
 
   test('kubectl create, get, apply, watch and delete a Deployment stored in etcd', async () => {
     // A watch started before the writes sees each of them, in order.

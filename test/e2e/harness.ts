@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -6,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { stopChild } from '../support/stop-child.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,7 +55,11 @@ export async function startWharf(args: string[], timeoutMs = 60_000): Promise<Wh
   let output = '';
   let scheme = 'http';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start in time:\n${output}`)), timeoutMs);
+    // A server that never says where it listens is stopped, or its pipes would keep the test process alive.
+    const timer = setTimeout(() => {
+      void stopChild(child);
+      reject(new Error(`${what} did not start in time:\n${output}`));
+    }, timeoutMs);
     const onData = (d: Buffer) => {
       output += d.toString();
       const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -81,8 +87,49 @@ export async function startWharf(args: string[], timeoutMs = 60_000): Promise<Wh
  */
 export async function startCluster(dataDir: string, extraArgs: string[] = []): Promise<RunningCluster> {
   const nodeArgs = extraArgs.some((a) => /^--(container-)?nodes(=|$)/.test(a)) ? [] : ['--nodes', '1'];
-  const server = await startWharf(['up', '--data-dir', dataDir, '--port', '0', ...nodeArgs, ...extraArgs], 20_000);
+  const server = await startWharf(['up', '--data-dir', dataDir, '--port', '0', ...nodeArgs, ...extraArgs]);
   return { ...server, dataDir, kubeconfig: path.join(dataDir, 'kubeconfig') };
+}
+
+/**
+ * One cluster for the enclosing describe (or file): registers a before() that starts `wharf up` with
+ * `extraArgs` over a fresh data directory and an after() that stops it and removes the directory.
+ * `extraArgs` may be a function of that directory, to write files there first. The returned object reads
+ * through to the running cluster, so tests and later hooks use it like startCluster's result.
+ */
+export function useCluster(extraArgs: string[] | ((dataDir: string) => string[]) = []): RunningCluster {
+  let data: { dir: string; cleanup: () => void } | undefined;
+  let running: RunningCluster | undefined;
+  before(async () => {
+    data = tempDataDir();
+    running = await startCluster(data.dir, typeof extraArgs === 'function' ? extraArgs(data.dir) : extraArgs);
+  });
+  after(async () => {
+    await running?.stop();
+    data?.cleanup();
+  });
+  const current = (): RunningCluster => {
+    if (!running) throw new Error('the cluster is used before useCluster started it (read it inside tests and hooks)');
+    return running;
+  };
+  return {
+    get port() {
+      return current().port;
+    },
+    get url() {
+      return current().url;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    get kubeconfig() {
+      return current().kubeconfig;
+    },
+    get process() {
+      return current().process;
+    },
+    stop: () => current().stop(),
+  };
 }
 
 export interface CommandResult {
@@ -91,8 +138,11 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** What kubectl needs of a cluster. */
+export type ClusterRef = { kubeconfig: string; dataDir: string };
+
 /** Runs kubectl against a cluster; never throws for a non-zero exit (the result says it). */
-export function kubectl(cluster: { kubeconfig: string; dataDir: string }, args: string[], input?: string, binary = 'kubectl'): Promise<CommandResult> {
+export function kubectl(cluster: ClusterRef, args: string[], input?: string, binary = 'kubectl'): Promise<CommandResult> {
   // A cache of the cluster's own, so discovery and OpenAPI answers never leak between test clusters.
   const cacheDir = path.join(cluster.dataDir, `kubectl-cache-${path.basename(path.dirname(binary)) || 'default'}`);
   return new Promise((resolve) => {
@@ -102,6 +152,18 @@ export function kubectl(cluster: { kubeconfig: string; dataDir: string }, args: 
     });
     if (input !== undefined) child.stdin!.end(input);
   });
+}
+
+/**
+ * kubectl for steps expected to succeed: resolves with stdout, fails the test with stderr otherwise.
+ * `cluster` may be a function, read at each call, for a cluster a before() hook assigns later.
+ */
+export function kubectlOk(cluster: ClusterRef | (() => ClusterRef), binary = 'kubectl', name = 'kubectl'): (...args: string[]) => Promise<string> {
+  return async (...args: string[]) => {
+    const r = await kubectl(typeof cluster === 'function' ? cluster() : cluster, args, undefined, binary);
+    assert.equal(r.code, 0, `${name} ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  };
 }
 
 /** Debian's kubectl 1.20 unpacked beside the current one (see .ci/run), when present. */

@@ -1,33 +1,18 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { kubectl, oldKubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { describe, test } from 'node:test';
+import { kubectlOk, oldKubectl, useCluster } from './harness.js';
 
 // kubectl 1.20 speaks an older dialect: legacy discovery, OpenAPI v2 in protobuf, client-side validation.
 describe('kubectl 1.20 against wharf up', { skip: existsSync(oldKubectl) ? false : `no kubectl 1.20 at ${oldKubectl}` }, () => {
-  let cluster: RunningCluster;
-  let cleanup: () => void;
-  let dir: string;
-  const ok = async (...args: string[]) => {
-    const r = await kubectl(cluster, args, undefined, oldKubectl);
-    assert.equal(r.code, 0, `kubectl 1.20 ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-
-  before(async () => {
-    ({ dir, cleanup } = tempDataDir());
-    cluster = await startCluster(dir);
-  });
-  after(async () => {
-    await cluster?.stop();
-    cleanup?.();
-  });
+  const cluster = useCluster();
+  const ok = kubectlOk(cluster, oldKubectl, 'kubectl 1.20');
 
   test('version, api-resources, apply twice, get, explain, patch, delete', async () => {
     assert.match(await ok('version', '--short'), /Server Version: v1\.32/);
     assert.match(await ok('api-resources'), /deployments\s+deploy\s+apps\/v1\s+true\s+Deployment/);
-    const file = path.join(dir, 'cm.yaml');
+    const file = path.join(cluster.dataDir, 'cm.yaml');
     writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old-client}\ndata: {a: "1"}\n');
     assert.match(await ok('apply', '-f', file), /created/);
     writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old-client}\ndata: {a: "2", b: "3"}\n');

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubectl, repoRoot, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { kubectl, kubectlOk, repoRoot, startCluster, tempDataDir, type RunningCluster } from './harness.js';
 
 const deployment = (replicas: number, image: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -28,11 +28,7 @@ describe('kubectl against wharf up', () => {
   let cleanup: () => void;
   let dir: string;
   const k = (...args: string[]) => kubectl(cluster, args);
-  const ok = async (...args: string[]) => {
-    const r = await k(...args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = kubectlOk(() => cluster);
 
   before(async () => {
     ({ dir, cleanup } = tempDataDir());

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { api, credentialsOf, kubectl, startCluster, tempDataDir, type RunningCluster } from './harness.js';
+import { api, credentialsOf, kubectl, kubectlOk, useCluster } from './harness.js';
 
 interface AuditEvent {
   auditID: string;
@@ -22,17 +22,15 @@ interface AuditEvent {
 }
 
 describe('secure by default: TLS, authentication, RBAC and audit', () => {
-  let cluster: RunningCluster;
-  let cleanup: () => void;
-  let dir: string;
   const aliceToken = 'alice-token-0123456789';
-  const ok = async (...args: string[]) => {
-    const r = await kubectl(cluster, args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
+  const cluster = useCluster((dir) => {
+    const tokens = path.join(dir, 'tokens.csv');
+    writeFileSync(tokens, `${aliceToken},alice,1001,"developers"\n`);
+    return ['--token-auth-file', tokens];
+  });
+  const ok = kubectlOk(cluster);
   const auditEvents = (): AuditEvent[] =>
-    readFileSync(path.join(dir, 'audit', 'audit.log'), 'utf8')
+    readFileSync(path.join(cluster.dataDir, 'audit', 'audit.log'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as AuditEvent);
@@ -40,17 +38,6 @@ describe('secure by default: TLS, authentication, RBAC and audit', () => {
     for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(check(), what);
   };
-
-  before(async () => {
-    ({ dir, cleanup } = tempDataDir());
-    const tokens = path.join(dir, 'tokens.csv');
-    writeFileSync(tokens, `${aliceToken},alice,1001,"developers"\n`);
-    cluster = await startCluster(dir, ['--token-auth-file', tokens]);
-  });
-  after(async () => {
-    await cluster?.stop();
-    cleanup?.();
-  });
 
   test('the server speaks only TLS and the written kubeconfig works', async () => {
     assert.match(cluster.url, /^https:/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { stopChild } from '../support/stop-child.js';
-import { api, kubectl, startCluster, tempDataDir, wharfArgs, type RunningCluster } from './harness.js';
+import { api, kubectl, kubectlOk, startCluster, tempDataDir, useCluster, wharfArgs, type RunningCluster } from './harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,28 +47,12 @@ interface PodView {
 
 const isReady = (p: PodView) => p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
-function okWith(cluster: () => RunningCluster) {
-  return async (...args: string[]) => {
-    const r = await kubectl(cluster(), args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-}
-
 describe('workload controllers behind kubectl on three simulated nodes', () => {
-  let cluster: RunningCluster;
-  let cleanup: () => void;
-  const ok = okWith(() => cluster);
+  const cluster = useCluster(['--nodes', '3']);
+  const ok = kubectlOk(cluster);
 
   before(async () => {
-    let dir: string;
-    ({ dir, cleanup } = tempDataDir());
-    cluster = await startCluster(dir, ['--nodes', '3']);
     await ok('wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s');
-  });
-  after(async () => {
-    await cluster?.stop();
-    cleanup?.();
   });
 
   test('a StatefulSet starts web-0, web-1, web-2 in order, each Ready before the next exists', async () => {
@@ -171,7 +155,7 @@ describe('two controller-managers, one leader', () => {
   let cleanup: () => void;
   const managers = new Map<string, ChildProcess>();
   const output = new Map<string, string>();
-  const ok = okWith(() => cluster);
+  const ok = kubectlOk(() => cluster);
 
   const startManager = (identity: string) => {
     const args = wharfArgs([
