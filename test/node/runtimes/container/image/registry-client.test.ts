@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,21 +17,12 @@ import {
   registryBlobPath,
   registrySkipReason,
   startRegistry,
-  type ImageLayout,
-  type TestRegistry,
 } from '../../../../support/registry.js';
+import { useRegistryFixture } from './registry-fixture.js';
 
 const skip = registrySkipReason();
-let registry: TestRegistry | undefined;
-let layout: ImageLayout | undefined;
-let work = '';
 const pushed: Record<string, string> = {};
-
-before(async () => {
-  if (skip) return;
-  work = await mkdtemp(path.join(tmpdir(), 'wharf-registry-client-'));
-  registry = await startRegistry();
-  layout = await buildBusyboxImage({ tag: 'base' });
+const fx = useRegistryFixture('wharf-registry-client-', { tag: 'base' }, async (registry, layout) => {
   pushed.oci = await pushImage(layout, 'base', registry.host, 'test/busybox', { destTag: 'oci' });
   pushed.v2 = await pushImage(layout, 'base', registry.host, 'test/busybox', { destTag: 'v2', format: 'v2s2' });
   const other = await buildBusyboxImage({ tag: 'other', files: { 'etc/other': 'other arch\n' } });
@@ -42,32 +33,26 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await layout?.cleanup();
-  await registry?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
 function store(): BlobStore {
-  return new BlobStore(path.join(work, `store-${Math.random().toString(36).slice(2)}`));
+  return new BlobStore(path.join(fx.work, `store-${Math.random().toString(36).slice(2)}`));
 }
 
 test('resolve() finds OCI and Docker v2 manifests by tag and by digest', { skip }, async () => {
   const client = new RegistryClient();
-  const oci = await client.resolve(parseReference(`${registry!.host}/test/busybox:oci`));
+  const oci = await client.resolve(parseReference(`${fx.registry.host}/test/busybox:oci`));
   assert.equal(oci.digest, pushed.oci);
   assert.equal(oci.manifestDigest, pushed.oci);
   assert.equal(oci.manifest.layers.length, 1);
   assert.equal(oci.manifest.config.mediaType, mediaTypes.ociConfig);
-  const v2 = await client.resolve(parseReference(`${registry!.host}/test/busybox:v2`));
+  const v2 = await client.resolve(parseReference(`${fx.registry.host}/test/busybox:v2`));
   assert.equal(v2.mediaType, mediaTypes.dockerManifest);
   assert.equal(v2.manifest.layers[0]!.mediaType, mediaTypes.dockerLayerGzip);
-  const byDigest = await client.resolve(parseReference(`${registry!.host}/test/busybox@${pushed.v2}`));
+  const byDigest = await client.resolve(parseReference(`${fx.registry.host}/test/busybox@${pushed.v2}`));
   assert.equal(byDigest.digest, pushed.v2);
 });
 
 test('resolve() picks linux and this machine\'s architecture from a manifest list', { skip }, async () => {
-  const size = (d: string) => readFileSync(registryBlobPath(registry!.storageDir, d)).length;
+  const size = (d: string) => readFileSync(registryBlobPath(fx.registry.storageDir, d)).length;
   const wrongArch = hostArchitecture() === 'arm64' ? 'amd64' : 'arm64';
   const list = {
     schemaVersion: 2,
@@ -77,19 +62,19 @@ test('resolve() picks linux and this machine\'s architecture from a manifest lis
       { mediaType: mediaTypes.dockerManifest, digest: pushed.v2, size: size(pushed.v2!), platform: { os: 'linux', architecture: hostArchitecture() } },
     ],
   };
-  assert.equal(await putManifest(registry!.host, 'test/busybox', 'multi', JSON.stringify(list), mediaTypes.dockerList), 201);
-  const resolved = await new RegistryClient().resolve(parseReference(`${registry!.host}/test/busybox:multi`));
+  assert.equal(await putManifest(fx.registry.host, 'test/busybox', 'multi', JSON.stringify(list), mediaTypes.dockerList), 201);
+  const resolved = await new RegistryClient().resolve(parseReference(`${fx.registry.host}/test/busybox:multi`));
   assert.equal(resolved.manifestDigest, pushed.v2);
   assert.notEqual(resolved.digest, pushed.v2, 'the reference names the list');
   assert.equal(resolved.mediaType, mediaTypes.dockerList);
 
   const noMatch = { ...list, manifests: [list.manifests[0]] };
-  assert.equal(await putManifest(registry!.host, 'test/busybox', 'foreign', JSON.stringify(noMatch), mediaTypes.dockerList), 201);
-  await assert.rejects(new RegistryClient().resolve(parseReference(`${registry!.host}/test/busybox:foreign`)), /no match for platform in manifest/);
+  assert.equal(await putManifest(fx.registry.host, 'test/busybox', 'foreign', JSON.stringify(noMatch), mediaTypes.dockerList), 201);
+  await assert.rejects(new RegistryClient().resolve(parseReference(`${fx.registry.host}/test/busybox:foreign`)), /no match for platform in manifest/);
 });
 
 test('fetchBlob() streams verified blobs and rejects a layer whose bytes do not match its digest', { skip }, async () => {
-  const ref = parseReference(`${registry!.host}/test/busybox:v2`);
+  const ref = parseReference(`${fx.registry.host}/test/busybox:v2`);
   const client = new RegistryClient();
   const { manifest } = await client.resolve(ref);
   const s = store();
@@ -97,7 +82,7 @@ test('fetchBlob() streams verified blobs and rejects a layer whose bytes do not 
   assert.equal(await s.has(manifest.layers[0]!.digest), true);
 
   // Corrupt the config blob in the registry's storage: same size, other bytes.
-  const file = registryBlobPath(registry!.storageDir, manifest.config.digest);
+  const file = registryBlobPath(fx.registry.storageDir, manifest.config.digest);
   const original = readFileSync(file);
   const corrupted = Buffer.from(original);
   corrupted[corrupted.length - 2] ^= 0xff;
@@ -116,18 +101,18 @@ test('fetchBlob() streams verified blobs and rejects a layer whose bytes do not 
 });
 
 test('resolve() rejects a manifest whose bytes do not match the digest', { skip }, async () => {
-  const file = registryBlobPath(registry!.storageDir, pushed.oci!);
+  const file = registryBlobPath(fx.registry.storageDir, pushed.oci!);
   const original = readFileSync(file);
   writeFileSync(file, Buffer.from(original.toString('utf8').replace('"schemaVersion": 2', '"schemaVersion":  2').replace('"schemaVersion":2', '"schemaVersion": 2')));
   try {
-    await assert.rejects(new RegistryClient().resolve(parseReference(`${registry!.host}/test/busybox@${pushed.oci}`)), /manifest digest mismatch/);
+    await assert.rejects(new RegistryClient().resolve(parseReference(`${fx.registry.host}/test/busybox@${pushed.oci}`)), /manifest digest mismatch/);
   } finally {
     writeFileSync(file, original);
   }
 });
 
 test('resolve() says not found, unavailable or invalid the way a pull status shows it', { skip }, async () => {
-  const missing = `${registry!.host}/test/nope:latest`;
+  const missing = `${fx.registry.host}/test/nope:latest`;
   await assert.rejects(new RegistryClient().resolve(parseReference(missing)), (e: unknown) => {
     assert.ok(e instanceof RegistryError);
     assert.equal(e.kind, 'not-found');
@@ -164,7 +149,7 @@ test('resolve() says not found, unavailable or invalid the way a pull status sho
 });
 
 test('bearer-token auth: the challenge leads to the token endpoint, with the pull secret\'s credentials', { skip }, async () => {
-  const token = await tokenProxy(registry!.host, { username: 'robot', password: 's3cret' });
+  const token = await tokenProxy(fx.registry.host, { username: 'robot', password: 's3cret' });
   try {
     const ref = parseReference(`${token.host}/test/busybox:v2`);
     await assert.rejects(new RegistryClient().resolve(ref), (e: unknown) => {
@@ -186,7 +171,7 @@ test('bearer-token auth: the challenge leads to the token endpoint, with the pul
 });
 
 test('bearer-token auth: an anonymous token for a public repository', { skip }, async () => {
-  const token = await tokenProxy(registry!.host, undefined);
+  const token = await tokenProxy(fx.registry.host, undefined);
   try {
     const resolved = await new RegistryClient().resolve(parseReference(`${token.host}/test/busybox:oci`));
     assert.equal(resolved.digest, pushed.oci);
@@ -196,7 +181,7 @@ test('bearer-token auth: an anonymous token for a public repository', { skip }, 
 });
 
 test('basic auth: a Basic challenge is answered with the pull secret\'s credentials, never without', { skip }, async () => {
-  const front = await basicProxy(registry!.host, { username: 'robot', password: 's3cret' });
+  const front = await basicProxy(fx.registry.host, { username: 'robot', password: 's3cret' });
   try {
     const ref = parseReference(`${front.host}/test/busybox:oci`);
     await assert.rejects(new RegistryClient().resolve(ref), /pull access denied, repository does not exist or may require authorization: server message: unauthorized: authentication required/);
@@ -218,7 +203,7 @@ test('basic auth against docker-registry\'s htpasswd', { skip }, async (t) => {
   if (!(await bcryptHtpasswd('u', 'p'))) return t.skip('neither htpasswd -B (apache2-utils) nor python3 crypt can make bcrypt hashes');
   const secured = await startRegistry({ basicAuth: { username: 'puller', password: 'pa55' } });
   try {
-    await pushImage(layout!, 'base', secured.host, 'private/busybox', { credentials: { username: 'puller', password: 'pa55' } });
+    await pushImage(fx.layout, 'base', secured.host, 'private/busybox', { credentials: { username: 'puller', password: 'pa55' } });
     const ref = parseReference(`${secured.host}/private/busybox:base`);
     await assert.rejects(new RegistryClient().resolve(ref), /pull access denied/);
     await assert.rejects(new RegistryClient({ auth: [{ registry: secured.host, username: 'puller', password: 'nope' }] }).resolve(ref), /pull access denied/);
