@@ -4,17 +4,11 @@ import { selectControllers } from '../controllers/index.js';
 import { registerCatalogCommands } from '../catalog/cli/index.js';
 import { parseGoDuration, parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
 import { explainPod, runSchedulerCommand } from '../scheduler/api/index.js';
-import { registerApiserverCommand } from './apiserver-command.js';
+import { addApiServerOptions, registerApiserverCommand, stopOnSignal } from './apiserver-command.js';
 import { registerImageCommand } from './image-command.js';
 import { nodeKubeconfig, registerJoinCommand, type NodeCredentialFlags } from './join-command.js';
 import { registerProvisionerCommand } from './provisioner-command.js';
 import { up, type UpOptions } from './up.js';
-
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
-  return n;
-}
 
 function count(value: string): number {
   const n = Number(value);
@@ -43,17 +37,12 @@ function untilSignalled(): AbortController {
 
 const program = new Command('wharf').description('A Kubernetes-compatible control plane for bare-metal clusters');
 
-program
-  .command('up')
-  .description('start an all-in-one cluster (API server, scheduler, controllers, real or simulated nodes) and write an admin kubeconfig')
-  .option('--data-dir <dir>', 'where the cluster keeps its state', './.wharf')
-  .option('--port <port>', 'API server port (0 picks a free one)', portNumber, 6443)
-  .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .option('--insecure-http', 'serve plain HTTP with no authentication or authorization (development only)')
-  .option('--token-auth-file <file>', 'static bearer tokens, one "token,user,uid,\"group1,group2\"" line each')
-  .addOption(new Option('--authorization-mode <mode>', 'how requests are authorized').choices(['Node,RBAC', 'RBAC', 'AlwaysAllow']).default('Node,RBAC'))
-  .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (default: Metadata for everything but health checks and lease renewals)')
-  .option('--audit-webhook-config-file <file>', 'kubeconfig-format file naming an audit webhook')
+addApiServerOptions(
+  program
+    .command('up')
+    .description('start an all-in-one cluster (API server, scheduler, controllers, real or simulated nodes) and write an admin kubeconfig'),
+  'where the cluster keeps its state',
+)
   .option('--nodes <n>', 'simulated nodes to run (alone: no real node)', count)
   .option('--container-nodes <m>', 'real nodes (runc containers) to run on this machine; with neither flag, one real node if the machine can run containers, else one simulated node', count)
   .option('--insecure-registry <host:port...>', 'registries the real nodes reach over plain HTTP (loopback ones always are)')
@@ -70,16 +59,7 @@ program
     for (const notice of cluster.notices) console.log(notice);
     console.log(`Wharf API server listening on ${cluster.url}`);
     console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get nodes\n`);
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`${signal}: shutting down`);
-      await cluster.stop();
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
+    stopOnSignal(cluster);
   });
 
 program
