@@ -24,6 +24,7 @@ import { httpRequest, keepAliveAgent, send, type TlsCredentials } from '../lib/h
 import { Progress } from '../lib/progress.js';
 import { renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
+import { streamLines } from '../lib/watch-stream.js';
 import { kubeconfigCredentials } from '../lib/wharf-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -84,41 +85,20 @@ function deploymentBody(i: number, value: string): string {
 }
 
 /** Follows a watch of newline-delimited JSON events, calling `onEvent` for each; resolves once opened. */
-function watch(url: string, tls: TlsCredentials, onEvent: (type: string, object: Record<string, unknown>) => void): Promise<() => void> {
-  return new Promise((resolve, reject) => {
-    let closing = false;
-    const req = send(url, { method: 'GET', headers: { accept: 'application/json' } }, { tls }, (res) => {
-      if (res.statusCode !== 200) {
-        reject(new Error(`watch ${url} answered ${res.statusCode}`));
-        res.resume();
-        return;
-      }
-      resolve(() => {
-        closing = true;
-        req.destroy();
-      });
-      let pending = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        pending += chunk;
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (line.length === 0) continue;
-          const event = JSON.parse(line) as { type: string; object: Record<string, unknown> };
-          onEvent(event.type, event.object);
-        }
-      });
-      res.on('end', () => {
-        if (!closing) failure = `watch ${url} ended early`;
-      });
-    });
-    req.on('error', (e) => {
-      if (!closing) reject(e);
-    });
-    req.end();
-  });
+async function watch(url: string, tls: TlsCredentials, onEvent: (type: string, object: Record<string, unknown>) => void): Promise<() => void> {
+  const lines = streamLines(
+    url,
+    { tls },
+    (line) => {
+      const event = JSON.parse(line) as { type: string; object: Record<string, unknown> };
+      onEvent(event.type, event.object);
+    },
+    (message) => {
+      failure ??= `watch ${url}: ${message}`;
+    },
+  );
+  await lines.opened;
+  return lines.close;
 }
 
 let failure: string | undefined;
