@@ -2,11 +2,17 @@
 export interface BinderSettings {
   /** How often every claim and volume is synced again regardless of events (kube-controller-manager's `--pvclaimbinder-sync-period`, 15 s). */
   syncPeriodMs: number;
-  /** Claims synced at once. Binding stays safe with several: each volume write is checked against its resourceVersion. */
+  /**
+   * Claims synced at once. Binding stays safe with several: each volume write is checked against its
+   * resourceVersion. A sync mostly waits on API writes, so with thousands of claims arriving together a
+   * few workers leave most claims queued while the API server has room for more.
+   */
   workers: number;
+  /** Volumes synced at once (the same reasoning; a volume's sync rarely writes). */
+  volumeWorkers: number;
 }
 
-export const defaultBinderSettings: BinderSettings = { syncPeriodMs: 15_000, workers: 4 };
+export const defaultBinderSettings: BinderSettings = { syncPeriodMs: 15_000, workers: 32, volumeWorkers: 8 };
 
 /** Reads `manager.settings['persistentvolume-binder']`: any of the fields above, positive numbers only. */
 export function binderSettings(raw: unknown): BinderSettings {
