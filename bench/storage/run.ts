@@ -232,6 +232,22 @@ async function main(): Promise<void> {
       } else running.delete(p.metadata.name);
     });
 
+    // Probes, every 250 ms while the claims are worked on: the same small GET over a new TLS connection and
+    // over one kept open, showing whether the server is slow to accept connections or to answer requests.
+    const probeAgent = keepAliveAgent(1, tls);
+    await httpRequest({ agent: probeAgent }, 'GET', `${base}/api/v1/namespaces/${namespace}`);
+    const probes: { at: number; fresh: number; reused: number }[] = [];
+    let probing = true;
+    const probeLoop = (async () => {
+      while (probing) {
+        const at = performance.now();
+        const url = `${base}/api/v1/namespaces/${namespace}`;
+        const [fresh, reused] = await Promise.all([httpRequest({ tls }, 'GET', url), httpRequest({ agent: probeAgent }, 'GET', url)]);
+        probes.push({ at, fresh: fresh.ms, reused: reused.ms });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+
     // Each claim, then its pod, from the same client: the pod never waits on a claim that does not exist yet.
     progress.start('creating claims and pods', claims);
     const t0 = performance.now();
@@ -260,6 +276,9 @@ async function main(): Promise<void> {
       timeoutMs,
     );
     const wallEnd = Date.now();
+    probing = false;
+    await probeLoop;
+    probeAgent.destroy();
     closeClaims();
     closePods();
     closeVolumes();
@@ -307,6 +326,13 @@ async function main(): Promise<void> {
       return f !== undefined && [...steps.values()].some((t) => t[st] !== undefined && t[f] !== undefined && t[st]! < t[f]!);
     });
     if (early.length) console.log(`\nsteps seen before the step they are measured from, for some claims: ${early.map((st) => stepInfo[st].name).join(', ')}`);
+
+    if (probes.length) {
+      const t = (f: (p: { fresh: number; reused: number }) => number) => quantiles(probes.map(f));
+      console.log(`\n${probes.length} probes (GET of the namespace, every 250 ms): new TLS connection p50 / p90 / max ${t((p) => p.fresh).join(' / ')}; kept-open connection ${t((p) => p.reused).join(' / ')}`);
+      const slow = probes.filter((p) => p.fresh > 1000);
+      if (slow.length) console.log(`new-connection probes over 1 s started at: ${slow.map((p) => `${s(p.at - t0)} (${s(p.fresh)})`).join(', ')}`);
+    }
 
     // The audit log is written within an event-loop turn of each request; a moment lets the last lines land.
     await new Promise((r) => setTimeout(r, 1000));
