@@ -172,6 +172,8 @@ async function main(): Promise<void> {
 
     const sentAt = new Float64Array(podCount);
     const readyAt = new Float64Array(podCount);
+    const boundAt = new Float64Array(podCount);
+    const acceptedAt = new Float64Array(podCount);
     let ready = 0;
     let allReady!: () => void;
     const done = new Promise<void>((r) => (allReady = r));
@@ -182,7 +184,12 @@ async function main(): Promise<void> {
         if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
         const pod = ev.object as KubeObject;
         const i = Number(pod.metadata.name?.slice('pod-'.length));
-        if (!Number.isInteger(i) || i < 0 || i >= podCount || readyAt[i] !== 0 || !runningAndReady(pod)) continue;
+        if (!Number.isInteger(i) || i < 0 || i >= podCount || readyAt[i] !== 0) continue;
+        const now = performance.now();
+        if (boundAt[i] === 0 && (pod.spec as { nodeName?: string } | undefined)?.nodeName) boundAt[i] = now;
+        // The node's first status write (Pending, ContainerCreating): the agent has the pod.
+        if (acceptedAt[i] === 0 && (pod.status as { hostIP?: string } | undefined)?.hostIP) acceptedAt[i] = now;
+        if (!runningAndReady(pod)) continue;
         readyAt[i] = performance.now();
         ready++;
         progress.update(ready);
@@ -215,6 +222,12 @@ async function main(): Promise<void> {
 
     const latencies = Array.from(readyAt, (t, i) => t - sentAt[i]!);
     const s = summarize(latencies);
+    // Where the time goes: scheduling (create to bound), the agent taking the pod (bound to its first
+    // status), and the runtime (sandbox, rootfs, runc) until the Running and Ready status is seen.
+    const phase = (from: Float64Array, to: Float64Array): string => {
+      const p = summarize(Array.from(to, (t, i) => (t && from[i] ? t - from[i]! : 0)));
+      return `${p.p50.toFixed(0)} / ${p.p99.toFixed(0)} ms`;
+    };
     const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
     console.log(
       renderTable([
@@ -224,6 +237,9 @@ async function main(): Promise<void> {
         ['startup p50 (create -> Running and Ready)', `${s.p50.toFixed(0)} ms`],
         ['startup p99', `${s.p99.toFixed(0)} ms`],
         ['startup max', `${s.max.toFixed(0)} ms`],
+        ['  create -> bound (p50 / p99)', phase(sentAt, boundAt)],
+        ['  bound -> first node status', phase(boundAt, acceptedAt)],
+        ['  first node status -> Running and Ready', phase(acceptedAt, readyAt)],
         ['first create to last Ready', `${(total / 1000).toFixed(1)} s`],
         ['node agent RSS after warm-up', `${mib(before.rss)} MiB`],
         [`node agent RSS with ${podCount} pods running`, `${mib(after.rss)} MiB`],

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { planContainerNodes } from '../../src/cli/up.js';
@@ -26,6 +26,7 @@ let data: { dir: string; cleanup: () => void } | undefined;
 let registry: TestRegistry | undefined;
 let layout: ImageLayout | undefined;
 let image = '';
+const orphanUid = '0a0a0a0a-0000-4000-8000-00000000dead';
 
 before(async () => {
   if (skip) return;
@@ -34,6 +35,8 @@ before(async () => {
   await pushImage(layout, 'latest', registry.host, 'wharf-test/busybox', { destTag: '1.0' });
   image = `${registry.host}/wharf-test/busybox:1.0`;
   data = tempDataDir();
+  // What an earlier run could have left of a pod the cluster no longer has: the node clears it.
+  await mkdir(path.join(planContainerNodes(data.dir, 2)[0].dataDir, 'pods', orphanUid, 'volumes'), { recursive: true });
   // Real nodes register before `wharf up` says where it listens: allow for a loaded machine.
   const server = await startWharf(['up', '--data-dir', data.dir, '--port', '0', '--nodes', '0', '--container-nodes', '2'], 120_000);
   cluster = { ...server, dataDir: data.dir, kubeconfig: path.join(data.dir, 'kubeconfig') };
@@ -109,6 +112,13 @@ test('wharf up --container-nodes 2 registers two real nodes, Ready, each with it
   assert.deepEqual(nodes.map((n) => n.metadata.name).sort(), planned.map((p) => p.name).sort());
   for (const n of nodes) assert.match(n.status.nodeInfo.containerRuntimeVersion, /^runc:\/\//);
   assert.notEqual(nodes[0].spec.podCIDR, nodes[1].spec.podCIDR);
+  // Once a node has seen its pods, what is left of others goes.
+  await eventually('the orphaned pod dir to go', 20_000, async () => !existsSync(path.join(planned[0].dataDir, 'pods', orphanUid)));
+  // What cgroups cannot enforce is said in an annotation, absent when everything is.
+  for (const n of nodes) {
+    const note = n.metadata.annotations?.['node.wharf.dev/not-enforced'];
+    if (note !== undefined) assert.ok((JSON.parse(note) as unknown[]).every((x) => typeof x === 'string' && x.length > 0), note);
+  }
 });
 
 test('a Deployment with required anti-affinity on kubernetes.io/hostname runs one Ready real pod per real node', { skip, timeout: 180_000 }, async () => {
