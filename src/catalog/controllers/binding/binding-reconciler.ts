@@ -137,8 +137,9 @@ export class BindingReconciler implements Reconciler {
         case 'async':
           return this.startPolling(w, 'Bind', result.operation, 'Binding', 'The binding is being created asynchronously');
         case 'alreadyExists':
-          s.unbindStatus = 'NotRequired';
-          return this.terminal(w, 'BindCallFailed', `The broker has another binding with id ${w.spec.externalID}: ${result.description}`);
+          // w.status, not s: the status write before the call replaced the object s points to.
+          w.status.unbindStatus = 'NotRequired';
+          return this.terminal(w, 'BindCallFailed', `The broker has another binding with id ${w.spec.externalID} (HTTP 409): ${result.description}`);
         case 'failed':
           return this.bindFailed(w, result);
       }

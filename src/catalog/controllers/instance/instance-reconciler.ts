@@ -247,7 +247,7 @@ export class InstanceReconciler implements Reconciler {
         return this.startPolling(w, o, 'Provision', result.operation, 'Provisioning', 'The instance is being provisioned asynchronously');
       case 'alreadyExists':
         w.status.deprovisionStatus = w.status.externalProperties ? 'Required' : 'NotRequired';
-        return this.terminal(w, 'ProvisionCallFailed', `The broker has another instance with id ${w.spec.externalID}: ${result.description}`);
+        return this.terminal(w, 'ProvisionCallFailed', `The broker has another instance with id ${w.spec.externalID} (HTTP 409): ${result.description}`);
       case 'failed':
         return this.operationFailed(w, 'Provision', result);
     }

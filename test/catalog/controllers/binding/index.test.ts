@@ -239,3 +239,56 @@ test('a plan without binding_rotatable: the rotate annotation leaves the credent
     await env.close();
   }
 });
+
+test('broker faults on bindings: 409 is Failed and deletes without unbinding, 410 on unbind is success, RequiresApp is Failed', async () => {
+  const env = await startCatalog();
+  try {
+    await readyInstance(env);
+    env.broker.inject({ endpoint: 'bind', status: 409, body: { description: 'Service binding already exists with different parameters' } });
+    await env.cluster.client.create(cr.serviceBindings, binding('clash', 'db'));
+    const clash = await waitCondition(env, cr.serviceBindings, 'clash', 'Failed', 'True', 'BindCallFailed');
+    assert.match(condition(clash, 'Failed')!.message, /another binding with id .* \(HTTP 409\): Service binding already exists/);
+    assert.equal(statusOf(clash).unbindStatus, 'NotRequired');
+    await env.cluster.client.delete(cr.serviceBindings, 'clash', { namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceBindings, 'clash')), 10_000, 'clash deleted');
+    assert.ok(!env.broker.requests.some((r) => r.endpoint === 'unbind'), 'nothing to unbind after a 409');
+
+    await env.cluster.client.create(cr.serviceBindings, binding('app', 'db'));
+    await waitCondition(env, cr.serviceBindings, 'app', 'Ready', 'True');
+    env.broker.inject({ endpoint: 'unbind', status: 410 });
+    await env.cluster.client.delete(cr.serviceBindings, 'app', { namespace: 'default' });
+    await eventually(async () => !(await exists(env, cr.serviceBindings, 'app')) && !(await exists(env, cr.secrets, 'app')), 10_000, 'deleted after 410');
+    assert.ok((await eventsFor(env, 'app')).some((e) => e.reason === 'Unbound'));
+
+    env.broker.behaviour.requiresApp = true;
+    await env.cluster.client.create(cr.serviceBindings, binding('appless', 'db'));
+    const appless = await waitCondition(env, cr.serviceBindings, 'appless', 'Failed', 'True', 'BindCallFailed');
+    assert.match(condition(appless, 'Failed')!.message, /HTTP 422 RequiresApp/);
+    assert.equal(env.broker.requests.filter((r) => r.endpoint === 'bind').length, 3, 'a RequiresApp bind is not retried');
+  } finally {
+    await env.close();
+  }
+});
+
+test('an asynchronous bind that outlasts the plan\'s maximum_polling_duration fails, is unbound at the broker, and is bound again', async () => {
+  const { exampleCatalog } = await import('../../../../src/catalog/brokers/index.js');
+  const catalog = exampleCatalog();
+  for (const p of catalog.services[0].plans) p.maximum_polling_duration = 1;
+  const env = await startCatalog({ catalog, async: true });
+  try {
+    await readyInstance(env);
+    env.broker.behaviour.stallOperations = true;
+    await env.cluster.client.create(cr.serviceBindings, binding('slow', 'db'));
+    const polling = await waitCondition(env, cr.serviceBindings, 'slow', 'Ready', 'False', 'Binding');
+    assert.ok(statusOf(polling).pollDeadline);
+    const mitigating = await waitCondition(env, cr.serviceBindings, 'slow', 'OrphanMitigation', 'True', 'StartingOrphanMitigation');
+    assert.match(condition(mitigating, 'OrphanMitigation')!.message, /maximum polling duration of 1 s/);
+    env.broker.behaviour.stallOperations = false;
+    await waitCondition(env, cr.serviceBindings, 'slow', 'OrphanMitigation', 'False', 'OrphanMitigationSuccessful', 20_000);
+    await waitCondition(env, cr.serviceBindings, 'slow', 'Ready', 'True', 'InjectedBindResult', 20_000);
+    assert.ok(env.broker.requests.some((r) => r.endpoint === 'unbind'));
+    assert.equal(env.broker.bindings().length, 1);
+  } finally {
+    await env.close();
+  }
+});

@@ -381,3 +381,103 @@ test('a second MaintenanceInfoConflict after the catalog was refetched is Failed
     await env.close();
   }
 });
+
+test('broker faults on instances: a provision that times out or answers garbage is mitigated; 409 and AsyncRequired are Failed; ConcurrencyError is retried; 410 on deprovision is success; a 422 update without a code is Failed', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env);
+    const b = env.broker;
+    // The fault strikes after the broker did the work, so there is a real orphan to remove.
+    b.inject({ endpoint: 'provision', instanceId: 'hung', hang: true, afterHandling: true });
+    b.inject({ endpoint: 'provision', instanceId: 'garbled', status: 201, garbage: true, afterHandling: true });
+    b.inject({ endpoint: 'provision', instanceId: 'taken', status: 409, body: { description: 'Service instance "taken" already exists with different attributes' } });
+    b.inject({ endpoint: 'provision', instanceId: 'needs-async', status: 422, body: { error: 'AsyncRequired', description: 'This service plan requires client support for asynchronous service operations' } });
+    b.inject({ endpoint: 'provision', instanceId: 'busy', status: 422, body: { error: 'ConcurrencyError', description: 'Another operation for this service instance is in progress' } });
+    for (const id of ['hung', 'garbled', 'taken', 'needs-async', 'busy', 'updated']) {
+      await env.cluster.client.create(cr.serviceInstances, instance(id, 'small', { externalID: id }));
+    }
+
+    for (const id of ['hung', 'garbled']) {
+      const ready = await waitCondition(env, cr.serviceInstances, id, 'Ready', 'True', undefined, 30_000);
+      assert.equal(condition(ready, 'OrphanMitigation')?.reason, 'OrphanMitigationSuccessful', id);
+      const calls = b.requests.filter((r) => r.path.endsWith(`/${id}`)).map((r) => r.endpoint);
+      assert.deepEqual(calls.slice(0, 3), ['provision', 'deprovision', 'provision'], id);
+      assert.equal(b.instances().filter((i) => i.id === id).length, 1);
+    }
+    const mitigation = (await eventsFor(env, 'hung')).find((e) => e.reason === 'StartingInstanceOrphanMitigation');
+    assert.match(mitigation?.message ?? '', /timed out|timeout|did not answer/i);
+    assert.match((await eventsFor(env, 'garbled')).find((e) => e.reason === 'StartingInstanceOrphanMitigation')?.message ?? '', /JSON|malformed/i);
+
+    const taken = await waitCondition(env, cr.serviceInstances, 'taken', 'Failed', 'True', 'ProvisionCallFailed');
+    assert.match(condition(taken, 'Failed')!.message, /another instance with id taken \(HTTP 409\): Service instance "taken" already exists/);
+    assert.equal(statusOf(taken).deprovisionStatus, 'NotRequired');
+    const needsAsync = await waitCondition(env, cr.serviceInstances, 'needs-async', 'Failed', 'True', 'ProvisionCallFailed');
+    assert.match(condition(needsAsync, 'Failed')!.message, /HTTP 422 AsyncRequired/);
+    assert.equal(statusOf(needsAsync).deprovisionStatus, 'NotRequired');
+    await waitCondition(env, cr.serviceInstances, 'busy', 'Ready', 'True');
+    assert.ok((await eventsFor(env, 'busy')).some((e) => e.reason === 'ProvisionCallFailed' && /ConcurrencyError/.test(e.message)));
+    for (const id of ['taken', 'needs-async']) {
+      assert.equal(b.requests.filter((r) => r.endpoint === 'provision' && r.path.endsWith(`/${id}`)).length, 1, `${id} is not retried`);
+    }
+
+    // Refused provisions created nothing: deleting them calls nobody.
+    for (const id of ['taken', 'needs-async']) await env.cluster.client.delete(cr.serviceInstances, id, { namespace: 'default' });
+    await eventually(async () => (await gone(env, 'taken')) && (await gone(env, 'needs-async')), 10_000, 'refused instances deleted');
+    assert.ok(!b.requests.some((r) => r.endpoint === 'deprovision' && (r.path.endsWith('/taken') || r.path.endsWith('/needs-async'))));
+
+    // 410 Gone on deprovision: the broker has nothing, which is what deleting wanted.
+    b.inject({ endpoint: 'deprovision', instanceId: 'busy', status: 410 });
+    await env.cluster.client.delete(cr.serviceInstances, 'busy', { namespace: 'default' });
+    await eventually(() => gone(env, 'busy'), 10_000, 'deleted after 410');
+
+    // An update the broker cannot make (422 without a code) is Failed, not retried.
+    await waitCondition(env, cr.serviceInstances, 'updated', 'Ready', 'True');
+    b.inject({ endpoint: 'update', instanceId: 'updated', status: 422, body: { description: 'The size cannot shrink' } });
+    await env.cluster.client.patch(cr.serviceInstances, 'updated', { spec: { parameters: { size: 1 } } }, { type: 'merge', namespace: 'default' });
+    const refused = await waitCondition(env, cr.serviceInstances, 'updated', 'Failed', 'True', 'UpdateInstanceCallFailed');
+    assert.match(condition(refused, 'Failed')!.message, /The size cannot shrink \(HTTP 422\)/);
+    assert.equal(b.requests.filter((r) => r.endpoint === 'update').length, 1);
+  } finally {
+    await env.close();
+  }
+});
+
+test('a catalog that drops a plan in use: existing instances and bindings stay and can be deleted, new instances of the plan wait for another plan', async () => {
+  const env = await startCatalog();
+  try {
+    await registerBroker(env, 'example', { relistBehavior: 'Manual' });
+    const kept = await env.cluster.client.create(cr.serviceInstances, instance('kept'));
+    await waitCondition(env, cr.serviceInstances, 'kept', 'Ready', 'True');
+    await env.cluster.client.create(cr.serviceBindings, binding('kept', 'kept'));
+    await waitCondition(env, cr.serviceBindings, 'kept', 'Ready', 'True');
+
+    const catalog = exampleCatalog();
+    catalog.services[0].plans = catalog.services[0].plans.filter((p) => p.id !== SMALL_PLAN_ID);
+    env.broker.setCatalog(catalog);
+    await env.cluster.client.patch(cr.clusterServiceBrokers, 'example', { spec: { relistRequests: 1 } }, { type: 'merge' });
+    await eventually(async () => statusOf(await env.cluster.client.get(cr.clusterServicePlans, SMALL_PLAN_ID)).removedFromBrokerCatalog === true, 10_000, 'small marked removed');
+
+    // What exists keeps working.
+    const stillReady = await env.cluster.client.get(cr.serviceInstances, 'kept', { namespace: 'default' });
+    assert.equal(condition(stillReady, 'Ready')?.status, 'True');
+    assert.equal(condition(await env.cluster.client.get(cr.serviceBindings, 'kept', { namespace: 'default' }), 'Ready')?.status, 'True');
+
+    // A new instance of the removed plan is not sent to the broker, and says what to do.
+    const fresh = await env.cluster.client.create(cr.serviceInstances, instance('fresh'));
+    const waiting = await waitCondition(env, cr.serviceInstances, 'fresh', 'Ready', 'False', 'ServicePlanRemovedFromCatalog');
+    assert.match(condition(waiting, 'Ready')!.message, /was removed from the broker's catalog; choose another plan/);
+    assert.ok(!env.broker.requests.some((r) => r.endpoint === 'provision' && r.path.endsWith(externalId(fresh))));
+    await env.cluster.client.patch(cr.serviceInstances, 'fresh', { spec: { clusterServicePlanExternalName: 'large' } }, { type: 'merge', namespace: 'default' });
+    await waitCondition(env, cr.serviceInstances, 'fresh', 'Ready', 'True', undefined, 20_000);
+    assert.equal(env.broker.instance(externalId(fresh))?.planId, LARGE_PLAN_ID);
+
+    // Unbind and deprovision still reach the broker for the removed plan.
+    await env.cluster.client.delete(cr.serviceBindings, 'kept', { namespace: 'default' });
+    await env.cluster.client.delete(cr.serviceInstances, 'kept', { namespace: 'default' });
+    await eventually(() => gone(env, 'kept'), 15_000, 'kept deprovisioned');
+    assert.equal(env.broker.instance(externalId(kept)), undefined);
+    assert.equal(env.broker.bindings().length, 0);
+  } finally {
+    await env.close();
+  }
+});
