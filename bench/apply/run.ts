@@ -10,7 +10,7 @@
  * that both produce the same managedFields for every case, and prints the speed-up.
  *
  * Run from the repository root: `node --import tsx bench/apply/run.ts [--baseline d45c0d4]
- * [--iterations 2000] [--rounds 7] [--warmup 1000] [--json FILE]`.
+ * [--iterations 2000] [--rounds 7] [--warmup 1000] [--only TEXT] [--json FILE] [--markdown]`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,8 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '1000' },
     json: { type: 'string' },
     markdown: { type: 'boolean', default: false },
+    /** Only the cases whose name contains this text. */
+    only: { type: 'string' },
   },
 });
 const iterations = Number(opts.iterations);
@@ -178,7 +180,8 @@ async function main(): Promise<void> {
   }
   try {
     const prepared: Prepared[] = [];
-    for (const c of cases) for (const impl of impls) prepared.push({ impl, c, ...c.build(impl.trackUpdate), samples: [], output: '' });
+    const selected = cases.filter((c) => !opts.only || c.name.includes(opts.only));
+    for (const c of selected) for (const impl of impls) prepared.push({ impl, c, ...c.build(impl.trackUpdate), samples: [], output: '' });
     const progress = new Progress();
     progress.start('warm-up', prepared.length);
     prepared.forEach((p, i) => {
@@ -200,7 +203,7 @@ async function main(): Promise<void> {
     const header = ['case', ...impls.map((i) => `${i.name} µs/op`), ...(impls.length > 1 ? ['speed-up', 'same output'] : []), 'managedFields bytes'];
     const rows: string[][] = [header];
     const results: Record<string, Record<string, number[]>> = {};
-    for (const c of cases) {
+    for (const c of selected) {
       const ps = prepared.filter((p) => p.c === c);
       const medians = ps.map((p) => median(p.samples));
       results[c.name] = Object.fromEntries(ps.map((p) => [p.impl.name, p.samples]));
