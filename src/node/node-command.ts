@@ -309,7 +309,8 @@ async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
       const images = (await u.images.listImages()).slice(0, maxNodeImages);
       const text = JSON.stringify(images);
       if (text === lastImages) return;
-      await client.patch(nodes, u.name, { status: { images } }, { type: 'merge', subresource: 'status', signal: u.signal });
+      // An empty list is left out, as kubelet's omitempty field is.
+      await client.patch(nodes, u.name, { status: { images: images.length > 0 ? images : null } }, { type: 'merge', subresource: 'status', signal: u.signal });
       lastImages = text;
     } finally {
       reporting = false;
