@@ -23,10 +23,9 @@ export class FieldSet {
   }
 
   /**
-   * The set a fieldsV1 object written by this code's own encoders stands for, read one level at a
-   * time as it is used: a write mostly touches the top of the other managers' sets. Only for
-   * canonical objects (valid by construction, each key its element's serialized form) that are never
-   * changed afterwards.
+   * The set a canonical fieldsV1 object stands for (exactly what encodeFieldsV1 writes, so valid and
+   * each key its element's serialized form), read one level at a time as it is used: a write mostly
+   * touches only the top of the other managers' sets. The object must never change afterwards.
    */
   static lazy(raw: Record<string, unknown>): FieldSet {
     const s = new FieldSet();

@@ -1,8 +1,7 @@
-import type { KubeObject } from '../../api/object.js';
+import type { JsonObject, KubeObject } from '../../api/object.js';
 import { deepClone } from '../../api/object.js';
-import type { ManagerOptions } from './server-side-apply.js';
-import type { JsonObject } from '../../api/object.js';
 import type { SchemaNode } from '../../api/schema.js';
+import type { ManagerOptions } from './server-side-apply.js';
 import { createdFieldsV1 } from './created-fields-v1.js';
 import type { ManagedFields, ManagedFieldsEntry } from './managed-fields.js';
 import { decodeManagedFields, encodeManagedFields, isResetManagedFields } from './managed-fields.js';
