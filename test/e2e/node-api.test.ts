@@ -17,6 +17,10 @@ import { MemoryStore } from '../../src/storage/index.js';
 import { ApiClient } from '../../src/client/index.js';
 import { NodeAgent, NodeHost, SimulatedRuntime } from '../../src/node/index.js';
 import { startCluster, tempDataDir } from './harness.js';
+import { randomBytes } from 'node:crypto';
+import { apiPodResources, checkHostSupport, createContainerRuntime, removeBridge } from '../../src/node/runtimes/container/index.js';
+import { ImageService } from '../../src/node/runtimes/container/image/index.js';
+import { buildBusyboxImage, pushImage, registrySkipReason, startRegistry, type ImageLayout, type TestRegistry } from '../support/registry.js';
 
 const kubectl132 = '/usr/bin/kubectl';
 const kubectl120 = '/opt/kubectl-1.20/usr/bin/kubectl';
@@ -88,6 +92,8 @@ class HostRuntime implements Runtime {
 interface Fixture {
   kubeconfig: string;
   dir: string;
+  client: ApiClient;
+  nodeServer: NodeServer;
   stop(): Promise<void>;
 }
 
@@ -147,6 +153,8 @@ async function startFixture(): Promise<Fixture> {
   return {
     kubeconfig,
     dir,
+    client,
+    nodeServer,
     async stop() {
       agent.stop();
       await host.stop();
@@ -161,14 +169,14 @@ async function startFixture(): Promise<Fixture> {
 }
 
 /** Starts `kubectl port-forward` and resolves with the local port once it forwards. */
-function portForward(bin: string, kubeconfig: string, target: string, env?: Record<string, string>): Promise<{ port: number; child: ChildProcess; output: () => string }> {
-  const child = spawn(bin, ['--kubeconfig', kubeconfig, 'port-forward', target, ':80'], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+function portForward(bin: string, kubeconfig: string, target: string, env?: Record<string, string>, remote = 80): Promise<{ port: number; child: ChildProcess; output: () => string }> {
+  const child = spawn(bin, ['--kubeconfig', kubeconfig, 'port-forward', target, `:${remote}`], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`port-forward did not start:\n${output}`)), 30_000);
     const onData = (d: Buffer): void => {
       output += d.toString();
-      const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(output);
+      const m = new RegExp(`Forwarding from 127\\.0\\.0\\.1:(\\d+) -> ${remote}`).exec(output);
       if (m) {
         clearTimeout(timer);
         resolve({ port: Number(m[1]), child, output: () => output });
@@ -183,13 +191,13 @@ function portForward(bin: string, kubeconfig: string, target: string, env?: Reco
   });
 }
 
-function roundTrip(port: number, message: string): Promise<string> {
+function roundTrip(port: number, message: string, expectBytes = message.length): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect(port, '127.0.0.1');
     let got = '';
     s.on('data', (d: Buffer) => {
       got += d.toString();
-      if (got.length >= message.length) {
+      if (got.length >= expectBytes) {
         s.end();
         resolve(got);
       }
@@ -469,4 +477,98 @@ describe('wharf up --nodes 1: a simulated pod', { timeout: 180_000, skip: noKube
       data.cleanup();
     }
   });
+});
+
+const hostSupport = await checkHostSupport();
+const containerSkip = !existsSync(kubectl132)
+  ? `${kubectl132} is not installed`
+  : !hostSupport.ok
+    ? `needs root, network namespaces and runc: ${hostSupport.reason}`
+    : registrySkipReason()
+      ? `needs a local registry: ${registrySkipReason()}`
+      : false;
+
+describe('a real container (runc) served by the node API', { timeout: 240_000, skip: containerSkip }, () => {
+  let fx: Fixture;
+  let registry: TestRegistry;
+  let layout: ImageLayout;
+  let nodeDir: string;
+  let runtime: Awaited<ReturnType<typeof createContainerRuntime>>;
+  let agent: NodeAgent;
+  let host: NodeHost;
+  const bridge = `wn${randomBytes(4).toString('hex')}`;
+  const k = (bin: string, args: string[], input?: string) => run(bin, fx.kubeconfig, args, input);
+
+  before(async () => {
+    registry = await startRegistry();
+    layout = await buildBusyboxImage({ cmd: ['sh'] });
+    await pushImage(layout, 'latest', registry.host, 'wharf-test/busybox', { destTag: '1.0' });
+    fx = await startFixture();
+    nodeDir = mkdtempSync(path.join(tmpdir(), 'wharf-node-api-runc-'));
+    const podCIDR = `10.245.${100 + Math.floor(Math.random() * 100)}.0/24`;
+    runtime = await createContainerRuntime({
+      dataDir: nodeDir,
+      images: new ImageService({ root: path.join(nodeDir, 'images') }),
+      resources: apiPodResources(fx.client),
+      podCIDR,
+      bridge,
+      log: () => undefined,
+    });
+    host = new NodeHost({ client: fx.client, logger: () => undefined });
+    agent = new NodeAgent({
+      host,
+      runtime,
+      nodeServer: fx.nodeServer,
+      config: { name: 'runc-node', cpu: '2', memory: '2Gi', pods: 10, ephemeralStorage: '1Gi', arch: 'amd64', labels: {}, taints: [], podCIDR, internalIP: '127.0.0.1', osImage: 'test' },
+    });
+    host.start();
+    await agent.register();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'real', namespace: 'default' },
+      spec: {
+        nodeName: 'runc-node',
+        terminationGracePeriodSeconds: 1,
+        // No controllers run here to publish kube-root-ca.crt for the token volume.
+        automountServiceAccountToken: false,
+        containers: [{ name: 'app', image: `${registry.host}/wharf-test/busybox:1.0`, command: ['sh', '-c', 'echo hello from runc; echo to stderr >&2; exec busybox httpd -f -p 127.0.0.1:8080 -h /tmp'] }],
+      },
+    };
+    assert.equal((await k(kubectl132, ['create', '-f', '-'], JSON.stringify(pod))).code, 0);
+    const ready = await k(kubectl132, ['wait', '--for=condition=Ready', 'pod/real', '--timeout=90s']);
+    assert.equal(ready.code, 0, ready.stderr + (await k(kubectl132, ['get', 'pod', 'real', '-o', 'yaml'])).stdout);
+  });
+
+  after(async () => {
+    await k(kubectl132, ['delete', 'pod', 'real', '--grace-period=1', '--wait=true', '--timeout=30s']).catch(() => undefined);
+    agent?.stop();
+    await host?.stop();
+    runtime?.close();
+    await removeBridge(bridge).catch(() => undefined);
+    await fx?.stop();
+    await registry?.stop();
+    await layout?.cleanup();
+    if (nodeDir) rmSync(nodeDir, { recursive: true, force: true });
+  });
+
+  for (const v of versions) {
+    test(`${v.name}: logs, exec (with stdin and an exit code) and port-forward into the pod's own loopback`, { skip: existsSync(v.bin) ? false : `${v.bin} is not installed` }, async () => {
+      const logs = await k(v.bin, ['logs', 'real']);
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.match(logs.stdout, /hello from runc\n/);
+      const hi = await k(v.bin, ['exec', 'real', '--', 'sh', '-c', 'echo hi']);
+      assert.equal(hi.stdout, 'hi\n', hi.stderr);
+      const piped = await k(v.bin, ['exec', '-i', 'real', '--', 'sh', '-c', 'cat; exit 3'], 'piped in\n');
+      assert.equal(piped.stdout, 'piped in\n');
+      assert.equal(piped.code, 3, piped.stderr);
+      const pf = await portForward(v.bin, fx.kubeconfig, 'pod/real', undefined, 8080);
+      try {
+        const answer = await roundTrip(pf.port, 'GET /nothing HTTP/1.0\r\n\r\n', 12);
+        assert.match(answer, /^HTTP\/1\.[01] 404/);
+      } finally {
+        pf.child.kill('SIGTERM');
+      }
+    });
+  }
 });
