@@ -12,7 +12,7 @@ import { ensurePki } from '../../src/apiserver/pki/index.js';
 import { ApiServer } from '../../src/apiserver/server.js';
 import { renderKubeconfig } from '../../src/cli/kubeconfig.js';
 import type { ContainerLogRequest, ExecIO, PodSandboxConfig, Runtime, RuntimePodStatus } from '../../src/node/runtime.js';
-import { NodeServer, runProcessWithIO, selfSignedServingCertificate } from '../../src/node/server/index.js';
+import { NodeServer, selfSignedServingCertificate } from '../../src/node/server/index.js';
 import { MemoryStore } from '../../src/storage/index.js';
 import { ApiClient } from '../../src/client/index.js';
 import { NodeAgent, NodeHost, SimulatedRuntime } from '../../src/node/index.js';
@@ -72,7 +72,17 @@ class HostRuntime implements Runtime {
     return out;
   }
   exec(_uid: string, _container: string, command: string[], io: ExecIO): Promise<number> {
-    return runProcessWithIO(spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] }), io);
+    return new Promise((resolve, reject) => {
+      const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+      child.on('error', reject);
+      child.stdin!.on('error', () => undefined);
+      if (io.stdin) io.stdin.pipe(child.stdin!);
+      else child.stdin!.end();
+      child.stdout!.on('data', (d: Buffer) => io.stdout?.write(d));
+      child.stderr!.on('data', (d: Buffer) => (io.stderr ?? io.stdout)?.write(d));
+      io.signal.addEventListener('abort', () => child.kill('SIGKILL'));
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 137 : 1)));
+    });
   }
   async attach(_uid: string, container: string, io: ExecIO): Promise<number> {
     io.stdout?.write(`attached to ${container}\n`);

@@ -3,8 +3,5 @@
  * the WebSocket and SPDY/3.1 stream protocols kubectl speaks, reached only by the API server.
  */
 export { apiServerKubeletClientUser, NodeServer, startNodeServer, type NodeServerOptions, type ServedNode, type StartNodeServerOptions } from './node-server.js';
-export { readLogFile } from './log-file.js';
-export { dialInNetworkNamespace } from './netns-dial.js';
-export { runProcessWithIO } from './process-io.js';
 export { selfSignedServingCertificate } from './serving-certificate.js';
 export { type ContainerLogRequest, type ExecIO, type TerminalSize } from '../runtime.js';
