@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/index.js';
 import type { Condition, OperationError } from '../../api/resources/servicecatalog/index.js';
 import { instanceClass, instancePlan, type BindingObject, type InstanceObject } from './catalog-objects.js';
 import { formatTable } from './format.js';
+import { annotationOf, maintenanceVersionAnnotation, rotationState } from '../wharf-annotations.js';
 
 function fields(pairs: [string, string | undefined][]): string[] {
   const present = pairs.filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '');
@@ -37,6 +38,23 @@ function errorLine(e: OperationError | undefined): string | undefined {
   return e ? `${e.reason}: ${e.message} @ ${e.time}` : undefined;
 }
 
+/** The instance's maintenance_info version, and the upgrade its plan offers. */
+function maintenanceLine(inst: InstanceObject): string | undefined {
+  const version = annotationOf(inst, maintenanceVersionAnnotation);
+  const offer = inst.status?.conditions?.find((c) => c.type === 'MaintenanceAvailable' && c.status === 'True');
+  if (offer) return offer.message;
+  return version ? `${version} (up to date)` : undefined;
+}
+
+/** A rotation under way or unfinished, from the controller's annotation. */
+function rotationLine(binding: BindingObject): string | undefined {
+  const r = rotationState(binding);
+  const parts: string[] = [];
+  if (r.successor) parts.push(`binding ${r.successor} being bound to replace the current one`);
+  if (r.retiring?.length) parts.push(`unbinding replaced ${r.retiring.join(', ')}`);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
 export function describeInstance(inst: InstanceObject, bindings: BindingObject[]): string {
   const s = inst.status ?? {};
   const spec = inst.spec ?? {};
@@ -49,6 +67,7 @@ export function describeInstance(inst: InstanceObject, bindings: BindingObject[]
     ['External ID', spec.externalID],
     ['Deletion Policy', spec.deletionPolicy],
     ['Dashboard URL', s.dashboardURL],
+    ['Maintenance', maintenanceLine(inst)],
     ['Current Operation', s.currentOperation ? `${s.currentOperation}${s.asyncOpInProgress ? ' (asynchronous, polling the broker)' : ''}` : undefined],
     ['Deleting Since', inst.metadata.deletionTimestamp],
     ['Last Error', errorLine(s.lastError)],
@@ -78,6 +97,9 @@ export function describeBinding(binding: BindingObject, secret: KubeObject | und
     ['Secret', secretName],
     ['Instance', spec.instanceRef?.name],
     ['External ID', spec.externalID],
+    // After a rotation the broker knows the binding by another id than spec.externalID.
+    ['Broker Binding ID', rotationState(binding).bindingID],
+    ['Rotation', rotationLine(binding)],
     ['Current Operation', s.currentOperation],
     ['Deleting Since', binding.metadata.deletionTimestamp],
     ['Last Error', errorLine(s.lastError)],

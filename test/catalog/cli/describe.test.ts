@@ -49,3 +49,38 @@ test('describeBinding() lists Secret keys with sizes, never values', () => {
   assert.match(text, /^ {2}password\s+7 bytes$/m);
   assert.doesNotMatch(text, /hunter2/);
 });
+
+test('describeInstance() shows the maintenance version or the upgrade on offer; describeBinding() a rotation', () => {
+  const upToDate = describeInstance(
+    {
+      apiVersion: 'servicecatalog.k8s.io/v1beta1',
+      kind: 'ServiceInstance',
+      metadata: { name: 'db', namespace: 'default', annotations: { 'servicecatalog.wharf.dev/maintenance-version': '1.1.0' } },
+      spec: { clusterServiceClassExternalName: 'example-db', clusterServicePlanExternalName: 'large' },
+    },
+    [],
+  );
+  assert.match(upToDate, /^Maintenance:\s+1\.1\.0 \(up to date\)$/m);
+  const offered = describeInstance(
+    {
+      apiVersion: 'servicecatalog.k8s.io/v1beta1',
+      kind: 'ServiceInstance',
+      metadata: { name: 'db', namespace: 'default', annotations: { 'servicecatalog.wharf.dev/maintenance-version': '1.1.0' } },
+      spec: { clusterServiceClassExternalName: 'example-db', clusterServicePlanExternalName: 'large' },
+      status: { conditions: [{ type: 'MaintenanceAvailable', status: 'True', reason: 'MaintenanceAvailable', message: 'The plan offers 1.2.0', lastTransitionTime: t }] },
+    },
+    [],
+  );
+  assert.match(offered, /^Maintenance:\s+The plan offers 1\.2\.0$/m);
+  const rotating = describeBinding(
+    {
+      apiVersion: 'servicecatalog.k8s.io/v1beta1',
+      kind: 'ServiceBinding',
+      metadata: { name: 'b', namespace: 'default', annotations: { 'servicecatalog.wharf.dev/rotation': JSON.stringify({ bindingID: 'second', retiring: ['first'] }) } },
+      spec: { instanceRef: { name: 'db' }, externalID: 'first' },
+    },
+    undefined,
+  );
+  assert.match(rotating, /^Broker Binding ID:\s+second$/m);
+  assert.match(rotating, /^Rotation:\s+unbinding replaced first$/m);
+});

@@ -12,7 +12,7 @@ import type { ApiClient, EventRecorder, Informer, ReconcileResult, Reconciler } 
 import { pollingExpired, type OsbClient, type OsbFailure } from '../../osb/index.js';
 import { BrokerConfigError, brokerClient, describeFailure } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
-import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
+import { pollDelayMs, pollLimitMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
 import { clearFailure, conditionOf, isTrue, markFailed, markRetrying, msUntil, preciseTime, recordFailure, removeCondition, retryingIn, setCondition } from '../internal/conditions.js';
 import { writeObjectStatus } from '../internal/status-writer.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
@@ -20,7 +20,7 @@ import { FreshObjects } from '../internal/fresh-objects.js';
 import { identityOf } from '../internal/originating-identity.js';
 import { isResolveFailure, resolveOffering, type Offering, type OfferingInformers } from '../internal/offerings.js';
 import { ParametersError, buildParameters } from '../internal/parameters.js';
-import { annotationOf, planRotatable, rotateAnnotation, rotationStateAnnotation, writeAnnotations } from '../internal/wharf-annotations.js';
+import { annotationOf, planRotatable, rotateAnnotation, rotationStateAnnotation, writeAnnotations } from '../../wharf-annotations.js';
 import { bindingSecretExists, deleteBindingSecret, TransformError, writeBindingSecret } from './binding-secret.js';
 import { brokerBindingIds, currentBindingId, encodeRotationState, rotationRequested, rotationState, type RotationState } from './rotation-state.js';
 
@@ -294,7 +294,7 @@ export class BindingReconciler implements Reconciler {
     });
     if (result.kind === 'inProgress' || result.kind === 'pollAgain') {
       if (s.pollDeadline && msUntil(s.pollDeadline) === 0) {
-        return this.finishAsync(w, inst, o, osb, op, pollingExpired(op === 'Bind' ? 'bind' : 'unbind', Date.parse(s.pollDeadline) - Date.parse(s.operationStartTime ?? s.pollDeadline), result.requestIdentity));
+        return this.finishAsync(w, inst, o, osb, op, pollingExpired(op === 'Bind' ? 'bind' : 'unbind', pollLimitMs(o.plan, s.operationStartTime, s.pollDeadline), result.requestIdentity));
       }
       const next = pollDelayMs(this.deps.settings, result.retryAfterMs);
       s.nextRetryTime = preciseTime(Date.now() + next);

@@ -1,44 +1,13 @@
 /**
- * What the binding controller remembers about credential rotation, kept in the binding's
- * `servicecatalog.wharf.dev/rotation` annotation because v1beta1 has no field for it. Everything is
- * recorded before the broker is called, so a controller that stops at any line finds the binding ids
- * it may have created and finishes or cleans them up.
+ * The binding controller's view of credential rotation (`RotationState`, kept in the binding's
+ * `servicecatalog.wharf.dev/rotation` annotation): which broker binding id is current, whether a
+ * rotation is asked for, and every id the binding may hold at the broker.
  */
 import type { KubeObject } from '../../../api/index.js';
 import type { ServiceBindingSpec } from '../../../api/resources/servicecatalog/index.js';
-import { annotationOf, rotateAnnotation, rotationStateAnnotation } from '../internal/wharf-annotations.js';
+import { annotationOf, rotateAnnotation, rotationState, type RotationState } from '../../wharf-annotations.js';
 
-export interface RotationState {
-  /** The broker binding id whose credentials are in the Secret, once a rotation replaced `spec.externalID`. */
-  bindingID?: string;
-  /** The successor being bound (`predecessor_binding_id` is the current id). */
-  successor?: string;
-  /** The successor's bind answered 202: poll its `last_operation`. */
-  polling?: boolean;
-  /** The asynchronous bind operation of the successor, when the broker named one. */
-  operation?: string;
-  /** When the successor's bind was first sent (RFC 3339), for the plan's maximum polling duration. */
-  startedAt?: string;
-  /** Earlier bindings still to unbind at the broker now that the successor holds the credentials. */
-  retiring?: string[];
-  /** The `rotate` annotation value last acted on. */
-  observed?: string;
-  /** Not before this time (RFC 3339 with milliseconds): the next attempt after a failure or the next poll. */
-  notBefore?: string;
-  /** Failed attempts in a row, for the backoff. */
-  failures?: number;
-}
-
-export function rotationState(b: KubeObject): RotationState {
-  const text = annotationOf(b, rotationStateAnnotation);
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RotationState) : {};
-  } catch {
-    return {};
-  }
-}
+export { rotationState, type RotationState } from '../../wharf-annotations.js';
 
 /** The annotation value for a state; undefined (removed) when nothing is left to remember. */
 export function encodeRotationState(s: RotationState): string | undefined {

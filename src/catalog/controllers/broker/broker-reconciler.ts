@@ -14,7 +14,7 @@ import { BrokerConfigError, brokerClient } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
 import { retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
 import { clearFailure, msUntil, recordFailure, retryingIn, setCondition } from '../internal/conditions.js';
-import { bindingRotatableAnnotation, maintenanceInfoAnnotation, withAnnotations } from '../internal/wharf-annotations.js';
+import { bindingRotatableAnnotation, maintenanceInfoAnnotation, withAnnotations } from '../../wharf-annotations.js';
 
 /** Where one scope (cluster or namespace) keeps its brokers, classes and plans. */
 export interface BrokerScope {

@@ -10,7 +10,7 @@ import type { ApiClient, EventRecorder, Informer, ReconcileResult, Reconciler } 
 import { pollingExpired, type JsonObject, type LastOperationResult, type OsbClient, type OsbFailure } from '../../osb/index.js';
 import { BrokerConfigError, brokerClient, describeFailure } from '../internal/broker-client.js';
 import type { CatalogResources } from '../internal/catalog-resources.js';
-import { pollDelayMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
+import { pollDelayMs, pollLimitMs, retryDelayMs, type ResolvedCatalogSettings } from '../internal/catalog-settings.js';
 import {
   clearFailure,
   conditionOf,
@@ -33,7 +33,7 @@ import {
   maintenanceVersionAnnotation,
   planMaintenance,
   writeAnnotations,
-} from '../internal/wharf-annotations.js';
+} from '../../wharf-annotations.js';
 import { writeObjectStatus } from '../internal/status-writer.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../internal/finalizers.js';
 import { FreshObjects } from '../internal/fresh-objects.js';
@@ -329,7 +329,7 @@ export class InstanceReconciler implements Reconciler {
     });
     if (result.kind === 'inProgress' || result.kind === 'pollAgain') {
       if (w.status.pollDeadline && msUntil(w.status.pollDeadline) === 0) {
-        const limit = Date.parse(w.status.pollDeadline) - Date.parse(w.status.operationStartTime ?? w.status.pollDeadline);
+        const limit = pollLimitMs(o?.plan, w.status.operationStartTime, w.status.pollDeadline);
         return this.finishAsync(w, op, pollingExpired(osbOp[op], limit, result.requestIdentity));
       }
       const next = pollDelayMs(this.deps.settings, result.retryAfterMs);

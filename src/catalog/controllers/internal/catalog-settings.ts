@@ -1,3 +1,4 @@
+import type { KubeObject } from '../../../api/index.js';
 import type { Manager } from '../../../client/index.js';
 
 /** `manager.settings.catalog`: timings of the catalog controllers (tests shorten them). */
@@ -44,4 +45,14 @@ export function retryDelayMs(settings: ResolvedCatalogSettings, retries: number)
 /** The wait before the next poll: the broker's Retry-After when it sent one, else the interval. */
 export function pollDelayMs(settings: ResolvedCatalogSettings, retryAfterMs: number | undefined): number {
   return Math.min(settings.maxPollIntervalMs, retryAfterMs ?? settings.pollIntervalMs);
+}
+
+/**
+ * The polling limit an expired operation is reported with: the plan's maximum_polling_duration when
+ * known, else the time from the operation's start (whole seconds) to its deadline.
+ */
+export function pollLimitMs(plan: KubeObject | undefined, startTime: string | undefined, deadline: string): number {
+  const seconds = (plan?.spec as { maximumPollingDuration?: number } | undefined)?.maximumPollingDuration;
+  if (typeof seconds === 'number') return seconds * 1000;
+  return Date.parse(deadline) - Date.parse(startTime ?? deadline);
 }
