@@ -1,7 +1,7 @@
 // The examples/catalog/postgresql manifests, applied as they are (but for the broker's address) to an API
 // server with the catalog controllers, against Wharf's PostgreSQL broker and a real PostgreSQL server.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,13 @@ import { postgresSkipReason, startPostgres, type PostgresServer } from '../../su
 import { cr, fastSettings } from '../controllers/fixtures.js';
 
 const skip = postgresSkipReason();
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'catalog', 'postgresql');
+/** The repository's top folder (the one with package.json), from sources or from dist/. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const dir = path.join(repoRoot(), 'examples', 'catalog', 'postgresql');
 
 function manifests(file: string, brokerUrl: string): KubeObject[] {
   const text = readFileSync(path.join(dir, file), 'utf8').replace('http://127.0.0.1:8443', brokerUrl);
