@@ -12,6 +12,7 @@
  * [--zones 3] [--concurrency 32] [--timeout 600] [--server-root DIR]`. The server runs the TypeScript
  * sources under tsx.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import os from 'node:os';
@@ -248,6 +249,20 @@ async function main(): Promise<void> {
       }
     })();
 
+    // Client connections open to the server, sampled every second (ss counts the TCP connections to its port).
+    const connectionSamples: { at: number; n: number }[] = [];
+    const countConnections = (): number | undefined => {
+      try {
+        return execFileSync('ss', ['-Htn', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+      } catch {
+        return undefined;
+      }
+    };
+    const sampler = setInterval(() => {
+      const n = countConnections();
+      if (n !== undefined) connectionSamples.push({ at: performance.now(), n });
+    }, 1000);
+
     // Each claim, then its pod, from the same client: the pod never waits on a claim that does not exist yet.
     progress.start('creating claims and pods', claims);
     const t0 = performance.now();
@@ -277,6 +292,7 @@ async function main(): Promise<void> {
     );
     const wallEnd = Date.now();
     probing = false;
+    clearInterval(sampler);
     await probeLoop;
     probeAgent.destroy();
     closeClaims();
@@ -332,6 +348,10 @@ async function main(): Promise<void> {
       console.log(`\n${probes.length} probes (GET of the namespace, every 250 ms): new TLS connection p50 / p90 / max ${t((p) => p.fresh).join(' / ')}; kept-open connection ${t((p) => p.reused).join(' / ')}`);
       const slow = probes.filter((p) => p.fresh > 1000);
       if (slow.length) console.log(`new-connection probes over 1 s started at: ${slow.map((p) => `${s(p.at - t0)} (${s(p.fresh)})`).join(', ')}`);
+    }
+
+    if (connectionSamples.length) {
+      console.log(`connections to the server (all clients, the benchmark's ${Number(opts.concurrency) + 4} among them), each second: ${connectionSamples.map((c) => c.n).join(' ')}`);
     }
 
     // The audit log is written within an event-loop turn of each request; a moment lets the last lines land.

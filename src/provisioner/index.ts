@@ -7,6 +7,7 @@ export type { DeleteRequest, DeleteResult, ExpandRequest, ExpandResult, Provisio
 export { ProvisionController, type ProvisionControllerOptions, type ProvisionResources } from './provision-controller.js';
 export { VolumeResizer, FILE_SYSTEM_RESIZE_PENDING_MESSAGE } from './volume-resizer.js';
 export { RetryGate } from './retry-gate.js';
+export { PacedRecorder, type EventSink } from './paced-recorder.js';
 export { ensureStorageClass } from './ensure-storage-class.js';
 export { hostnameAffinity, volumeForClaim, volumeNameFor } from './volume-for-claim.js';
 export * from './local-path/index.js';

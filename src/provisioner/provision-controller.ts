@@ -7,7 +7,6 @@ import {
   ExponentialFailureRateLimiter,
   objectKey,
   type ApiClient,
-  type EventRecorder,
   type Informer,
   type Logger,
   type ReconcileResult,
@@ -24,6 +23,7 @@ import {
   SELECTED_NODE_ANNOTATION,
 } from './annotations.js';
 import { asClaim, asClass, asObject, asVolume, bytesOf, parametersOf, requestedStorage, rfc3339 } from './claim-helpers.js';
+import type { EventSink } from './paced-recorder.js';
 import type { Provisioner } from './provisioner.js';
 import { RetryGate } from './retry-gate.js';
 import { VolumeResizer } from './volume-resizer.js';
@@ -42,7 +42,8 @@ export interface ProvisionControllerOptions {
   informers: SharedInformerFactory;
   resources: ProvisionResources;
   provisioner: Provisioner;
-  recorder: EventRecorder;
+  /** Where events go; wrap an `EventRecorder` in a `PacedRecorder` when many claims arrive at once. */
+  recorder: EventSink;
   logger?: Logger;
   /** Claims handled at once (each a different claim); 4 by default. */
   workers?: number;

@@ -1,7 +1,8 @@
 import type { PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimCondition } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { isNotFound } from '../api/index.js';
-import type { ApiClient, EventRecorder, ReconcileResult } from '../client/index.js';
+import type { ApiClient, ReconcileResult } from '../client/index.js';
+import type { EventSink } from './paced-recorder.js';
 import { PROVISIONED_BY_ANNOTATION, STORAGE_RESIZER_ANNOTATION } from './annotations.js';
 import { asObject, bytesOf, parametersOf, requestedStorage, rfc3339 } from './claim-helpers.js';
 import type { ProvisionResources } from './provision-controller.js';
@@ -12,7 +13,7 @@ export interface VolumeResizerOptions {
   client: ApiClient;
   resources: ProvisionResources;
   provisioner: Provisioner;
-  recorder: EventRecorder;
+  recorder: EventSink;
   gate: RetryGate;
   volume(name: string): PersistentVolume | undefined;
   storageClass(name: string): StorageClass | undefined;

@@ -3,6 +3,7 @@ import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { Manager } from '../../client/index.js';
 import { DEFAULT_CLASS_ANNOTATION } from '../annotations.js';
 import { ensureStorageClass } from '../ensure-storage-class.js';
+import { PacedRecorder } from '../paced-recorder.js';
 import { ProvisionController } from '../provision-controller.js';
 import { CONFIG_MAP_NAME, CONFIG_MAP_NAMESPACE } from './node-path-map.js';
 import { LOCAL_PATH_PROVISIONER, LocalPathProvisioner } from './local-path-provisioner.js';
@@ -59,10 +60,10 @@ export const localPathProvisionerController = {
         nodes: manager.resource('', 'v1', 'nodes'),
       },
       provisioner,
-      recorder: manager.recorder(LOCAL_PATH_PROVISIONER),
+      recorder: new PacedRecorder(manager.recorder(LOCAL_PATH_PROVISIONER)),
       logger: manager.logger,
       // Each attempt mostly waits on the API server (a mkdir is quick), so many run at once.
-      workers: settings.workers ?? 16,
+      workers: settings.workers ?? 32,
       retryBaseMs: settings.retryBaseMs,
       retryMaxMs: settings.retryMaxMs,
     });

@@ -1,5 +1,6 @@
 import { isConflict } from '../../../api/index.js';
 import { controllerFor, ExponentialFailureRateLimiter, objectKey, sleep, type Controller, type Informer, type Manager, type ReconcileResult } from '../../../client/index.js';
+import { PacedRecorder } from '../../../provisioner/index.js';
 import type { ControllerEntry } from '../../index.js';
 import { ensureIndex } from '../../internal/indexes.js';
 import { byPodClaim, podClaimIndex } from '../protection/pod-claims.js';
@@ -69,7 +70,8 @@ export const persistentVolumeBinderController: ControllerEntry = {
       claimInformer,
       classInformer,
       podInformer,
-      recorder: manager.recorder('persistentvolume-controller'),
+      // Paced: the claims of a burst would otherwise start as many event writes (and connections) at once.
+      recorder: new PacedRecorder(manager.recorder('persistentvolume-controller')),
       enqueueClaim: (key) => claimController?.queue.add(key),
     });
 

@@ -28,7 +28,7 @@ export interface PersistentVolumeBinderOptions {
   classInformer: Informer;
   /** Pods indexed by `podClaimIndex`, to name the pods a WaitForFirstConsumer claim waits for. */
   podInformer: Informer;
-  recorder: EventRecorder;
+  recorder: Pick<EventRecorder, 'event'>;
   /** Asks for a claim to be synced soon (the claim queue). */
   enqueueClaim(key: string): void;
 }

@@ -12,7 +12,7 @@ export interface BinderSettings {
   volumeWorkers: number;
 }
 
-export const defaultBinderSettings: BinderSettings = { syncPeriodMs: 15_000, workers: 32, volumeWorkers: 8 };
+export const defaultBinderSettings: BinderSettings = { syncPeriodMs: 15_000, workers: 64, volumeWorkers: 8 };
 
 /** Reads `manager.settings['persistentvolume-binder']`: any of the fields above, positive numbers only. */
 export function binderSettings(raw: unknown): BinderSettings {
