@@ -126,3 +126,20 @@ test('a relist keeps the defaultProvisionParameters an operator set on a plan, a
     await env.close();
   }
 });
+
+test('a catalog that is not JSON, or never answered, is ErrorFetchingCatalog with the cause, then fetched once the broker behaves', async () => {
+  const env = await startCatalog();
+  try {
+    env.broker.inject({ endpoint: 'catalog', garbage: true });
+    env.broker.inject({ endpoint: 'catalog', hang: true });
+    await env.cluster.client.create(cr.clusterServiceBrokers, { apiVersion: 'servicecatalog.k8s.io/v1beta1', kind: 'ClusterServiceBroker', metadata: { name: 'odd' }, spec: { url: env.broker.url } });
+    await waitCondition(env, cr.clusterServiceBrokers, 'odd', 'Ready', 'True', undefined, 30_000);
+    const failures = (await eventsFor(env, 'odd')).filter((e) => e.reason === 'ErrorFetchingCatalog').map((e) => e.message);
+    assert.equal(failures.length, 2, failures.join('\n'));
+    assert.match(failures[0], /JSON|malformed/i);
+    assert.match(failures[1], /did not answer fetching the catalog in time/);
+    assert.equal((await env.cluster.client.list(cr.clusterServicePlans)).items.length, 2);
+  } finally {
+    await env.close();
+  }
+});
