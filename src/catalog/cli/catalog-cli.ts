@@ -19,6 +19,7 @@ import { CATALOG_API_VERSION, catalogResources as res } from './catalog-resource
 import { instanceClass, instancePlan, type BindingObject, type BrokerObject, type InstanceObject, type OfferingObject, type OfferingSpec } from './catalog-objects.js';
 import { describeBinding, describeInstance } from './describe.js';
 import { age, formatTable } from './format.js';
+import { acceptMaintenanceAnnotation, annotationOf, maintenanceVersionAnnotation, rotateAnnotation, rotationState } from '../wharf-annotations.js';
 
 export interface CatalogCliOptions {
   client: ApiClient;
@@ -260,6 +261,62 @@ export class CatalogCli {
     }
     await Promise.all(names.map((n) => this.deleteObject(res.serviceBindings, 'servicebinding', n, o)));
     return names;
+  }
+
+  /**
+   * Asks for new credentials: a new value of the binding's `rotate` annotation (the time). With `wait`,
+   * returns once the controller acted on it and fails when the credentials stayed as they were.
+   */
+  async rotate(name: string, o: WaitOptions & { namespace: string }): Promise<void> {
+    const before = await this.client.get<BindingObject>(res.serviceBindings, name, { namespace: o.namespace });
+    const token = new Date().toISOString();
+    await this.client.patch(res.serviceBindings, name, { metadata: { annotations: { [rotateAnnotation]: token } } }, { namespace: o.namespace, type: 'merge' });
+    this.out(`servicebinding.servicecatalog.k8s.io/${name} annotated (rotation requested)`);
+    if (!o.wait) return;
+    const previous = rotationState(before).bindingID ?? before.spec?.externalID;
+    const deadline = Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    for (;;) {
+      const b = await this.client.get<BindingObject>(res.serviceBindings, name, { namespace: o.namespace });
+      const r = rotationState(b);
+      if (r.observed === token && !r.successor && !r.retiring?.length) {
+        const current = r.bindingID ?? b.spec?.externalID;
+        if (current === previous) {
+          const why = b.status?.lastError?.reason === 'RotationFailed' ? b.status.lastError.message : 'the plan does not support binding rotation (see the binding\'s events)';
+          throw new Error(`servicebinding "${name}" was not rotated: ${why}`);
+        }
+        this.out(`servicebinding "${name}" has new credentials (broker binding ${current})`);
+        return;
+      }
+      if (Date.now() >= deadline) throw new Error(`timed out waiting for servicebinding "${name}" to be rotated${b.status?.lastError ? ` (last error: ${b.status.lastError.message})` : ''}`);
+      await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+    }
+  }
+
+  /**
+   * Accepts a maintenance upgrade: the instance's `accept-maintenance` annotation, a version or
+   * `latest`. With `wait`, returns once the instance has the plan's maintenance_info version.
+   */
+  async upgrade(name: string, o: WaitOptions & { namespace: string; version?: string }): Promise<void> {
+    const version = o.version ?? 'latest';
+    await this.client.patch(res.serviceInstances, name, { metadata: { annotations: { [acceptMaintenanceAnnotation]: version } } }, { namespace: o.namespace, type: 'merge' });
+    this.out(`serviceinstance.servicecatalog.k8s.io/${name} annotated (maintenance ${version} accepted)`);
+    if (!o.wait) return;
+    const deadline = Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    for (;;) {
+      const inst = await this.client.get<InstanceObject>(res.serviceInstances, name, { namespace: o.namespace });
+      const failed = conditionFor(inst, 'Failed');
+      if (failed) throw new Error(`serviceinstance "${name}" failed: ${failed.reason}: ${failed.message}`);
+      const offer = inst.status?.conditions?.find((c) => c.type === 'MaintenanceAvailable');
+      const have = annotationOf(inst, maintenanceVersionAnnotation);
+      if (offer?.status === 'False' && conditionFor(inst, 'Ready') && (version === 'latest' || have === version)) {
+        this.out(`serviceinstance "${name}" has maintenance_info version ${have}`);
+        return;
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(`timed out waiting for serviceinstance "${name}" to be upgraded${offer?.status === 'True' ? ` (${offer.message})` : ''}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
+    }
   }
 
   // ---- get and describe ---------------------------------------------------------------------------

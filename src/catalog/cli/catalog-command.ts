@@ -243,6 +243,23 @@ export function registerCatalogCommand(program: Command): void {
     );
   });
 
+  waiting(
+    common(catalog.command('rotate <binding>').description("replace a binding's credentials with new ones (plans with binding_rotatable)")),
+    'the binding has new credentials',
+  ).action(async (name: string, f: CommonFlags & WaitFlags) => {
+    await withCli(f, (cli) => cli.rotate(name, { namespace: f.namespace, wait: Boolean(f.wait), timeoutMs: f.timeout }));
+  });
+
+  waiting(
+    common(catalog.command('upgrade <instance>').description("accept the maintenance_info upgrade the instance's plan offers")).option(
+      '--version <version>',
+      'the maintenance_info version to accept (default: latest, whatever the plan offers)',
+    ),
+    'the instance has the new version',
+  ).action(async (name: string, f: CommonFlags & WaitFlags & { version?: string }) => {
+    await withCli(f, (cli) => cli.upgrade(name, { namespace: f.namespace, ...(f.version ? { version: f.version } : {}), wait: Boolean(f.wait), timeoutMs: f.timeout }));
+  });
+
   common(catalog.command('get <kind> [name]').description('list brokers, classes, plans, instances or bindings'), 'the namespace of namespaced objects')
     .option('-A, --all-namespaces', 'namespaced objects of every namespace')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))

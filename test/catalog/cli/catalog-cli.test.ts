@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { exampleCatalog, LARGE_PLAN_ID } from '../../../src/catalog/brokers/index.js';
 import { CatalogCli } from '../../../src/catalog/cli/catalog-cli.js';
 import { cr, eventually, startCatalog, type CatalogEnv } from '../controllers/fixtures.js';
 
@@ -102,6 +103,33 @@ describe('wharf catalog verbs against a real API server, the catalog controllers
     await cli.deprovision('bad', { namespace: 'default', wait: true, timeoutMs: 20_000 });
     await assert.rejects(cli.bind('nothere', { namespace: 'default' }), /serviceinstance "nothere" not found/);
     await assert.rejects(cli.get('instances', 'ghost', { namespace: 'default' }), /serviceinstance "ghost" not found/);
+  });
+
+  test('rotate --wait gives a binding new credentials; upgrade --wait applies the maintenance_info the plan now offers', async () => {
+    const password = async () => Buffer.from(((await env.cluster.client.get(cr.secrets, 'rot', { namespace: 'default' })).data as Record<string, string>).password, 'base64').toString();
+    const rot = await cli.provision('rot', { namespace: 'default', className: 'example-db', planName: 'small', wait: true, timeoutMs: 20_000 });
+    await cli.bind('rot', { namespace: 'default', wait: true, timeoutMs: 20_000 });
+    const before = await password();
+    await cli.rotate('rot', { namespace: 'default', wait: true, timeoutMs: 20_000 });
+    assert.match(lastPrinted(), /^servicebinding "rot" has new credentials \(broker binding [0-9a-f-]+\)$/);
+    assert.notEqual(await password(), before);
+    assert.match(await cli.describe('binding', 'rot', 'default'), /^Broker Binding ID:\s+[0-9a-f-]+$/m);
+
+    const big = await cli.provision('big', { namespace: 'default', className: 'example-db', planName: 'large', wait: true, timeoutMs: 20_000 });
+    const catalog = exampleCatalog();
+    catalog.services[0].plans.find((p) => p.id === LARGE_PLAN_ID)!.maintenance_info = { version: '1.2.0' };
+    env.broker.setCatalog(catalog);
+    await cli.sync('example');
+    await eventually(async () => /^Maintenance:.*version is now 1\.2\.0/m.test(await cli.describe('instance', 'big', 'default')), 20_000, 'the upgrade on offer');
+    await cli.upgrade('big', { namespace: 'default', wait: true, timeoutMs: 20_000 });
+    assert.equal(lastPrinted(), 'serviceinstance "big" has maintenance_info version 1.2.0');
+    assert.match(await cli.describe('instance', 'big', 'default'), /^Maintenance:\s+1\.2\.0 \(up to date\)$/m);
+
+    await cli.unbind('rot', { namespace: 'default', wait: true, timeoutMs: 20_000 });
+    await cli.deprovision('rot', { namespace: 'default', wait: true, timeoutMs: 20_000 });
+    await cli.deprovision('big', { namespace: 'default', wait: true, timeoutMs: 20_000 });
+    assert.equal(env.broker.instance(rot.spec!.externalID!), undefined);
+    assert.equal(env.broker.instance(big.spec!.externalID!), undefined);
   });
 
   test('get -o yaml prints the objects; deregister removes the broker', async () => {

@@ -26,6 +26,6 @@ test('registerCatalogCommand() adds the svcat verbs', () => {
   registerCatalogCommand(program);
   const catalog = program.commands.find((c) => c.name() === 'catalog');
   assert.deepEqual(catalog?.commands.map((c) => c.name()), [
-    'register', 'deregister', 'sync', 'marketplace', 'provision', 'deprovision', 'bind', 'unbind', 'get', 'describe',
+    'register', 'deregister', 'sync', 'marketplace', 'provision', 'deprovision', 'bind', 'unbind', 'rotate', 'upgrade', 'get', 'describe',
   ]);
 });
