@@ -1,7 +1,7 @@
 import { isAlreadyExists, isConflict, isNotFound, type KubeObject } from '../api/index.js';
 import { objectKey } from '../client/index.js';
 import type { HostedAgent, NodeHost } from './node-host.js';
-import { buildNode, nodeIdentity, nodeLabels, nodeStatus, nodeStatusDiffers, type NodeCondition, type NodeConfig } from './node-object.js';
+import { buildNode, nodeIdentity, nodeLabels, nodeStatus, nodeStatusDiffers, type NodeCondition, type NodeConfig, type NodePressure } from './node-object.js';
 import { PodIpAllocator } from './pod-ip-allocator.js';
 import { computePodStatus, isTerminalPhase, podPhase, podStatusDiffers } from './pod-status.js';
 import type { Runtime } from './runtime.js';
@@ -24,6 +24,8 @@ export interface NodeAgentOptions {
    * port 0: nothing serves its pods' logs or exec.
    */
   nodeServer?: Pick<NodeServer, 'port' | 'addNode' | 'removeNode'>;
+  /** What the machine is short of (a real node measures it); nothing by default. */
+  pressure?: () => NodePressure;
 }
 
 /** What the agent tracks for one pod bound to its node. */
@@ -66,6 +68,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
   private readonly maxBackoffMs: number;
   private readonly unsubscribe: () => void;
   private readonly nodeServer: NodeAgentOptions['nodeServer'];
+  private readonly pressure: NodeAgentOptions['pressure'];
   private uid: string | undefined;
   private registered = false;
   private stopped = false;
@@ -82,6 +85,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
     this.maxBackoffMs = opts.maxRestartBackoffMs ?? 300_000;
     this.unsubscribe = this.runtime.onPodChange((uid) => this.runtimeChanged(uid));
     this.nodeServer = opts.nodeServer;
+    this.pressure = opts.pressure;
   }
 
   /** The pod `namespace/name` if this node runs it (for the node API). */
@@ -106,6 +110,11 @@ export class NodeAgent implements HostedAgent, ServedNode {
   /** How many pods the agent runs or tracks. */
   get podCount(): number {
     return this.pods.size;
+  }
+
+  /** Writes Node status at the next chance rather than at the next report (what `pressure` says changed). */
+  reportStatusSoon(): void {
+    if (this.registered && !this.stopped) this.host.enqueueNode(this.name);
   }
 
   /**
@@ -329,7 +338,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
 
   private wantedStatus(node: KubeObject): Record<string, unknown> {
     const conditions = ((node.status as { conditions?: NodeCondition[] } | undefined)?.conditions ?? []) as NodeCondition[];
-    return this.withEndpoint(nodeStatus(this.config, this.identity, conditions));
+    return this.withEndpoint(nodeStatus(this.config, this.identity, conditions, Date.now(), this.pressure?.()));
   }
 
   private async writeStatus(node: KubeObject): Promise<KubeObject> {

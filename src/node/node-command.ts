@@ -1,9 +1,10 @@
 import { cpus, networkInterfaces, totalmem } from 'node:os';
+import { readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiClient, EventRecorder, loadKubeconfig, type Logger } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { NodeHost } from './node-host.js';
-import type { NodeTaint } from './node-object.js';
+import type { NodePressure, NodeTaint } from './node-object.js';
 import { fleetNodeIp, hashedNodeIndex, podCidrFor } from './pod-ip-allocator.js';
 import type { Runtime } from './runtime.js';
 import { apiPodResources, checkHostSupport, createContainerRuntime, type ContainerRuntime } from './runtimes/container/index.js';
@@ -180,7 +181,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
   let osImage = 'Wharf node (simulated runtime)';
   let cpu = opts.cpu ?? '4';
   let memory = opts.memory ?? '32Gi';
-  let container: { runtime: ContainerRuntime; images: ImageService } | undefined;
+  let container: { runtime: ContainerRuntime; images: ImageService; measure: () => Promise<NodePressure> } | undefined;
+  let pressure: NodePressure = {};
   if (opts.runtime === 'container') {
     const support = await checkHostSupport();
     if (!support.ok) throw new Error(`node ${opts.name} cannot run containers: ${support.reason}`);
@@ -192,7 +194,8 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     const existing = await client.get(host.nodes, opts.name, { signal }).catch(() => undefined);
     podCIDR = (existing?.spec as { podCIDR?: string } | undefined)?.podCIDR || podCIDR;
     const dataDir = opts.dataDir ?? join('/var/lib/wharf/nodes', opts.name);
-    const images = new ImageService({ root: opts.imagesDir ?? join(dataDir, 'images'), insecureRegistries: opts.insecureRegistries });
+    const imagesDir = opts.imagesDir ?? join(dataDir, 'images');
+    const images = new ImageService({ root: imagesDir, insecureRegistries: opts.insecureRegistries });
     const rt = await createContainerRuntime({
       dataDir,
       images,
@@ -206,7 +209,9 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
       log: opts.logger,
     });
     for (const note of rt.capabilities.notEnforced) out(`node ${opts.name}: ${note}`);
-    container = { runtime: rt, images };
+    const measure = (): Promise<NodePressure> => measurePressure(dataDir, imagesDir);
+    pressure = await measure().catch(() => ({}));
+    container = { runtime: rt, images, measure };
     runtime = rt;
   } else {
     runtime = new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs });
@@ -220,6 +225,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     host,
     runtime,
     nodeServer,
+    pressure: () => pressure,
     config: {
       name: opts.name,
       cpu,
@@ -256,7 +262,20 @@ export async function startNode(opts: StartNodeOptions): Promise<RunningNode> {
     return own;
   };
   const upkeep = container
-    ? keepContainerNode({ ...container, inUse, host, name: opts.name, intervalMs: opts.imageReportIntervalMs ?? 30_000, signal: abort.signal, log: opts.logger ?? host.log })
+    ? keepContainerNode({
+        ...container,
+        inUse,
+        host,
+        name: opts.name,
+        intervalMs: opts.imageReportIntervalMs ?? 30_000,
+        signal: abort.signal,
+        log: opts.logger ?? host.log,
+        onPressure: (next) => {
+          if (JSON.stringify(next) === JSON.stringify(pressure)) return;
+          pressure = next;
+          agent.reportStatusSoon();
+        },
+      })
     : Promise.resolve();
   return {
     name: opts.name,
@@ -283,6 +302,9 @@ interface ContainerNodeUpkeep {
   intervalMs: number;
   signal: AbortSignal;
   log: Logger;
+  /** Measures what the machine is short of, every 10 s, for `onPressure`. */
+  measure: () => Promise<NodePressure>;
+  onPressure: (pressure: NodePressure) => void;
 }
 
 /**
@@ -335,6 +357,7 @@ async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
       void u.images.removeUnused(u.inUse(), 85, 80).catch(fail('image garbage collection'));
     }, 5 * 60_000),
   );
+  timers.push(setInterval(() => void u.measure().then(u.onPressure, fail('measuring memory and disk')), 10_000));
   for (const t of timers) t.unref();
   if (await u.host.waitForSync(u.signal).catch(() => false)) {
     const known = u.host.podsOn(u.name).map((p) => p.metadata.uid ?? '');
@@ -348,6 +371,33 @@ async function keepContainerNode(u: ContainerNodeUpkeep): Promise<void> {
   unsubscribe();
   if (soon) clearTimeout(soon);
   for (const t of timers) clearInterval(t);
+}
+
+/** Free and total bytes of a filesystem. */
+export interface FsSpace {
+  availableBytes: number;
+  capacityBytes: number;
+}
+
+/**
+ * What a real node reports as pressure, by kubelet's default hard eviction thresholds:
+ * `memory.available<100Mi` (MemoryPressure), `nodefs.available<10%` and `imagefs.available<15%`
+ * (DiskPressure). kubelet sets no PID threshold by default, nor does Wharf.
+ */
+export function machinePressure(memAvailableBytes: number, nodefs: FsSpace, imagefs: FsSpace): NodePressure {
+  const share = (fs: FsSpace): number => (fs.capacityBytes > 0 ? fs.availableBytes / fs.capacityBytes : 1);
+  return { memory: memAvailableBytes < 100 * 1024 * 1024, disk: share(nodefs) < 0.1 || share(imagefs) < 0.15 };
+}
+
+/** Reads the machine: MemAvailable from /proc/meminfo, and the filesystems of the data and image dirs. */
+async function measurePressure(dataDir: string, imagesDir: string): Promise<NodePressure> {
+  const meminfo = await readFile('/proc/meminfo', 'utf8');
+  const kib = /^MemAvailable:\s+(\d+) kB/m.exec(meminfo);
+  const space = async (dir: string): Promise<FsSpace> => {
+    const s = await statfs(dir);
+    return { availableBytes: s.bavail * s.bsize, capacityBytes: s.blocks * s.bsize };
+  };
+  return machinePressure(kib ? Number(kib[1]) * 1024 : Number.POSITIVE_INFINITY, await space(dataDir), await space(imagesDir).catch(() => space(dataDir)));
 }
 
 /** The machine's first non-loopback IPv4 address: a real node's InternalIP. */

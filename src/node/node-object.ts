@@ -78,16 +78,33 @@ const healthy: [string, string, string][] = [
   ['Ready', 'KubeletReady', 'kubelet is posting ready status'],
 ];
 
+/** kubelet's wording of a pressure condition that holds. */
+const pressured: Record<string, [string, string]> = {
+  MemoryPressure: ['KubeletHasInsufficientMemory', 'kubelet has insufficient memory available'],
+  DiskPressure: ['KubeletHasDiskPressure', 'kubelet has disk pressure'],
+  PIDPressure: ['KubeletHasInsufficientPID', 'kubelet has insufficient PID available'],
+};
+
+/** Which resources of the machine are short (a real node measures them; simulated ones never are). */
+export interface NodePressure {
+  memory?: boolean;
+  disk?: boolean;
+  pid?: boolean;
+}
+
 /**
- * The status a healthy agent reports: capacity, the four kubelet conditions (heartbeat now, transition
- * kept while a condition's status holds), addresses and node info.
+ * The status an agent reports: capacity, the four kubelet conditions (heartbeat now, transition kept
+ * while a condition's status holds; the pressure ones True as `pressure` says), addresses and node info.
  */
-export function nodeStatus(cfg: NodeConfig, identity: ReturnType<typeof nodeIdentity>, current: readonly NodeCondition[] = [], now = Date.now()): Record<string, unknown> {
+export function nodeStatus(cfg: NodeConfig, identity: ReturnType<typeof nodeIdentity>, current: readonly NodeCondition[] = [], now = Date.now(), pressure: NodePressure = {}): Record<string, unknown> {
   const resources: Record<string, string> = { cpu: cfg.cpu, 'ephemeral-storage': cfg.ephemeralStorage, memory: cfg.memory, pods: String(cfg.pods) };
   // As the server will store them, so comparing with the stored Node finds no false difference.
   canonicalizeResourceList(resources);
-  const conditions: NodeCondition[] = healthy.map(([type, reason, message]) => {
-    const status = type === 'Ready' ? 'True' : 'False';
+  const under: Record<string, boolean | undefined> = { MemoryPressure: pressure.memory, DiskPressure: pressure.disk, PIDPressure: pressure.pid };
+  const conditions: NodeCondition[] = healthy.map(([type, healthyReason, healthyMessage]) => {
+    const short = under[type] === true;
+    const [reason, message] = short ? pressured[type]! : [healthyReason, healthyMessage];
+    const status = type === 'Ready' || short ? 'True' : 'False';
     const prev = current.find((c) => c.type === type);
     return {
       type,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { leases, nodes, eventually, startApi } from '../client/fixtures.js';
 import { writeKubeconfig } from '../controllers/node-lifecycle/fixtures.js';
 import { createBound, getPod, phaseOf, simPod } from './fixtures.js';
+import { machinePressure } from '../../src/node/node-command.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'node-command-child' + (here.includes(`${path.sep}dist${path.sep}`) ? '.js' : '.ts'));
@@ -89,4 +90,14 @@ test('runNodeCommand() with simulated: N joins a fleet named <name>-0..<name>-(N
     await api.close();
     cluster.cleanup();
   }
+});
+
+test('machinePressure() follows kubelet\'s default hard eviction thresholds', () => {
+  const gib = 1024 ** 3;
+  const roomy = { availableBytes: 50 * gib, capacityBytes: 100 * gib };
+  assert.deepEqual(machinePressure(2 * gib, roomy, roomy), { memory: false, disk: false });
+  assert.deepEqual(machinePressure(99 * 1024 * 1024, roomy, roomy), { memory: true, disk: false });
+  assert.deepEqual(machinePressure(2 * gib, { availableBytes: 9 * gib, capacityBytes: 100 * gib }, roomy), { memory: false, disk: true }, 'nodefs under 10 %');
+  assert.deepEqual(machinePressure(2 * gib, roomy, { availableBytes: 14 * gib, capacityBytes: 100 * gib }), { memory: false, disk: true }, 'imagefs under 15 %');
+  assert.deepEqual(machinePressure(2 * gib, { availableBytes: 11 * gib, capacityBytes: 100 * gib }, { availableBytes: 16 * gib, capacityBytes: 100 * gib }), { memory: false, disk: false });
 });

@@ -36,3 +36,16 @@ test('nodeStatusDiffers() ignores heartbeats but not a condition someone else ch
   conditions[3].status = 'Unknown';
   assert.equal(nodeStatusDiffers(node, later), true);
 });
+
+test('nodeStatus() reports memory and disk pressure in kubelet words, and a pressured node still differs from a healthy one', () => {
+  const id = nodeIdentity('n1');
+  const at = Date.parse('2025-01-01T00:00:00Z');
+  const healthy = nodeStatus(cfg, id, [], at);
+  const short = nodeStatus(cfg, id, healthy.conditions as never, at + 60_000, { memory: true, disk: true });
+  const byType = new Map((short.conditions as { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[]).map((c) => [c.type, c]));
+  assert.deepEqual([byType.get('MemoryPressure')?.status, byType.get('MemoryPressure')?.reason, byType.get('MemoryPressure')?.message], ['True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available']);
+  assert.deepEqual([byType.get('DiskPressure')?.status, byType.get('DiskPressure')?.reason, byType.get('DiskPressure')?.message], ['True', 'KubeletHasDiskPressure', 'kubelet has disk pressure']);
+  assert.equal(byType.get('DiskPressure')?.lastTransitionTime, '2025-01-01T00:01:00Z', 'a new transition');
+  assert.deepEqual([byType.get('PIDPressure')?.status, byType.get('Ready')?.status], ['False', 'True']);
+  assert.equal(nodeStatusDiffers({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: healthy }, short), true);
+});
