@@ -102,7 +102,10 @@ export class ClusterWriter {
 
   /**
    * Writes what VolumeBinding decided before the pod is bound: static PVs get the claim's reference,
-   * claims to provision get the selected-node annotation a provisioner waits for.
+   * claims to provision get the selected-node annotation a provisioner waits for. They count against the
+   * same in-flight limit as bindings: each write in flight holds a connection, and a burst of pods with
+   * claims would otherwise open one per pod at once (new TLS connections stall a busy API server for
+   * seconds; see the storage benchmark in bench/README.md).
    */
   async bindVolumes(_pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
     const { client } = this.opts;
@@ -115,18 +118,15 @@ export class ClusterWriter {
       const pv = this.opts.currentVolume(pvName);
       const bound = (pv?.spec as { claimRef?: { name?: string; namespace?: string } } | undefined)?.claimRef;
       if (bound?.name === claimName && bound.namespace === ns) continue;
-      await client.patch(
-        pvResource,
-        pvName,
-        { metadata: { annotations: { [BOUND_BY_CONTROLLER_ANNOTATION]: 'yes' } }, spec: { claimRef } },
-        { type: 'merge' },
+      await this.limit.run(() =>
+        client.patch(pvResource, pvName, { metadata: { annotations: { [BOUND_BY_CONTROLLER_ANNOTATION]: 'yes' } }, spec: { claimRef } }, { type: 'merge' }),
       );
     }
     for (const claimKey of decision.provision) {
       const [ns, claimName] = splitKey(claimKey);
       const claim = this.opts.currentClaim(ns, claimName);
       if (claim?.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) continue;
-      await client.patch(pvcResource, claimName, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } }, { type: 'merge', namespace: ns });
+      await this.limit.run(() => client.patch(pvcResource, claimName, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } }, { type: 'merge', namespace: ns }));
     }
   }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../../../src/api/index.js';
 import { statusPatch, truncateMessage } from '../../../src/scheduler/api/cluster-writer.js';
 
 const failure = { reason: 'Unschedulable' as const, message: '0/3 nodes are available: 3 Insufficient cpu.' };
@@ -36,4 +37,42 @@ test('statusPatch() sets PodScheduled=False once and then only when the message 
   assert.deepEqual(nominated, { status: { nominatedNodeName: 'n1' } });
   const cleared = statusPatch({ ...written, status: { ...written.status, nominatedNodeName: 'n1' } }, { ...failure, nominatedNodeName: '' })!;
   assert.deepEqual(cleared, { status: { nominatedNodeName: null } });
+});
+
+test('ClusterWriter.bindVolumes() writes selected-node within the in-flight limit and skips claims that already name the node', async () => {
+  const { ClusterWriter } = await import('../../../src/scheduler/api/cluster-writer.js');
+  const { EventSink } = await import('../../../src/scheduler/api/event-sink.js');
+  type Client = ConstructorParameters<typeof ClusterWriter>[0]['client'];
+  let running = 0;
+  let maxRunning = 0;
+  const patched: { name: string; body: unknown }[] = [];
+  const client = {
+    async patch(_r: unknown, name: string, body: unknown): Promise<unknown> {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      patched.push({ name, body });
+      return {};
+    },
+  } as unknown as Client;
+  const claims: Record<string, KubeObject> = {
+    done: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'done', annotations: { 'volume.kubernetes.io/selected-node': 'n1' } } },
+  };
+  const writer = new ClusterWriter({
+    client,
+    events: new EventSink(() => {
+      throw new Error('no events expected');
+    }),
+    currentPod: () => undefined,
+    currentClaim: (_ns, name) => claims[name],
+    currentVolume: () => undefined,
+    logger: () => {},
+    maxInFlight: 2,
+  });
+  const decision = (claim: string) => ({ staticBindings: new Map<string, string>(), provision: [`ns/${claim}`], selectedNode: 'n1' });
+  await Promise.all([...['a', 'b', 'c', 'd', 'e', 'done'].map((c) => writer.bindVolumes({ metadata: { name: `p-${c}` } }, 'n1', decision(c)))]);
+  assert.equal(maxRunning, 2);
+  assert.deepEqual(patched.map((p) => p.name).sort(), ['a', 'b', 'c', 'd', 'e']);
+  assert.deepEqual(patched[0]!.body, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': 'n1' } } });
 });
