@@ -16,7 +16,9 @@ interface QueuedEvent {
  * arriving together make a thousand events within a second; each write the recorder starts at once needs
  * its own connection, and a burst of new TLS connections stalls the API server for every new connection
  * (10-20 s in the storage benchmark) while the volume writes wait behind them. Kubernetes' event
- * broadcaster likewise writes events in the background, one at a time. Nothing is dropped.
+ * broadcaster likewise writes events in the background, one at a time, and drops events when its queue is
+ * full; so does this one past `maxQueued` (counted in `dropped`), so that a long storm cannot grow it
+ * without bound.
  *
  * @example
  * const events = new PacedRecorder(manager.recorder('persistentvolume-controller'));
@@ -25,17 +27,25 @@ interface QueuedEvent {
 export class PacedRecorder implements EventSink {
   private readonly queue: QueuedEvent[] = [];
   private draining: Promise<void> | undefined;
+  /** Events dropped because `maxQueued` were already waiting. */
+  dropped = 0;
 
   constructor(
     private readonly recorder: Pick<EventRecorder, 'event' | 'flush'>,
     private readonly batch = 8,
+    private readonly maxQueued = 10_000,
   ) {
     if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`PacedRecorder batch must be a positive integer, not ${batch}`);
+    if (!Number.isInteger(maxQueued) || maxQueued < 1) throw new RangeError(`PacedRecorder maxQueued must be a positive integer, not ${maxQueued}`);
   }
 
   /** Queues an event; returns at once (see `flush`). */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     if (type !== 'Normal' && type !== 'Warning') throw new TypeError(`Event type must be "Normal" or "Warning", not "${String(type)}"`);
+    if (this.queue.length >= this.maxQueued) {
+      this.dropped++;
+      return;
+    }
     this.queue.push({ obj, type, reason, message });
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }

@@ -55,8 +55,20 @@ test('PacedRecorder starts draining again after going idle', async () => {
   assert.equal(recorder.maxUnwritten, 2);
 });
 
+test('PacedRecorder drops events past maxQueued and counts them', async () => {
+  const recorder = new SlowRecorder();
+  const paced = new PacedRecorder(recorder, 2, 5);
+  for (let i = 0; i < 8; i++) paced.event(claim, 'Normal', `R${i}`, 'm');
+  // The first went to the recorder at once (the drain starts with it); five wait; two were dropped.
+  assert.equal(paced.queued, 5);
+  assert.equal(paced.dropped, 2);
+  await paced.flush();
+  assert.deepEqual(recorder.written, ['R0', 'R1', 'R2', 'R3', 'R4', 'R5']);
+});
+
 test('PacedRecorder refuses a bad batch size and an unknown event type at once', () => {
   assert.throws(() => new PacedRecorder(new SlowRecorder(), 0), RangeError);
+  assert.throws(() => new PacedRecorder(new SlowRecorder(), 4, 0), /maxQueued must be a positive integer/);
   const paced = new PacedRecorder(new SlowRecorder());
   assert.throws(() => paced.event(claim, 'Error' as EventType, 'X', 'm'), TypeError);
   assert.equal(paced.queued, 0);
