@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ComponentOptions } from './components.js';
 
@@ -14,10 +15,17 @@ export interface ComponentsThread {
 const fromSources = import.meta.url.endsWith('.ts');
 const workerModule = new URL(`./components-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
 
+/**
+ * The components' heap may grow as large as half the machine's memory: their informers hold every pod,
+ * node and lease of a large cluster, and a thread's heap is otherwise capped like the main thread's
+ * (about 4 GiB), where garbage collection thrashes long before memory runs out.
+ */
+const resourceLimits = { maxOldGenerationSizeMb: Math.max(4096, Math.floor(os.totalmem() / 2 / 1048576)) };
+
 function spawnWorker(workerData: unknown): Worker {
-  if (!fromSources) return new Worker(workerModule, { workerData });
+  if (!fromSources) return new Worker(workerModule, { workerData, resourceLimits });
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 /**
