@@ -219,3 +219,108 @@ test('kubectl logs and exec reach a real node through the API server', { skip, t
   assert.equal(exec.code, 0, exec.stderr);
   assert.equal(exec.stdout.trim(), 'from-inside');
 });
+
+test('a failing liveness probe restarts the container', { skip, timeout: 120_000 }, async () => {
+  const manifest = `apiVersion: v1
+kind: Pod
+metadata: {name: unhealthy}
+spec:
+  containers:
+  - name: main
+    image: ${image}
+    command: [busybox, sleep, "3600"]
+    livenessProbe:
+      exec: {command: ["false"]}
+      periodSeconds: 1
+      failureThreshold: 2
+`;
+  const applied = await kubectl(cluster!, ['apply', '-f', '-'], manifest);
+  assert.equal(applied.code, 0, applied.stderr);
+  await eventually('a restart', 90_000, async () => {
+    const p = await json<PodView & { status: { containerStatuses?: { restartCount: number }[] } }>(['get', 'pod', 'unhealthy']);
+    return (p.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1;
+  });
+  const events = await kubectl(cluster!, ['get', 'events', '--field-selector', 'involvedObject.name=unhealthy', '-o', 'jsonpath={.items[*].reason}']);
+  assert.match(events.stdout, /Unhealthy/);
+  assert.match(events.stdout, /Killing/);
+  await kubectl(cluster!, ['delete', 'pod', 'unhealthy', '--grace-period=1', '--wait=false']);
+});
+
+test('a Job whose container exits 1 backs off and fails at its backoffLimit', { skip, timeout: 150_000 }, async () => {
+  const manifest = `apiVersion: batch/v1
+kind: Job
+metadata: {name: fails}
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: ${image}
+        command: [sh, -c, "echo failing; exit 1"]
+`;
+  const applied = await kubectl(cluster!, ['apply', '-f', '-'], manifest);
+  assert.equal(applied.code, 0, applied.stderr);
+  const job = await eventually('the Job to fail', 120_000, async () => {
+    const j = await json<{ status: { failed?: number; conditions?: { type: string; status: string; reason?: string }[] } }>(['get', 'job', 'fails']);
+    return j.status.conditions?.some((c) => c.type === 'Failed' && c.status === 'True') ? j : undefined;
+  });
+  assert.equal(job.status.conditions?.find((c) => c.type === 'Failed')?.reason, 'BackoffLimitExceeded');
+  assert.equal(job.status.failed, 2);
+  const pods = (await json<{ items: (PodView & { status: { containerStatuses?: { state: { terminated?: { exitCode: number } } }[] } })[] }>(['get', 'pods', '-l', 'job-name=fails'])).items;
+  assert.equal(pods.length, 2);
+  for (const p of pods) {
+    assert.equal(p.status.phase, 'Failed');
+    assert.equal(p.status.containerStatuses?.[0]?.state.terminated?.exitCode, 1);
+  }
+  await kubectl(cluster!, ['delete', 'job', 'fails', '--wait=false']);
+});
+
+test('a StatefulSet keeps its data in a local-path volume across a pod restart', { skip, timeout: 180_000 }, async () => {
+  const manifest = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: keeper}
+spec:
+  serviceName: keeper
+  replicas: 1
+  selector: {matchLabels: {app: keeper}}
+  template:
+    metadata: {labels: {app: keeper}}
+    spec:
+      containers:
+      - name: main
+        image: ${image}
+        command: [sh, -c, "[ -f /data/first ] || cat /proc/sys/kernel/random/uuid > /data/first; exec busybox sleep 3600"]
+        volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 64Mi}}}
+`;
+  const applied = await kubectl(cluster!, ['apply', '-f', '-'], manifest);
+  assert.equal(applied.code, 0, applied.stderr);
+  const running = async (): Promise<PodView> =>
+    eventually('keeper-0 Running', 120_000, async () => {
+      const p = await json<PodView & { metadata: { deletionTimestamp?: string } }>(['get', 'pod', 'keeper-0']);
+      return p.status.phase === 'Running' && !p.metadata.deletionTimestamp && p.status.containerStatuses?.[0]?.state.running ? p : undefined;
+    });
+  const readFirst = async (): Promise<string> =>
+    eventually('the stamp', 20_000, async () => {
+      const r = await kubectl(cluster!, ['exec', 'keeper-0', '--', 'cat', '/data/first']);
+      return r.code === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+    });
+  const before = await running();
+  const stamp = await readFirst();
+  const claim = await json<{ status: { phase?: string }; spec: { volumeName?: string; storageClassName?: string } }>(['get', 'pvc', 'data-keeper-0']);
+  assert.equal(claim.status.phase, 'Bound');
+  assert.equal(claim.spec.storageClassName, 'local-path');
+  const del = await kubectl(cluster!, ['delete', 'pod', 'keeper-0', '--grace-period=1']);
+  assert.equal(del.code, 0, del.stderr);
+  const after = await eventually('a new keeper-0', 120_000, async () => {
+    const p = await running();
+    return p.metadata.uid !== before.metadata.uid ? p : undefined;
+  });
+  assert.equal(after.spec.nodeName, before.spec.nodeName, 'the local volume keeps the pod on its node');
+  assert.equal(await readFirst(), stamp, 'the new pod reads what the first one wrote');
+  await kubectl(cluster!, ['delete', 'statefulset', 'keeper', '--wait=false']);
+});
