@@ -15,7 +15,7 @@
  *   VmHWM) and CPU (utime+stime), and the SQLite file size (state.db plus its WAL).
  *
  *   node --import tsx bench/scale/run.ts [--nodes 5000] [--pods 150000] [--namespaces 1500] [--zones 3]
- *       [--concurrency 32] [--list-interval 10] [--timeout 1800] [--skip-build] [--json FILE] [--keep]
+ *       [--concurrency 32] [--rate PODS_PER_S] [--list-interval 10] [--timeout 1800] [--skip-build] [--json FILE] [--keep]
  *
  * The server listens on a port chosen here (free a moment before) rather than `--port 0`, because `wharf
  * up` prints its address only once its nodes have started, and the nodes must be watched from the start.
@@ -51,6 +51,8 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'list-interval': { type: 'string', default: '10' },
     'get-rate': { type: 'string', default: '5' },
+    /** Pods created per second, paced; 0 creates as fast as the clients go (closed loop). */
+    rate: { type: 'string', default: '0' },
     timeout: { type: 'string', default: '1800' },
     'skip-build': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -74,6 +76,11 @@ const zoneCount = positive('zones');
 const concurrency = positive('concurrency');
 const listIntervalMs = positive('list-interval') * 1000;
 const getsPerSecond = positive('get-rate');
+const createRate = Number(opts.rate);
+if (!Number.isFinite(createRate) || createRate < 0) {
+  console.error('--rate must be a number of pods per second, 0 for unpaced');
+  process.exit(2);
+}
 const timeoutMs = positive('timeout') * 1000;
 
 /**
@@ -412,6 +419,11 @@ async function main(): Promise<void> {
     }, 250));
     const createResult = await runPool(0, podCount, concurrency, async (i) => {
       const ns = namespaceOf(i);
+      // Paced: pod i is not sent before its slot, as density tests create at a steady rate.
+      if (createRate > 0) {
+        const wait = loadStart + (i * 1000) / createRate - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
       sentAt[i] = performance.now();
       const r = await httpRequest(via, 'POST', `${baseUrl}/api/v1/namespaces/${ns}/pods`, podBody(i, ns));
       if (r.status !== 201) {
@@ -470,7 +482,7 @@ async function main(): Promise<void> {
 
     const report = {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: os.totalmem() / 1024 ** 3, node: process.version },
-      params: { nodes: nodeCount, zones: zoneCount, pods: podCount, namespaces: namespaceCount, concurrency, listIntervalS: listIntervalMs / 1000 },
+      params: { nodes: nodeCount, zones: zoneCount, pods: podCount, namespaces: namespaceCount, concurrency, rate: createRate, listIntervalS: listIntervalMs / 1000 },
       apiReadyS: apiReadyMs / 1000,
       allNodesReadyS: allNodesReadyMs / 1000,
       nodeReadyTransitionsAway: nodes.notReady.length,
@@ -506,7 +518,7 @@ async function main(): Promise<void> {
     if (opts.json) writeFileSync(opts.json, JSON.stringify(report, null, 2));
     printReport(report.api, [
       ['nodes / zones', `${nodeCount} / ${zoneCount}`],
-      ['pods / namespaces / clients', `${podCount} / ${namespaceCount} / ${concurrency} (bare pods)`],
+      ['pods / namespaces / clients', `${podCount} / ${namespaceCount} / ${concurrency} (bare pods)${createRate > 0 ? `, paced at ${createRate}/s` : ''}`],
       ['API answering /readyz', `${fmt(report.apiReadyS, 1)} s from spawn`],
       ['all nodes Ready', `${fmt(report.allNodesReadyS, 1)} s from spawn (SLO 30 s)`],
       [
