@@ -17,6 +17,7 @@ import { runCommand } from '../../src/node/runtimes/container/command.js';
 import { Runc } from '../../src/node/runtimes/container/runc.js';
 import { buildBusyboxImage, pushImage, registrySkipReason, startRegistry, type ImageLayout, type TestRegistry } from '../support/registry.js';
 import { kubectl, startWharf, tempDataDir, type RunningCluster } from './harness.js';
+import { eventually as pollUntil } from '../multihost/wharf-process.js';
 
 const support = await checkHostSupport();
 const skip = !support.ok ? `needs root, network namespaces and runc: ${support.reason}` : registrySkipReason() ? `needs a local registry: ${registrySkipReason()}` : false;
@@ -67,20 +68,8 @@ after(async () => {
   await layout?.cleanup();
 });
 
-async function eventually<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | false>): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** Polls as the other multi-process tests do, every 500 ms (each poll runs kubectl). */
+const eventually = <T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | false>): Promise<T> => pollUntil(what, timeoutMs, fn, 500);
 
 interface PodView {
   metadata: { name: string; uid: string };
