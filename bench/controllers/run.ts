@@ -25,7 +25,7 @@ import { Progress } from '../lib/progress.js';
 import { renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
 import { streamLines } from '../lib/watch-stream.js';
-import { kubeconfigCredentials } from '../lib/wharf-server.js';
+import { startWharfUpFromSources } from '../lib/wharf-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -121,24 +121,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-controllers-'));
   const timeoutMs = Number(opts.timeout) * 1000;
   try {
-    const args = ['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--nodes', opts.nodes!, '--zones', opts.zones!];
     progress.note(`starting wharf up --nodes ${opts.nodes} --zones ${opts.zones} ...`);
-    const child = procs.spawn(process.execPath, args, { cwd: root });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
-    child.once('exit', (code, signal) => (failure ??= `wharf up exited (code ${code}, signal ${signal}): ${stderr.trim()}`));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      setTimeout(() => reject(new Error(`wharf up did not start: ${stderr}`)), 60_000).unref();
+    const { baseUrl: base, tls } = await startWharfUpFromSources(procs, {
+      root,
+      dataDir,
+      args: ['--nodes', opts.nodes!, '--zones', opts.zones!],
+      onExit: (message) => (failure ??= message),
     });
-    child.stdout!.resume();
-    const base = `https://127.0.0.1:${port}`;
-    const tls = kubeconfigCredentials(path.join(dataDir, 'kubeconfig'));
     const agent: Agent = keepAliveAgent(Number(opts.concurrency), tls);
 
     // All nodes Ready first, so the measurement is of the controllers and scheduler, not of node startup.

@@ -150,3 +150,39 @@ async function pollReady(baseUrl: string, tls: TlsCredentials | undefined, start
 function timeout(ms: number, message: string): Promise<never> {
   return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
 }
+
+export interface WharfUpFromSources {
+  pid: number;
+  port: number;
+  baseUrl: string;
+  /** The CA and the admin's client certificate from the kubeconfig `wharf up` wrote. */
+  tls: TlsCredentials;
+}
+
+/**
+ * Starts a whole cluster, `wharf up <args>`, from the TypeScript sources of `root` under tsx (no build), and
+ * waits until it prints its HTTPS address. `onExit` hears of the server exiting, with its last stderr, so a
+ * benchmark can fail instead of waiting on a cluster that is gone.
+ */
+export async function startWharfUpFromSources(
+  procs: ChildProcesses,
+  opts: { root: string; dataDir: string; args: string[]; cpuProfDir?: string; onExit: (message: string) => void },
+): Promise<WharfUpFromSources> {
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const main = path.join(opts.root, 'src', 'cli', 'main.ts');
+  const child = procs.spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main, 'up', '--data-dir', opts.dataDir, '--port', '0', '--host', '127.0.0.1', ...opts.args], { cwd: opts.root });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
+  child.once('exit', (code, signal) => opts.onExit(`wharf up exited (code ${code}, signal ${signal}): ${stderr.trim()}`));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    setTimeout(() => reject(new Error(`wharf up did not start: ${stderr}`)), 60_000).unref();
+  });
+  child.stdout!.resume();
+  return { pid: child.pid!, port, baseUrl: `https://127.0.0.1:${port}`, tls: kubeconfigCredentials(path.join(opts.dataDir, 'kubeconfig')) };
+}

@@ -26,7 +26,7 @@ import { Progress } from '../lib/progress.js';
 import { renderTable } from '../lib/report-table.js';
 import { summarizeCpuProfile } from '../lib/cpu-profile-summary.js';
 import { runPool } from '../lib/run-pool.js';
-import { kubeconfigCredentials } from '../lib/wharf-server.js';
+import { startWharfUpFromSources } from '../lib/wharf-server.js';
 import { isWrite, summarizeAudit } from './audit-summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -153,24 +153,14 @@ async function main(): Promise<void> {
   const timeoutMs = Number(opts.timeout) * 1000;
   try {
     const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
-    const args = [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), '--import', 'tsx', path.join(serverRoot, 'src', 'cli', 'main.ts'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--nodes', opts.nodes!, '--zones', opts.zones!];
     progress.note(`starting wharf up --nodes ${opts.nodes} --zones ${opts.zones} ...`);
-    const child = procs.spawn(process.execPath, args, { cwd: serverRoot });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
-    child.once('exit', (code, signal) => (failure ??= `wharf up exited (code ${code}, signal ${signal}): ${stderr.trim()}`));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      setTimeout(() => reject(new Error(`wharf up did not start: ${stderr}`)), 60_000).unref();
+    const { baseUrl: base, tls, port, pid } = await startWharfUpFromSources(procs, {
+      root: serverRoot,
+      dataDir,
+      args: ['--nodes', opts.nodes!, '--zones', opts.zones!],
+      cpuProfDir,
+      onExit: (message) => (failure ??= message),
     });
-    child.stdout!.resume();
-    const base = `https://127.0.0.1:${port}`;
-    const tls = kubeconfigCredentials(path.join(dataDir, 'kubeconfig'));
     const agent: Agent = keepAliveAgent(Number(opts.concurrency), tls);
 
     // Volumes under the benchmark's temp dir (removed afterwards), not under the working directory.
@@ -368,7 +358,7 @@ async function main(): Promise<void> {
     console.log(`conflicts (409) among the writes: ${conflicts}`);
     if (cpuProfDir) {
       // The profile is written when the server exits.
-      await procs.stop(child.pid!);
+      await procs.stop(pid);
       // One profile per thread (the API server's, the components', tsx's loader): each is summarised.
       const files = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).sort();
       if (files.length === 0) console.log(`\nno .cpuprofile written in ${cpuProfDir}`);
