@@ -12,15 +12,14 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { planContainerNodes } from '../../src/cli/up.js';
-import { checkHostSupport, removeBridge, SandboxManager } from '../../src/node/runtimes/container/index.js';
+import { removeBridge, SandboxManager } from '../../src/node/runtimes/container/index.js';
 import { runCommand } from '../../src/node/runtimes/container/command.js';
 import { Runc } from '../../src/node/runtimes/container/runc.js';
-import { buildBusyboxImage, pushImage, registrySkipReason, startRegistry, type ImageLayout, type TestRegistry } from '../support/registry.js';
+import { buildBusyboxImage, pushImage, startRegistry, type ImageLayout, type TestRegistry } from '../support/registry.js';
 import { kubectl, startWharf, tempDataDir, type RunningCluster } from './harness.js';
-import { eventually as pollUntil } from '../multihost/wharf-process.js';
+import { containerSkipReason, eventually } from './container-fixtures.js';
 
-const support = await checkHostSupport();
-const skip = !support.ok ? `needs root, network namespaces and runc: ${support.reason}` : registrySkipReason() ? `needs a local registry: ${registrySkipReason()}` : false;
+const skip = await containerSkipReason();
 
 let cluster: RunningCluster | undefined;
 let data: { dir: string; cleanup: () => void } | undefined;
@@ -68,8 +67,6 @@ after(async () => {
   await layout?.cleanup();
 });
 
-/** Polls as the other multi-process tests do, every 500 ms (each poll runs kubectl). */
-const eventually = <T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined | false>): Promise<T> => pollUntil(what, timeoutMs, fn, 500);
 
 interface PodView {
   metadata: { name: string; uid: string };
