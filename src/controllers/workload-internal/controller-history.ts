@@ -66,9 +66,9 @@ export class ControllerHistory {
     const revisions = this.revisionsOf(owner);
     const wanted = canonicalJson(data);
     const newest = revisions.at(-1);
-    const equal = revisions.filter((r) => canonicalJson(r.data) === wanted);
-    const latestEqual = equal.at(-1);
-    if (latestEqual && latestEqual === newest) return { revision: latestEqual, collisionCount };
+    // The common case, on every reconcile: the template is the newest revision's. Only a change looks further.
+    if (newest && canonicalJson(newest.data) === wanted) return { revision: newest, collisionCount };
+    const latestEqual = [...revisions].reverse().find((r) => canonicalJson(r.data) === wanted);
     const next = (newest ? revisionNumber(newest) : 0) + 1;
     if (latestEqual) {
       const renumbered = await this.d.client.update(this.d.revisionsResource, { ...latestEqual, revision: next });
