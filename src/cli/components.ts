@@ -72,6 +72,7 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
   const scheduler = await startScheduler({ client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }), signal, logger: opts.logger });
   const nodes = startSimulatedNodes({
     client: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
+    leaseClient: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
     count: opts.nodes ?? 1,
     zones: opts.zones,
     cpu: opts.nodeCpu,

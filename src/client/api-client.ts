@@ -14,6 +14,12 @@ export interface ApiClientOptions extends ConnectionConfig {
   component?: string;
   /** Per-request timeout for everything but watches; 60 s by default. */
   timeoutMs?: number;
+  /**
+   * Connections open at once for requests other than watches; 32 by default. Further requests wait
+   * for a free connection, as over one HTTP/2 connection upstream: a burst of hundreds of new TLS
+   * handshakes costs the server far more than queueing here. Watches have connections of their own.
+   */
+  maxConnections?: number;
 }
 
 /** A LIST response. */
@@ -140,6 +146,8 @@ export class ApiClient {
   readonly baseUrl: URL;
   readonly userAgent: string;
   private readonly agent: http.Agent;
+  /** Watches hold their connection for as long as they run, so they never take one of `agent`'s. */
+  private readonly watchAgent: http.Agent;
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
@@ -152,17 +160,22 @@ export class ApiClient {
     this.userAgent = `wharf-${opts.component ?? 'client'}/${clientVersion}`;
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    const maxSockets = opts.maxConnections ?? 32;
+    if (!Number.isInteger(maxSockets) || maxSockets < 1) throw new RangeError(`maxConnections must be a whole number >= 1, not ${maxSockets}`);
     if (this.baseUrl.protocol === 'https:') {
       this.transport = https;
-      this.agent = new https.Agent({
+      const tlsOptions = {
         keepAlive: true,
         // One context for every socket: built per connection, parsing the PEMs is most of a handshake's cost.
         secureContext: tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }),
         rejectUnauthorized: !opts.insecureSkipTlsVerify,
-      });
+      };
+      this.agent = new https.Agent({ ...tlsOptions, maxSockets });
+      this.watchAgent = new https.Agent(tlsOptions);
     } else {
       this.transport = http;
-      this.agent = new http.Agent({ keepAlive: true });
+      this.agent = new http.Agent({ keepAlive: true, maxSockets });
+      this.watchAgent = new http.Agent({ keepAlive: true });
     }
   }
 
@@ -244,7 +257,7 @@ export class ApiClient {
       timeoutSeconds: opts.timeoutSeconds,
       sendInitialEvents: opts.sendInitialEvents,
     };
-    const { res, cancel } = await this.send('GET', resourcePath(r, opts.namespace) + queryString(query), undefined, { timeoutMs: 0, signal: opts.signal });
+    const { res, cancel } = await this.send('GET', resourcePath(r, opts.namespace) + queryString(query), undefined, { timeoutMs: 0, signal: opts.signal, watch: true });
     if (res.statusCode !== 200) {
       const body = await readBody(res);
       cancel();
@@ -279,6 +292,7 @@ export class ApiClient {
   /** Closes idle kept-alive connections; open watches end when their streams are stopped. */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 
   private put<T extends KubeObject>(r: ResourceDescriptor, obj: T, subresource: string | undefined, opts: WriteOptions): Promise<T> {
@@ -295,7 +309,7 @@ export class ApiClient {
     return ns;
   }
 
-  private send(method: string, pathAndQuery: string, body: unknown, opts: RequestOptions): Promise<{ res: IncomingMessage; cancel: () => void }> {
+  private send(method: string, pathAndQuery: string, body: unknown, opts: RequestOptions & { watch?: boolean }): Promise<{ res: IncomingMessage; cancel: () => void }> {
     const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', 'User-Agent': this.userAgent };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -314,7 +328,7 @@ export class ApiClient {
           method,
           path: base + pathAndQuery,
           headers,
-          agent: this.agent,
+          agent: opts.watch ? this.watchAgent : this.agent,
           signal: opts.signal,
         },
         (res) => resolve({ res, cancel: () => req.destroy() }),

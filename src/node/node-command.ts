@@ -82,6 +82,7 @@ export async function runNodeCommand(opts: NodeCommandOptions): Promise<void> {
     if (opts.simulated !== undefined) {
       const fleet = startSimulatedNodes({
         client,
+        leaseClient: ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'node' }),
         count: opts.simulated,
         namePrefix: `${opts.name}-`,
         zones: opts.zone ? [opts.zone] : undefined,

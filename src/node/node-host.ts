@@ -30,6 +30,11 @@ export interface HostedAgent {
 export interface NodeHostOptions {
   client: ApiClient;
   /**
+   * Renews the Leases over connections of their own, so heartbeats never wait behind pod status
+   * writes for a free connection; `client` by default.
+   */
+  leaseClient?: ApiClient;
+  /**
    * Share the process' informers (a controller manager's) instead of opening the host's own watches;
    * the host starts the two it uses (pods, nodes) itself and leaves stopping them to their owner.
    */
@@ -88,7 +93,7 @@ export class NodeHost {
       // A second host over the same shared informer: the index is already there.
       if (!(e instanceof RangeError)) throw e;
     }
-    this.leases = new LeaseRenewer({ client: this.client, leases: this.leaseResource, renewIntervalMs: opts.renewIntervalMs, leaseDurationSeconds: opts.leaseDurationSeconds, logger: this.log });
+    this.leases = new LeaseRenewer({ client: opts.leaseClient ?? this.client, leases: this.leaseResource, renewIntervalMs: opts.renewIntervalMs, leaseDurationSeconds: opts.leaseDurationSeconds, logger: this.log });
     this.queue = new WorkQueue({ rateLimiter: new ExponentialFailureRateLimiter(200, 30_000) });
     this.podInformer.addEventHandler({
       onAdd: (pod) => this.agentFor(pod)?.podChanged(pod),

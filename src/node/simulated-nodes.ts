@@ -8,6 +8,8 @@ import { SimulatedRuntime } from './runtimes/simulated-runtime.js';
 
 export interface SimulatedNodesOptions {
   client: ApiClient;
+  /** For the Lease renewals, with connections of their own; `client` by default. */
+  leaseClient?: ApiClient;
   count: number;
   /** Nodes are named `<prefix><i>`; `wharf-node-` by default. */
   namePrefix?: string;
@@ -82,6 +84,7 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
   }
   const host = new NodeHost({
     client: opts.client,
+    leaseClient: opts.leaseClient,
     informers: opts.informers,
     renewIntervalMs: opts.renewIntervalMs,
     leaseDurationSeconds: opts.leaseDurationSeconds,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/index.js';
 import { DeletedFinalStateUnknown, Informer, listerWatcherFor, type EventHandler, type ListerWatcher } from '../../src/client/informer.js';
 import { configMap, configMaps, eventually, pod, pods, quiet, startApi } from './fixtures.js';
+import { ApiServer } from '../../src/apiserver/server.js';
 
 /** Records handler calls as short strings: `add a`, `update a 1->2`, `delete a`, `tombstone a`. */
 function recorder(): { log: string[]; handler: EventHandler } {
@@ -90,13 +91,17 @@ test('Informer re-lists after the server restarts, delivering changes missed mea
 
     await api.stopServer(); // breaks the watch stream
     const def = api.server.registry.lookup('', 'v1', 'configmaps')!;
-    await api.restartServer(async (server) => {
-      // Written while the informer cannot watch: only a re-list can tell it.
-      const store = server.storeFor(def);
+    await api.restartServer(async () => {
+      // Written while the informer cannot watch, by a server of their own, and the history then
+      // compacted: the watch cannot resume, so only a re-list can tell it.
+      const writer = new ApiServer({ store: api.store });
+      const store = writer.storeFor(def);
       const changes = (await store.get('default', 'changes')).obj;
       await store.update('default', 'changes', { ...changes, data: { k: '2' } }, undefined);
       await store.delete('default', 'goes');
       await store.create(configMap('new', { k: '1' }));
+      await writer.close();
+      await api.store.compact(await api.store.currentRevision());
     });
     await eventually(() => log.length >= 3, 10_000, 're-list');
     assert.deepEqual(log.sort(), ['add new', 'tombstone goes', 'update changes 1->2']);
