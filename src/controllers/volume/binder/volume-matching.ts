@@ -45,10 +45,19 @@ export function requestedStorage(claim: Claim): Quantity {
   return (raw !== undefined && parseQuantity(raw)) || { nanos: 0n, format: 'BinarySI' };
 }
 
+// Informer copies are replaced, never changed, so a volume's parsed capacity can be kept with it:
+// the binder compares every claim against every volume, and parsing dominated that scan.
+const capacities = new WeakMap<Volume, Quantity>();
+
 /** The volume's storage capacity; zero when it has none. */
 export function volumeCapacity(volume: Volume): Quantity {
-  const raw = volume.spec?.capacity?.storage;
-  return (raw !== undefined && parseQuantity(raw)) || { nanos: 0n, format: 'BinarySI' };
+  let capacity = capacities.get(volume);
+  if (capacity === undefined) {
+    const raw = volume.spec?.capacity?.storage;
+    capacity = (raw !== undefined && parseQuantity(raw)) || { nanos: 0n, format: 'BinarySI' };
+    capacities.set(volume, capacity);
+  }
+  return capacity;
 }
 
 /** True when claim and volume ask for different volume modes (absent means Filesystem on both sides). */
@@ -110,9 +119,8 @@ export function findBestMatch(claim: Claim, volumes: readonly Volume[], delayBin
   for (const volume of volumes) {
     if (volumeModeMismatch(claim, volume)) continue;
     if (volume.metadata.deletionTimestamp) continue;
-    const size = volumeCapacity(volume);
     if (isVolumeBoundToClaim(volume, claim)) {
-      if (compareQuantities(size, requested) < 0) continue;
+      if (compareQuantities(volumeCapacity(volume), requested) < 0) continue;
       return volume;
     }
     if (delayBinding) continue;
@@ -120,6 +128,7 @@ export function findBestMatch(claim: Claim, volumes: readonly Volume[], delayBin
     if (selector && !selector.matches(volume.metadata.labels ?? {})) continue;
     if (volumeClass(volume) !== cls) continue;
     if (!accessModesSatisfied(claim, volume)) continue;
+    const size = volumeCapacity(volume);
     if (compareQuantities(size, requested) < 0) continue;
     const modes = new Set(volume.spec?.accessModes ?? []).size;
     if (
