@@ -1,4 +1,4 @@
-import { ApiClient, ControllerManager, type Logger } from '../client/index.js';
+import { ApiClient, ControllerManager, controllerManagerConnections, type Logger } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
 import { startNode, startSimulatedNodes, type NodeTaint, type RunningNode, type SimulatedNodes } from '../node/index.js';
 import { startScheduler, type SchedulerHandle } from '../scheduler/api/index.js';
@@ -64,7 +64,7 @@ export interface RunningComponents {
  */
 export async function startComponents(opts: ComponentOptions): Promise<RunningComponents> {
   const { signal } = opts;
-  const managerClient = new ApiClient({ ...opts.connections.controllerManager, component: 'controller-manager' });
+  const managerClient = new ApiClient({ ...opts.connections.controllerManager, component: 'controller-manager', maxConnections: controllerManagerConnections });
   const settings = { serviceaccount: { rootCaPem: opts.connections.controllerManager.ca }, ...opts.controllerSettings };
   const manager = new ControllerManager({ client: managerClient, settings, logger: opts.logger });
   for (const c of selectControllers(opts.controllers)) c.setup(manager);

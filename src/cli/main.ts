@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApiClient, ControllerManager, loadKubeconfig } from '../client/index.js';
+import { ApiClient, ControllerManager, controllerManagerConnections, loadKubeconfig } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
 import { registerCatalogCommands } from '../catalog/cli/index.js';
 import { parseGoDuration, parseNodeLabels, parseNodeTaints, runNodeCommand } from '../node/index.js';
@@ -84,7 +84,7 @@ program
   .option('--node-monitor-period <duration>', 'how often node health is checked', duration)
   .action(async (opts: { kubeconfig: string; controllers?: string[]; leaderElect: boolean; identity: string; nodeMonitorGracePeriod?: number; nodeMonitorPeriod?: number }) => {
     const ac = untilSignalled();
-    const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'controller-manager' });
+    const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'controller-manager', maxConnections: controllerManagerConnections });
     const nodeLifecycle = { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod, nodeMonitorPeriodMs: opts.nodeMonitorPeriod };
     const manager = new ControllerManager({
       client,

@@ -180,8 +180,8 @@ export class ApiClient {
   }
 
   /** A client for the current (or named) context of a kubeconfig file. */
-  static fromKubeconfig(file: string, opts: { component?: string; context?: string; timeoutMs?: number } = {}): ApiClient {
-    return new ApiClient({ ...loadKubeconfig(file, opts.context), component: opts.component, timeoutMs: opts.timeoutMs });
+  static fromKubeconfig(file: string, opts: { component?: string; context?: string; timeoutMs?: number; maxConnections?: number } = {}): ApiClient {
+    return new ApiClient({ ...loadKubeconfig(file, opts.context), component: opts.component, timeoutMs: opts.timeoutMs, maxConnections: opts.maxConnections });
   }
 
   get<T extends KubeObject = KubeObject>(r: ResourceDescriptor, name: string, opts: GetOptions = {}): Promise<T> {

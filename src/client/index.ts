@@ -60,4 +60,4 @@ export { SharedInformerFactory, type SharedInformerFactoryOptions } from './shar
 export { namespaceIndex, objectKey, splitKey, Store, type IndexFunc } from './store.js';
 export { parseWatchEvents, WatchStream, type BookmarkObject, type WatchEvent } from './watch-stream.js';
 export { WorkQueue } from './work-queue.js';
-export { ControllerManager, type ControllerManagerOptions, type Manager, type Runnable } from './manager.js';
+export { ControllerManager, controllerManagerConnections, type ControllerManagerOptions, type Manager, type Runnable } from './manager.js';
