@@ -3,7 +3,8 @@
  * --nodes N`); `runNodeCommand` is `wharf node`, joining nodes from another process or machine.
  */
 export { NodeAgent, type NodeAgentOptions } from './agent.js';
-export { LeaseRenewer, microTime, nodeLeaseNamespace, type LeaseRenewerOptions } from './lease-renewer.js';
+export { LeaseRenewer, microTime, nodeLeaseNamespace, type LeaseRenewerOptions, type NodeLeaseRenewer } from './lease-renewer.js';
+export { ThreadLeaseRenewer, type ThreadLeaseRenewerOptions } from './lease-renewer-thread.js';
 export { notEnforcedAnnotation, runNodeCommand, startNode, type NodeCommandOptions, type RunningNode, type StartNodeOptions } from './node-command.js';
 export { parseNodeLabels, parseNodeTaints } from './node-flags.js';
 export { NodeHost, type HostedAgent, type NodeHostOptions } from './node-host.js';

@@ -12,6 +12,24 @@ export interface LeaseRenewerOptions {
   /** Renewals in flight at once, across all nodes. */
   concurrency?: number;
   logger?: Logger;
+  /** Told of each successful renewal (the thread-backed renewer reports them to its parent). */
+  onRenewed?: (name: string, at: number) => void;
+}
+
+/**
+ * What a node host asks of whatever renews its nodes' Leases: `LeaseRenewer` on the host's own event
+ * loop, or `ThreadLeaseRenewer` on a thread of its own.
+ */
+export interface NodeLeaseRenewer {
+  /** Starts renewing a node's Lease, the first time at once. `uid` makes the Node the Lease's owner. */
+  add(name: string, uid?: string): void;
+  remove(name: string): void;
+  /** When the node's Lease was last renewed (ms since the epoch); undefined before the first renewal. */
+  lastRenewed(name: string): number | undefined;
+  start(signal?: AbortSignal): void;
+  /** Stops renewing; a thread-backed renewer resolves once its thread has ended. */
+  stop(): void | Promise<void>;
+  readonly stats: { readonly renewals: number; readonly failures: number };
 }
 
 interface Entry {
@@ -35,7 +53,7 @@ export function microTime(ms: number): string {
  * each per interval. Each renewal waits the interval plus up to 4 % jitter (as kubelet's); failures
  * retry after 200 ms doubling to 7 s, well inside the 40 s a Lease lasts.
  */
-export class LeaseRenewer {
+export class LeaseRenewer implements NodeLeaseRenewer {
   readonly intervalMs: number;
   readonly durationSeconds: number;
   readonly stats = { renewals: 0, failures: 0 };
@@ -149,6 +167,7 @@ export class LeaseRenewer {
       e.failures = 0;
       e.lastRenewed = now;
       this.stats.renewals++;
+      this.opts.onRenewed?.(e.name, now);
       e.nextAt = Date.now() + this.intervalMs * (1 + 0.04 * Math.random());
     } catch (err) {
       this.stats.failures++;

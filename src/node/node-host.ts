@@ -8,12 +8,14 @@ import {
   resourceFor,
   WorkQueue,
   type ApiClient,
+  type ConnectionConfig,
   type Logger,
   type ResourceDescriptor,
   type Selection,
   type SharedInformerFactory,
 } from '../client/index.js';
-import { LeaseRenewer } from './lease-renewer.js';
+import { LeaseRenewer, type NodeLeaseRenewer } from './lease-renewer.js';
+import { ThreadLeaseRenewer } from './lease-renewer-thread.js';
 
 /** What the host asks of each agent it serves. */
 export interface HostedAgent {
@@ -34,6 +36,12 @@ export interface NodeHostOptions {
    * writes for a free connection; `client` by default.
    */
   leaseClient?: ApiClient;
+  /**
+   * Renews the Leases from a worker thread of its own, with its own client built from this connection,
+   * so a busy event loop here (thousands of simulated nodes' pod work) cannot delay them; `leaseClient`
+   * is then unused.
+   */
+  leaseThread?: ConnectionConfig;
   /**
    * Share the process' informers (a controller manager's) instead of opening the host's own watches;
    * the host starts the two it uses (pods, nodes) itself and leaves stopping them to their owner.
@@ -65,7 +73,7 @@ export class NodeHost {
   readonly leaseResource: ResourceDescriptor = resourceFor(registry, 'coordination.k8s.io', 'v1', 'leases');
   readonly podInformer: Informer;
   readonly nodeInformer: Informer;
-  readonly leases: LeaseRenewer;
+  readonly leases: NodeLeaseRenewer;
   readonly log: Logger;
   private readonly queue: WorkQueue;
   private readonly agents = new Map<string, HostedAgent>();
@@ -93,7 +101,10 @@ export class NodeHost {
       // A second host over the same shared informer: the index is already there.
       if (!(e instanceof RangeError)) throw e;
     }
-    this.leases = new LeaseRenewer({ client: opts.leaseClient ?? this.client, leases: this.leaseResource, renewIntervalMs: opts.renewIntervalMs, leaseDurationSeconds: opts.leaseDurationSeconds, logger: this.log });
+    const renewal = { renewIntervalMs: opts.renewIntervalMs, leaseDurationSeconds: opts.leaseDurationSeconds, logger: this.log };
+    this.leases = opts.leaseThread
+      ? new ThreadLeaseRenewer({ connection: opts.leaseThread, ...renewal })
+      : new LeaseRenewer({ client: opts.leaseClient ?? this.client, leases: this.leaseResource, ...renewal });
     this.queue = new WorkQueue({ rateLimiter: new ExponentialFailureRateLimiter(200, 30_000) });
     this.podInformer.addEventHandler({
       onAdd: (pod) => this.agentFor(pod)?.podChanged(pod),
@@ -172,11 +183,12 @@ export class NodeHost {
   async stop(): Promise<void> {
     if (!this.abort || this.abort.signal.aborted) return;
     this.abort.abort();
-    this.leases.stop();
+    const leasesStopped = this.leases.stop();
     if (this.reportTimer) clearTimeout(this.reportTimer);
     this.queue.shutDown();
     await Promise.all(this.loops);
     if (this.ownsInformers) await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
+    await leasesStopped;
   }
 
   private agentFor(pod: KubeObject): HostedAgent | undefined {

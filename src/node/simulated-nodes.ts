@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Backoff, sleep, type ApiClient, type Logger, type SharedInformerFactory } from '../client/index.js';
+import { Backoff, sleep, type ApiClient, type ConnectionConfig, type Logger, type SharedInformerFactory } from '../client/index.js';
 import { NodeAgent } from './agent.js';
 import { NodeHost } from './node-host.js';
 import type { NodeTaint } from './node-object.js';
@@ -10,6 +10,12 @@ export interface SimulatedNodesOptions {
   client: ApiClient;
   /** For the Lease renewals, with connections of their own; `client` by default. */
   leaseClient?: ApiClient;
+  /**
+   * Renew the Leases from a worker thread of their own, reaching the API server with this connection,
+   * so pod work keeping this event loop busy cannot make heartbeats late (`wharf up`'s fleet). Renewals
+   * run on this thread by default.
+   */
+  leaseThread?: ConnectionConfig;
   count: number;
   /** Nodes are named `<prefix><i>`; `wharf-node-` by default. */
   namePrefix?: string;
@@ -85,6 +91,7 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
   const host = new NodeHost({
     client: opts.client,
     leaseClient: opts.leaseClient,
+    leaseThread: opts.leaseThread,
     informers: opts.informers,
     renewIntervalMs: opts.renewIntervalMs,
     leaseDurationSeconds: opts.leaseDurationSeconds,
