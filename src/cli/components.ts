@@ -72,7 +72,9 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
   const scheduler = await startScheduler({ client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }), signal, logger: opts.logger });
   const nodes = startSimulatedNodes({
     client: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
-    leaseClient: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
+    // Heartbeats from a thread of their own: past ~100,000 pods this thread's event loop is busy enough
+    // to make them late by tens of seconds, and a late one lets the Lease lapse (NotReady).
+    leaseThread: opts.connections.nodes,
     count: opts.nodes ?? 1,
     zones: opts.zones,
     cpu: opts.nodeCpu,
