@@ -9,7 +9,8 @@ import { ThreadLeaseRenewer, type LeaseThreadReport } from '../../src/node/lease
 import { eventually, leases, quiet, startApi } from '../client/fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const apiChild = path.join(here, 'lease-api-child' + (here.includes(`${path.sep}dist${path.sep}`) ? '.js' : '.ts'));
+// Beside this file: TypeScript from sources (under tsx), JavaScript from dist.
+const apiChild = path.join(here, 'lease-api-child' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'));
 const ns = { namespace: 'kube-node-lease' };
 
 async function renewTime(client: ApiClient, name: string): Promise<number> {
