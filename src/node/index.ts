@@ -4,7 +4,7 @@
  */
 export { NodeAgent, type NodeAgentOptions } from './agent.js';
 export { LeaseRenewer, microTime, nodeLeaseNamespace, type LeaseRenewerOptions, type NodeLeaseRenewer } from './lease-renewer.js';
-export { ThreadLeaseRenewer, type ThreadLeaseRenewerOptions } from './lease-renewer-thread.js';
+export { LeaseRenewerThread, type LeaseRenewerThreadOptions } from './lease-renewer-thread.js';
 export { notEnforcedAnnotation, runNodeCommand, startNode, type NodeCommandOptions, type RunningNode, type StartNodeOptions } from './node-command.js';
 export { parseNodeLabels, parseNodeTaints } from './node-flags.js';
 export { NodeHost, type HostedAgent, type NodeHostOptions } from './node-host.js';

@@ -21,7 +21,7 @@ export type LeaseThreadRequest = { type: 'add'; name: string; uid?: string } | {
  */
 export type LeaseThreadReport = { type: 'renewed'; renewed: [string, number][]; renewals: number; failures: number } | { type: 'log'; message: string; error?: string };
 
-export interface ThreadLeaseRenewerOptions {
+export interface LeaseRenewerThreadOptions {
   /** The API server and credentials the thread builds its own client from (strings and Buffers cross threads). */
   connection: ConnectionConfig;
   /** As `LeaseRenewer`'s: 10 000 ms, 40 s and 32 in flight by default. */
@@ -60,7 +60,7 @@ const maxRestartDelayMs = 5000;
  * thread reports back in batches; a thread that dies is logged and started again with the whole list.
  * Like `LeaseRenewer`'s timer, the thread does not hold the process open; `stop()` terminates it.
  */
-export class ThreadLeaseRenewer implements NodeLeaseRenewer {
+export class LeaseRenewerThread implements NodeLeaseRenewer {
   /** Counts reported by the thread (across restarts), and how often it was restarted. */
   readonly stats = { renewals: 0, failures: 0, restarts: 0 };
   private readonly entries = new Map<string, Tracked>();
@@ -72,7 +72,7 @@ export class ThreadLeaseRenewer implements NodeLeaseRenewer {
   private restartDelayMs = firstRestartDelayMs;
   private ended: Promise<void> | undefined;
 
-  constructor(opts: ThreadLeaseRenewerOptions) {
+  constructor(opts: LeaseRenewerThreadOptions) {
     this.data = {
       connection: opts.connection,
       renewIntervalMs: opts.renewIntervalMs,

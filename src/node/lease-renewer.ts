@@ -18,7 +18,7 @@ export interface LeaseRenewerOptions {
 
 /**
  * What a node host asks of whatever renews its nodes' Leases: `LeaseRenewer` on the host's own event
- * loop, or `ThreadLeaseRenewer` on a thread of its own.
+ * loop, or `LeaseRenewerThread` on a thread of its own.
  */
 export interface NodeLeaseRenewer {
   /** Starts renewing a node's Lease, the first time at once. `uid` makes the Node the Lease's owner. */

@@ -15,7 +15,7 @@ import {
   type SharedInformerFactory,
 } from '../client/index.js';
 import { LeaseRenewer, type NodeLeaseRenewer } from './lease-renewer.js';
-import { ThreadLeaseRenewer } from './lease-renewer-thread.js';
+import { LeaseRenewerThread } from './lease-renewer-thread.js';
 
 /** What the host asks of each agent it serves. */
 export interface HostedAgent {
@@ -103,7 +103,7 @@ export class NodeHost {
     }
     const renewal = { renewIntervalMs: opts.renewIntervalMs, leaseDurationSeconds: opts.leaseDurationSeconds, logger: this.log };
     this.leases = opts.leaseThread
-      ? new ThreadLeaseRenewer({ connection: opts.leaseThread, ...renewal })
+      ? new LeaseRenewerThread({ connection: opts.leaseThread, ...renewal })
       : new LeaseRenewer({ client: opts.leaseClient ?? this.client, leases: this.leaseResource, ...renewal });
     this.queue = new WorkQueue({ rateLimiter: new ExponentialFailureRateLimiter(200, 30_000) });
     this.podInformer.addEventHandler({

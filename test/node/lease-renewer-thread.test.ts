@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/api/index.js';
 import { ApiClient } from '../../src/client/index.js';
-import { ThreadLeaseRenewer, type LeaseThreadReport } from '../../src/node/lease-renewer-thread.js';
+import { LeaseRenewerThread, type LeaseThreadReport } from '../../src/node/lease-renewer-thread.js';
 import { eventually, leases, quiet, startApi } from '../client/fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,9 +22,9 @@ async function getLease(client: ApiClient, name: string): Promise<KubeObject | u
   return client.get(leases, name, ns).catch(() => undefined);
 }
 
-test('ThreadLeaseRenewer creates and renews Leases from its thread, reports renewals back and stops renewing removed nodes', async () => {
+test('LeaseRenewerThread creates and renews Leases from its thread, reports renewals back and stops renewing removed nodes', async () => {
   const api = await startApi();
-  const renewer = new ThreadLeaseRenewer({ connection: { baseUrl: `http://127.0.0.1:${api.port}` }, renewIntervalMs: 100, leaseDurationSeconds: 5, reportIntervalMs: 50, logger: quiet });
+  const renewer = new LeaseRenewerThread({ connection: { baseUrl: `http://127.0.0.1:${api.port}` }, renewIntervalMs: 100, leaseDurationSeconds: 5, reportIntervalMs: 50, logger: quiet });
   try {
     renewer.add('n0', 'uid-0');
     renewer.add('n1');
@@ -72,10 +72,10 @@ test('ThreadLeaseRenewer creates and renews Leases from its thread, reports rene
   }
 });
 
-test('ThreadLeaseRenewer logs a thread that dies and starts another, which goes on renewing', async () => {
+test('LeaseRenewerThread logs a thread that dies and starts another, which goes on renewing', async () => {
   const api = await startApi();
   const logged: string[] = [];
-  const renewer = new ThreadLeaseRenewer({ connection: { baseUrl: `http://127.0.0.1:${api.port}` }, renewIntervalMs: 100, reportIntervalMs: 50, logger: (m) => logged.push(m) });
+  const renewer = new LeaseRenewerThread({ connection: { baseUrl: `http://127.0.0.1:${api.port}` }, renewIntervalMs: 100, reportIntervalMs: 50, logger: (m) => logged.push(m) });
   try {
     renewer.add('n0', 'uid-0');
     renewer.start();
@@ -117,10 +117,10 @@ async function apiProcess(): Promise<{ proc: ChildProcess; port: number }> {
   });
 }
 
-test('ThreadLeaseRenewer renews while the parent event loop is busy', async (t) => {
+test('LeaseRenewerThread renews while the parent event loop is busy', async (t) => {
   const { proc, port } = await apiProcess();
   const client = new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 5000 });
-  const renewer = new ThreadLeaseRenewer({ connection: { baseUrl: `http://127.0.0.1:${port}` }, renewIntervalMs: 200, logger: quiet });
+  const renewer = new LeaseRenewerThread({ connection: { baseUrl: `http://127.0.0.1:${port}` }, renewIntervalMs: 200, logger: quiet });
   try {
     const names = ['n0', 'n1', 'n2'];
     for (const n of names) renewer.add(n);

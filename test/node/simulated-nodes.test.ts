@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LeaseRenewer } from '../../src/node/lease-renewer.js';
-import { ThreadLeaseRenewer } from '../../src/node/lease-renewer-thread.js';
+import { LeaseRenewerThread } from '../../src/node/lease-renewer-thread.js';
 import { startSimulatedNodes } from '../../src/node/simulated-nodes.js';
 import { eventually, leases, nodes, quiet, startApi } from '../client/fixtures.js';
 
@@ -15,7 +15,7 @@ test('a simulated fleet with leaseThread renews its Leases from a thread, owned 
   const api = await startApi();
   const fleet = startSimulatedNodes({ client: api.client, leaseThread: { baseUrl: `http://127.0.0.1:${api.port}` }, count: 3, namePrefix: 'sim-', renewIntervalMs: 200, logger: quiet });
   try {
-    assert.ok(fleet.host.leases instanceof ThreadLeaseRenewer);
+    assert.ok(fleet.host.leases instanceof LeaseRenewerThread);
     await fleet.ready();
     for (const name of fleet.names) {
       const node = await api.client.get(nodes, name);
@@ -36,11 +36,11 @@ test('a simulated fleet with leaseThread renews its Leases from a thread, owned 
     assert.equal(await renewTime(api, 'sim-1'), stopped);
     assert.notEqual(await renewTime(api, 'sim-2'), other);
 
-    const thread = (fleet.host.leases as ThreadLeaseRenewer).thread!;
+    const thread = (fleet.host.leases as LeaseRenewerThread).thread!;
     const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
     await fleet.stop();
     await exited;
-    assert.equal((fleet.host.leases as ThreadLeaseRenewer).thread, undefined);
+    assert.equal((fleet.host.leases as LeaseRenewerThread).thread, undefined);
   } finally {
     await fleet.stop();
     await api.close();
