@@ -1,5 +1,5 @@
 /**
- * The entry point of the thread a `ThreadLeaseRenewer` renews node Leases from (see
+ * The entry point of the thread a `LeaseRenewerThread` renews node Leases from (see
  * lease-renewer-thread.ts): its own API client and a `LeaseRenewer`, fed the nodes the parent adds and
  * removes, reporting renewals back in batches.
  */
