@@ -13,16 +13,19 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const files = new WeakMap<Store, string>();
 
-storeConformance(
-  'sqlite',
-  async () => {
-    const file = path.join(dir, `s${n++}.db`);
-    const s = new SqliteStore(file);
-    files.set(s, file);
-    return s;
-  },
-  async (closed) => new SqliteStore(files.get(closed)!),
-);
+// Commits on the writer thread (the default) and on the calling thread.
+for (const writerThread of [true, false]) {
+  storeConformance(
+    writerThread ? 'sqlite' : 'sqlite committing inline',
+    async () => {
+      const file = path.join(dir, `s${n++}.db`);
+      const s = new SqliteStore(file, { writerThread });
+      files.set(s, file);
+      return s;
+    },
+    async (closed) => new SqliteStore(files.get(closed)!, { writerThread }),
+  );
+}
 
 test('an acknowledged SQLite write survives kill -9 of the writing process', async () => {
   const file = path.join(dir, 'killed.db');

@@ -17,7 +17,7 @@ import {
 } from '../store.js';
 import { WatchHub } from '../watch-hub.js';
 import { createLogSchema, type LogRowTuple } from './log-schema.js';
-import { inlineLogWriter, type LogWriter } from './log-writer.js';
+import { inlineLogWriter, threadLogWriter, type LogWriter } from './log-writer.js';
 
 /** Where each live key stands, kept in memory so preconditions never touch the disk. */
 interface KeyState {
@@ -43,6 +43,11 @@ interface LogRow {
 export interface SqliteStoreOptions {
   /** fsync every commit (default). Off trades power-loss durability for speed; kill -9 stays safe. */
   durable?: boolean;
+  /**
+   * Commit on a thread of its own (default), so the event loop serves requests while the disk syncs;
+   * false commits on the calling thread.
+   */
+  writerThread?: boolean;
 }
 
 /**
@@ -76,7 +81,7 @@ export class SqliteStore implements Store {
     this.db.pragma('cache_size = -65536');
     createLogSchema(this.db);
     const durable = opts.durable !== false;
-    this.writer = inlineLogWriter(path, durable);
+    this.writer = opts.writerThread === false ? inlineLogWriter(path, durable) : threadLogWriter(path, durable);
     this.selectByRev = this.db.prepare('SELECT * FROM log WHERE rev = ?');
     this.selectHistory = this.db.prepare('SELECT * FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev');
     this.load();
