@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { kubectl, kubectlOk, repoRoot, useCluster } from './harness.js';
+import { kubectl, kubectlOk, repoRoot, useCluster, waitForReadyNodes } from './harness.js';
 
 const zoneAntiAffinity = `apiVersion: apps/v1
 kind: Deployment
@@ -51,7 +51,7 @@ describe('a whole cluster: scheduler, controllers and simulated nodes behind kub
   const ok = kubectlOk(cluster);
 
   test('three simulated nodes register Ready, one per zone', async () => {
-    await ok('wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s');
+    await waitForReadyNodes(cluster, 3);
     const zones = (await ok('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.labels.topology\\.kubernetes\\.io/zone}')).split(' ').sort();
     assert.deepEqual(zones, ['zone-0', 'zone-1', 'zone-2']);
   });

@@ -166,6 +166,24 @@ export function kubectlOk(cluster: ClusterRef | (() => ClusterRef), binary = 'ku
   };
 }
 
+/**
+ * Waits until `count` nodes are registered and Ready. `kubectl wait --all` alone fails at once while no
+ * node exists yet, and `wharf up` announces itself before its simulated nodes have registered.
+ */
+export async function waitForReadyNodes(cluster: ClusterRef, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await kubectl(cluster, ['get', 'nodes', '-o', 'name']);
+    const registered = r.code === 0 ? r.stdout.split('\n').filter((l) => l.trim() !== '').length : 0;
+    if (registered >= count) break;
+    assert.ok(Date.now() < deadline, `${registered} of ${count} nodes registered after ${timeoutMs / 1000} s: ${r.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const seconds = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+  const ready = await kubectl(cluster, ['wait', '--for=condition=Ready', 'nodes', '--all', `--timeout=${seconds}s`]);
+  assert.equal(ready.code, 0, `kubectl wait for Ready nodes failed: ${ready.stderr}`);
+}
+
 /** Debian's kubectl 1.20 unpacked beside the current one (see .ci/run), when present. */
 export const oldKubectl = process.env.WHARF_KUBECTL_OLD ?? '/opt/kubectl-1.20/usr/bin/kubectl';
 

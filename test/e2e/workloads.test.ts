@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { stopChild } from '../support/stop-child.js';
-import { api, kubectl, kubectlOk, startCluster, tempDataDir, useCluster, wharfArgs, type RunningCluster } from './harness.js';
+import { api, kubectl, kubectlOk, startCluster, tempDataDir, useCluster, waitForReadyNodes, wharfArgs, type RunningCluster } from './harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +52,7 @@ describe('workload controllers behind kubectl on three simulated nodes', () => {
   const ok = kubectlOk(cluster);
 
   before(async () => {
-    await ok('wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=30s');
+    await waitForReadyNodes(cluster, 3);
   });
 
   test('a StatefulSet starts web-0, web-1, web-2 in order, each Ready before the next exists', async () => {
