@@ -9,8 +9,9 @@
  * the benchmark's namespace), not by polling.
  *
  * Run from the repository root: `node --import tsx bench/controllers/run.ts [--deployments 1000]
- * [--replicas 10] [--nodes 500] [--zones 3] [--concurrency 32] [--timeout 600]`. The server runs the
- * TypeScript sources under tsx (no build needed).
+ * [--replicas 10] [--nodes 500] [--zones 3] [--concurrency 32] [--timeout 600] [--server-cpu-prof DIR]`. The
+ * server runs the TypeScript sources under tsx (no build needed). After the first phase the audit log tells
+ * the API writes each component made per pod.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Agent } from 'node:http';
@@ -19,7 +20,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isWrite, summarizeAudit } from '../lib/audit-summary.js';
 import { ChildProcesses } from '../lib/child-processes.js';
+import { printCpuProfiles } from '../lib/cpu-profile-report.js';
 import { httpRequest, keepAliveAgent, send, type TlsCredentials } from '../lib/http-client.js';
 import { Progress } from '../lib/progress.js';
 import { renderTable } from '../lib/report-table.js';
@@ -39,6 +42,8 @@ const { values: opts } = parseArgs({
     /** Seconds each phase may take before the benchmark gives up. */
     timeout: { type: 'string', default: '600' },
     keep: { type: 'boolean', default: false },
+    /** Run the server under `node --cpu-prof` into this directory and print where each thread's time went. */
+    'server-cpu-prof': { type: 'string' },
   },
 });
 
@@ -122,9 +127,11 @@ async function main(): Promise<void> {
   const timeoutMs = Number(opts.timeout) * 1000;
   try {
     progress.note(`starting wharf up --nodes ${opts.nodes} --zones ${opts.zones} ...`);
-    const { baseUrl: base, tls } = await startWharfUpFromSources(procs, {
+    const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
+    const { baseUrl: base, tls, pid } = await startWharfUpFromSources(procs, {
       root,
       dataDir,
+      cpuProfDir,
       args: ['--nodes', opts.nodes!, '--zones', opts.zones!],
       onExit: (message) => (failure ??= message),
     });
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
     const pods = deployments * replicas;
     progress.start('creating Deployments', deployments);
     const t0 = performance.now();
+    const wallStart = Date.now();
     const created = await runPool(0, deployments, Number(opts.concurrency), async (i) => {
       const r = await httpRequest({ agent }, 'POST', `${base}/apis/apps/v1/namespaces/${namespace}/deployments`, deploymentBody(i, 'v1'));
       return r.status === 201 ? undefined : `${r.status} ${r.body.slice(0, 200)}`;
@@ -177,6 +185,7 @@ async function main(): Promise<void> {
     const allRunningAt = await waitUntil('pods Running', () => running.size >= pods, () => progress.update(running.size), timeoutMs);
     progress.start('Deployments available', deployments);
     const allAvailableAt = await waitUntil('Deployments available', () => doneCount >= deployments, () => progress.update(doneCount), timeoutMs);
+    const wallAvailable = Date.now();
 
     // Phase 2: a rolling update of every Deployment (a new env value changes the pod template).
     progress.start('updating Deployments', deployments);
@@ -225,6 +234,16 @@ async function main(): Promise<void> {
         ['every rolling update complete', s(rolledAt - t1), rate(deployments, rolledAt - t1)],
       ]),
     );
+    const audit = summarizeAudit(dataDir, wallStart, wallAvailable, namespace).filter((r) => isWrite(r.verb));
+    const perPod = (n: number) => (n / pods).toFixed(2);
+    const total = audit.reduce((n, r) => n + r.count, 0);
+    console.log(`\nAPI writes until every Deployment was Available (audit log; namespace ${namespace} and cluster-scoped): ${total}, ${perPod(total)} per pod`);
+    console.log(renderTable([['user', 'verb', 'resource', 'code', 'count', 'per pod'], ...audit.map((r) => [r.user, r.verb, r.resource, String(r.code), String(r.count), perPod(r.count)])]));
+    if (cpuProfDir) {
+      // The profile is written when the server exits.
+      await procs.stop(pid);
+      printCpuProfiles(cpuProfDir, root);
+    }
   } finally {
     progress.stop();
     await procs.stopAll();

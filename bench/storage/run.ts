@@ -24,10 +24,10 @@ import { ChildProcesses } from '../lib/child-processes.js';
 import { httpRequest, keepAliveAgent, send, type TlsCredentials } from '../lib/http-client.js';
 import { Progress } from '../lib/progress.js';
 import { renderTable } from '../lib/report-table.js';
-import { summarizeCpuProfile } from '../lib/cpu-profile-summary.js';
+import { printCpuProfiles } from '../lib/cpu-profile-report.js';
 import { runPool } from '../lib/run-pool.js';
 import { startWharfUpFromSources } from '../lib/wharf-server.js';
-import { isWrite, summarizeAudit } from './audit-summary.js';
+import { isWrite, summarizeAudit } from '../lib/audit-summary.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -359,16 +359,7 @@ async function main(): Promise<void> {
     if (cpuProfDir) {
       // The profile is written when the server exits.
       await procs.stop(pid);
-      // One profile per thread (the API server's, the components', tsx's loader): each is summarised.
-      const files = readdirSync(cpuProfDir).filter((f) => f.endsWith('.cpuprofile')).sort();
-      if (files.length === 0) console.log(`\nno .cpuprofile written in ${cpuProfDir}`);
-      for (const file of files) {
-        const summary = summarizeCpuProfile(path.join(cpuProfDir, file), serverRoot);
-        console.log(`\n${file} (${(summary.totalMs / 1000).toFixed(1)} s sampled), self time by file:`);
-        for (const f of summary.byFile.slice(0, 15)) console.log(`  ${f.selfPct.toFixed(1).padStart(5)}%  ${f.file}`);
-        console.log('top frames by inclusive time:');
-        for (const f of [...summary.frames].sort((a, b) => b.totalPct - a.totalPct).slice(0, 25)) console.log(`  ${f.totalPct.toFixed(1).padStart(5)}% total ${f.selfPct.toFixed(1).padStart(5)}% self  ${f.frame}`);
-      }
+      printCpuProfiles(cpuProfDir, serverRoot);
     }
   } finally {
     progress.stop();
