@@ -71,6 +71,7 @@ export class NodeHost {
   readonly pods: ResourceDescriptor = resourceFor(registry, '', 'v1', 'pods');
   readonly nodes: ResourceDescriptor = resourceFor(registry, '', 'v1', 'nodes');
   readonly leaseResource: ResourceDescriptor = resourceFor(registry, 'coordination.k8s.io', 'v1', 'leases');
+  readonly claims: ResourceDescriptor = resourceFor(registry, '', 'v1', 'persistentvolumeclaims');
   readonly podInformer: Informer;
   readonly nodeInformer: Informer;
   readonly leases: NodeLeaseRenewer;

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Backoff, sleep, type ApiClient, type ConnectionConfig, type Logger, type SharedInformerFactory } from '../client/index.js';
 import { NodeAgent } from './agent.js';
+import { waitForBoundClaims } from './claims-bound.js';
 import { NodeHost } from './node-host.js';
 import type { NodeTaint } from './node-object.js';
 import { fleetNodeIp, podCidrFor } from './pod-ip-allocator.js';
@@ -108,7 +109,11 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
       name,
       new NodeAgent({
         host,
-        runtime: new SimulatedRuntime({ startupDelayMs: opts.startupDelayMs, stopDelayMs: opts.stopDelayMs }),
+        runtime: new SimulatedRuntime({
+          startupDelayMs: opts.startupDelayMs,
+          stopDelayMs: opts.stopDelayMs,
+          volumesReady: (pod, signal) => waitForBoundClaims(host.client, host.claims, pod, signal),
+        }),
         statusReportIntervalMs: opts.statusReportIntervalMs,
         restartBackoffMs: opts.restartBackoffMs,
         config: {

@@ -11,6 +11,12 @@ export interface SimulatedRuntimeOptions {
   startupDelayMs?: number;
   /** How long containers take to exit when asked to stop; 0 by default (`wharf.dev/simulate-stop-after` overrides it). */
   stopDelayMs?: number;
+  /**
+   * Resolves once the pod's volumes could be mounted (its claims are bound), as kubelet waits for its
+   * volume manager before it creates containers; the ContainerCreating delay starts after it. Pods
+   * without persistentVolumeClaim volumes never wait. None by default: containers start at once.
+   */
+  volumesReady?: (pod: KubeObject, signal: AbortSignal) => Promise<void>;
 }
 
 export const simulatedRuntimeVersion = 'wharf-simulated://0.1.0';
@@ -49,11 +55,19 @@ interface PodRecord {
   exitAfterMs?: number;
   exitCode: number;
   createTimer?: NodeJS.Timeout;
+  /** Aborts the wait for volumes when the pod is stopped first. */
+  volumeWait?: AbortController;
   stop?: { deadline: number; timer: NodeJS.Timeout; done: Promise<void>; resolve: () => void; stopAfterMs: number; startedAt: number };
 }
 
 function newContainerId(): string {
   return idScheme + randomBytes(32).toString('hex');
+}
+
+/** Whether any of the pod's volumes is a persistentVolumeClaim. */
+function usesClaims(pod: KubeObject): boolean {
+  const volumes = (pod.spec as { volumes?: { persistentVolumeClaim?: unknown }[] } | undefined)?.volumes ?? [];
+  return volumes.some((v) => v.persistentVolumeClaim !== undefined);
 }
 
 function specContainers(pod: KubeObject, which: 'containers' | 'initContainers'): SpecContainer[] {
@@ -78,10 +92,12 @@ export class SimulatedRuntime implements Runtime {
   private readonly listeners = new Set<(uid: string) => void>();
   private readonly startupDelayMs: number;
   private readonly stopDelayMs: number;
+  private readonly volumesReady: SimulatedRuntimeOptions['volumesReady'];
 
   constructor(opts: SimulatedRuntimeOptions = {}) {
     this.startupDelayMs = opts.startupDelayMs ?? 1000;
     this.stopDelayMs = opts.stopDelayMs ?? 0;
+    this.volumesReady = opts.volumesReady;
   }
 
   get size(): number {
@@ -104,14 +120,32 @@ export class SimulatedRuntime implements Runtime {
     this.pods.set(uid, rec);
     if (this.adopt(pod, rec)) return this.changed(uid);
     const delay = hints.startAfterMs ?? this.startupDelayMs;
-    if (delay <= 0) {
-      this.run(rec, specContainers(pod, 'initContainers'));
-    } else {
+    const create = (): void => {
+      if (delay <= 0) {
+        this.run(rec, specContainers(pod, 'initContainers'));
+        this.changed(uid);
+        return;
+      }
       rec.createTimer = setTimeout(() => {
         rec.createTimer = undefined;
         this.run(rec, specContainers(pod, 'initContainers'));
         this.changed(uid);
       }, delay);
+    };
+    if (this.volumesReady && usesClaims(pod)) {
+      const wait = new AbortController();
+      rec.volumeWait = wait;
+      this.volumesReady(pod, wait.signal).then(
+        () => {
+          rec.volumeWait = undefined;
+          if (!wait.signal.aborted && this.pods.get(uid) === rec && !rec.stop) create();
+        },
+        () => undefined,
+      );
+    } else if (delay <= 0) {
+      this.run(rec, specContainers(pod, 'initContainers'));
+    } else {
+      create();
     }
     this.changed(uid);
   }
@@ -144,6 +178,7 @@ export class SimulatedRuntime implements Runtime {
     }
     if (rec.createTimer) clearTimeout(rec.createTimer);
     rec.createTimer = undefined;
+    rec.volumeWait?.abort();
     const stopAfterMs = simulationHints(pod).stopAfterMs ?? this.stopDelayMs;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
@@ -325,6 +360,7 @@ export class SimulatedRuntime implements Runtime {
 
   private clearTimers(rec: PodRecord): void {
     if (rec.createTimer) clearTimeout(rec.createTimer);
+    rec.volumeWait?.abort();
     for (const c of [...rec.containers, ...rec.init]) if (c.exitTimer) clearTimeout(c.exitTimer);
   }
 

@@ -111,3 +111,41 @@ test('SimulatedRuntime refuses exec, attach and port-forward with a clear error'
   await assert.rejects(rt.portForward('uid-x', 80), /simulated node: nothing listens on port 80/);
   rt.close();
 });
+
+test('SimulatedRuntime holds a pod with claims in ContainerCreating until its volumes are ready; a stop ends the wait', async () => {
+  let release!: () => void;
+  const asked: string[] = [];
+  const rt = new SimulatedRuntime({
+    startupDelayMs: 20,
+    volumesReady: (p, signal) => {
+      asked.push(p.metadata.name!);
+      return new Promise<void>((resolve) => {
+        release = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    },
+  });
+  const withClaim = (name: string) => {
+    const p = pod(name);
+    (p.spec as Record<string, unknown>).volumes = [{ name: 'data', persistentVolumeClaim: { claimName: `data-${name}` } }];
+    return p;
+  };
+  rt.startPod(pod('plain'), sandbox);
+  rt.startPod(withClaim('db'), sandbox);
+  await wait(80);
+  assert.deepEqual(asked, ['db'], 'only the pod with a claim waits');
+  assert.ok('running' in rt.podStatus('uid-plain')!.containers[0].state);
+  assert.deepEqual(rt.podStatus('uid-db')!.containers[0].state, { waiting: { reason: 'ContainerCreating' } });
+  release();
+  await wait(80);
+  assert.ok('running' in rt.podStatus('uid-db')!.containers[0].state, 'runs once its volumes are ready and the startup delay passed');
+
+  // Stopped while waiting: the wait is aborted and the pod never runs.
+  const stopped = withClaim('gone');
+  rt.startPod(stopped, sandbox);
+  await rt.stopPod(stopped, 0);
+  release();
+  await wait(60);
+  assert.equal('running' in rt.podStatus('uid-gone')!.containers[0].state, false);
+  rt.close();
+});
