@@ -1,6 +1,6 @@
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
-import { resourcePath, type ApiClient, type Logger } from '../../client/index.js';
+import { resourcePath, sleep, type ApiClient, type Logger } from '../../client/index.js';
 import { DEFAULT_SCHEDULER_NAME } from '../config/defaults.js';
 import type { VolumeBindingDecision } from '../framework/interfaces.js';
 import { podScheduledCondition, type SchedulingFailure } from '../scheduler.js';
@@ -35,10 +35,23 @@ export interface ClusterWriterOptions {
   logger: Logger;
   /** Bindings and status writes in flight at once; 256 by default. */
   maxInFlight?: number;
+  /**
+   * How long a pod's binding waits for the PV controller to bind its claims (kube-scheduler's
+   * VolumeBinding bindTimeoutSeconds); 600 000 ms by default.
+   */
+  bindTimeoutMs?: number;
+  /** Ends the waits for claims (the scheduler is stopping): their pods' bindings fail. */
+  signal?: AbortSignal;
 }
 
 function asObject(pod: Pod): KubeObject {
   return { ...(pod as unknown as KubeObject), apiVersion: 'v1', kind: 'Pod' };
+}
+
+/** The PV controller finished binding the claim: it names its volume and says the binding is complete. */
+function claimBound(claim: KubeObject): boolean {
+  const volumeName = (claim.spec as { volumeName?: string } | undefined)?.volumeName;
+  return !!volumeName && claim.metadata.annotations?.['pv.kubernetes.io/bind-completed'] !== undefined;
 }
 
 function splitKey(key: string): [string, string] {
@@ -107,7 +120,7 @@ export class ClusterWriter {
    * claims would otherwise open one per pod at once (new TLS connections stall a busy API server for
    * seconds; see the storage benchmark in bench/README.md).
    */
-  async bindVolumes(_pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
+  async bindVolumes(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
     const { client } = this.opts;
     for (const [claimKey, pvName] of decision.staticBindings) {
       const [ns, claimName] = splitKey(claimKey);
@@ -127,6 +140,47 @@ export class ClusterWriter {
       const claim = this.opts.currentClaim(ns, claimName);
       if (claim?.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) continue;
       await this.limit.run(() => client.patch(pvcResource, claimName, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } }, { type: 'merge', namespace: ns }));
+    }
+    await this.awaitClaimsBound(pod, nodeName, decision);
+  }
+
+  /**
+   * Waits, as kube-scheduler's VolumeBinding PreBind does, until the PV controller has bound every claim
+   * of the decision (`spec.volumeName` and `pv.kubernetes.io/bind-completed` on the claim), reading the
+   * informers' copies, so the pod reaches its node only once its volumes exist. Rejects, and the pod is
+   * scheduled again, when a claim is deleted, when a provisioner took back the selected node (it cannot
+   * provision there: Reschedule), when the pod is gone, or after the bind timeout.
+   */
+  private async awaitClaimsBound(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
+    const keys = [...decision.staticBindings.keys(), ...decision.provision];
+    if (keys.length === 0) return;
+    const provisioned = new Set(decision.provision);
+    // Claims whose selected-node the informers have shown: only then is a missing one taken back
+    // (before, the informer's copy may simply predate our own write).
+    const selectedSeen = new Set<string>();
+    const deadline = Date.now() + (this.opts.bindTimeoutMs ?? 600_000);
+    const m = pod.metadata ?? {};
+    let pauseMs = 10;
+    for (;;) {
+      let unbound = 0;
+      for (const key of keys) {
+        const [ns, name] = splitKey(key);
+        const claim = this.opts.currentClaim(ns, name);
+        if (!claim || claim.metadata.deletionTimestamp) throw new Error(`persistentvolumeclaim "${name}" was deleted`);
+        if (claimBound(claim)) continue;
+        if (provisioned.has(key)) {
+          if (claim.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) selectedSeen.add(key);
+          else if (selectedSeen.has(key)) throw new Error(`selectedNode annotation reset for PVC "${name}"`);
+        }
+        unbound++;
+      }
+      if (unbound === 0) return;
+      const current = this.opts.currentPod(m.namespace ?? 'default', m.name ?? '');
+      if (!current || (m.uid && current.metadata?.uid !== m.uid)) throw new Error(`pod "${m.namespace}/${m.name}" was deleted while its volumes were being bound`);
+      if (this.opts.signal?.aborted) throw new Error('the scheduler is stopping');
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${unbound} persistentvolumeclaim(s) to be bound`);
+      await sleep(pauseMs, this.opts.signal);
+      pauseMs = Math.min(pauseMs * 2, 100);
     }
   }
 

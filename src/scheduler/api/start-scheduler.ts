@@ -93,6 +93,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
     events,
     logger: log,
     maxInFlight: opts.maxInFlightWrites,
+    signal: abort.signal,
     currentPod: (ns, name) => informers?.pods.store.getByName(ns, name) as Pod | undefined,
     currentClaim: (ns, name) => informers?.objects.get('PersistentVolumeClaim')?.store.getByName(ns, name),
     currentVolume: (name) => informers?.objects.get('PersistentVolume')?.store.getByName(undefined, name),

@@ -53,18 +53,27 @@ test('ClusterWriter.bindVolumes() writes selected-node within the in-flight limi
       await new Promise((r) => setTimeout(r, 5));
       running--;
       patched.push({ name, body });
+      // The PV controller binds the claim soon after; bindVolumes waits for that.
+      setTimeout(() => (claims[name] = boundClaim(name)), 20);
       return {};
     },
   } as unknown as Client;
-  const claims: Record<string, KubeObject> = {
-    done: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'done', annotations: { 'volume.kubernetes.io/selected-node': 'n1' } } },
-  };
+  const boundClaim = (name: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, annotations: { 'volume.kubernetes.io/selected-node': 'n1', 'pv.kubernetes.io/bind-completed': 'yes' } },
+    spec: { volumeName: `pv-${name}` },
+  });
+  const claims: Record<string, KubeObject> = Object.fromEntries(
+    ['a', 'b', 'c', 'd', 'e'].map((n) => [n, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: n } }]),
+  );
+  claims.done = boundClaim('done');
   const writer = new ClusterWriter({
     client,
     events: new EventSink(() => {
       throw new Error('no events expected');
     }),
-    currentPod: () => undefined,
+    currentPod: () => ({}),
     currentClaim: (_ns, name) => claims[name],
     currentVolume: () => undefined,
     logger: () => {},

@@ -167,7 +167,7 @@ test('pods of a scheduler name no profile has are left alone; a second profile s
   }, config);
 });
 
-test('a WaitForFirstConsumer claim gets volume.kubernetes.io/selected-node before the pod is bound', async () => {
+test('a WaitForFirstConsumer claim gets volume.kubernetes.io/selected-node, and the pod is bound only once the claim is', async () => {
   await withScheduler(async ({ client }) => {
     const sc = { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', namespaced: false };
     const pvcs = { group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true };
@@ -182,9 +182,59 @@ test('a WaitForFirstConsumer claim gets volume.kubernetes.io/selected-node befor
     await eventually(async () => (await client.list(pvcs, { namespace: 'default' })).items.length === 1, 2000, 'pvc');
     await new Promise((r) => setTimeout(r, 100));
     await client.create(podsResource, podObject('db', { spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } }));
-    await eventually(async () => (await getPod(client, 'db')).spec.nodeName === 'n1', 5000, 'pod bound');
+    await eventually(
+      async () => (await client.get(pvcs, 'data', { namespace: 'default' })).metadata.annotations?.['volume.kubernetes.io/selected-node'] === 'n1',
+      5000,
+      'selected-node',
+    );
+    // No PV controller runs here: the claim stays unbound, so the pod must wait.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await getPod(client, 'db')).spec.nodeName, undefined, 'not bound before its claim is');
+    // Playing the PV controller: a volume for the claim, and the claim names it and says the binding is complete.
     const claim = await client.get(pvcs, 'data', { namespace: 'default' });
-    assert.equal(claim.metadata.annotations?.['volume.kubernetes.io/selected-node'], 'n1');
+    await client.create({ group: '', version: 'v1', plural: 'persistentvolumes', namespaced: false }, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'pv-data' },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'local',
+        hostPath: { path: '/tmp/pv-data' },
+        claimRef: { kind: 'PersistentVolumeClaim', namespace: 'default', name: 'data', uid: claim.metadata.uid },
+      },
+    });
+    await client.update(pvcs, {
+      ...claim,
+      metadata: { ...claim.metadata, annotations: { ...claim.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes' } },
+      spec: { ...(claim.spec as object), volumeName: 'pv-data' },
+    });
+    await eventually(async () => (await getPod(client, 'db')).spec.nodeName === 'n1', 5000, 'pod bound once the claim is');
+  });
+});
+
+test('a provisioner taking back selected-node (Reschedule) fails the waiting binding; the pod is scheduled again', async () => {
+  await withScheduler(async ({ client }) => {
+    const sc = { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', namespaced: false };
+    const pvcs = { group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true };
+    await client.create(sc, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local' }, provisioner: 'wharf.dev/local', volumeBindingMode: 'WaitForFirstConsumer' });
+    await client.create(pvcs, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data', namespace: 'default' },
+      spec: { storageClassName: 'local', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    await createNodes(client, [nodeObject('n1', 'a')]);
+    await eventually(async () => (await client.list(pvcs, { namespace: 'default' })).items.length === 1, 2000, 'pvc');
+    await new Promise((r) => setTimeout(r, 100));
+    await client.create(podsResource, podObject('db', { spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } }));
+    const selected = async () => (await client.get(pvcs, 'data', { namespace: 'default' })).metadata.annotations?.['volume.kubernetes.io/selected-node'];
+    await eventually(async () => (await selected()) === 'n1', 5000, 'selected-node');
+    await client.patch(pvcs, 'data', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': null } } }, { type: 'merge', namespace: 'default' });
+    // The binding fails and the pod goes back to the queue; scheduled again, it asks for the node anew.
+    await eventually(async () => (await podEvents(client, 'db', 'FailedScheduling')).some((e) => /selectedNode annotation reset/.test(String(e.message))), 10_000, 'FailedScheduling');
+    await eventually(async () => (await selected()) === 'n1', 15_000, 'selected-node asked for again');
+    assert.equal((await getPod(client, 'db')).spec.nodeName, undefined);
   });
 });
 
