@@ -24,6 +24,12 @@ interface Seen {
   lastMs: number;
 }
 
+/** What makes repeats one event: the object, type, reason and message (Kubernetes' aggregation key). */
+export function eventKey(obj: KubeObject, type: EventType, reason: string, message: string): string {
+  const m = obj.metadata;
+  return JSON.stringify([obj.apiVersion, obj.kind, m.namespace ?? '', m.name ?? '', m.uid ?? '', type, reason, message]);
+}
+
 /** metav1.Time: RFC 3339 to the second. */
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -41,6 +47,8 @@ export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
   /** One write at a time per aggregation key, so quick repeats aggregate instead of racing. */
   private readonly pending = new Map<string, Promise<void>>();
+  /** Per aggregation key, the write queued behind `pending` that has not started, and how many events it carries. */
+  private readonly unstarted = new Map<string, { times: number }>();
   private readonly windowMs: number;
   private readonly log: Logger;
   private sequence = 0;
@@ -53,14 +61,29 @@ export class EventRecorder {
     this.log = opts.logger ?? defaultLogger;
   }
 
-  /** Records an event; returns at once (see `flush`). */
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+  /**
+   * Records an event (`times` occurrences of it); returns at once (see `flush`). Repeats arriving while
+   * an earlier write of the same event has not started join it: one write raises the count by all of
+   * them, where one PATCH per repeat would only load the API server with the same information.
+   */
+  event(obj: KubeObject, type: EventType, reason: string, message: string, times = 1): void {
     if (type !== 'Normal' && type !== 'Warning') throw new TypeError(`Event type must be "Normal" or "Warning", not "${String(type)}"`);
+    if (!Number.isInteger(times) || times < 1) throw new RangeError(`An event happens a whole number of times >= 1, not ${times}`);
     const m = obj.metadata;
-    const key = JSON.stringify([obj.apiVersion, obj.kind, m.namespace ?? '', m.name ?? '', m.uid ?? '', type, reason, message]);
+    const key = eventKey(obj, type, reason, message);
+    const waiting = this.unstarted.get(key);
+    if (waiting) {
+      waiting.times += times;
+      return;
+    }
+    const write = { times };
+    this.unstarted.set(key, write);
     const previous = this.pending.get(key) ?? Promise.resolve();
     const next = previous
-      .then(() => this.write(key, obj, type, reason, message))
+      .then(() => {
+        this.unstarted.delete(key);
+        return this.write(key, obj, type, reason, message, write.times);
+      })
       .catch((e) => this.log(`recording event ${reason} for ${obj.kind} "${m.name}" failed`, e))
       .finally(() => {
         if (this.pending.get(key) === next) this.pending.delete(key);
@@ -73,13 +96,13 @@ export class EventRecorder {
     while (this.pending.size > 0) await Promise.all([...this.pending.values()]);
   }
 
-  private async write(key: string, obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  private async write(key: string, obj: KubeObject, type: EventType, reason: string, message: string, times: number): Promise<void> {
     const now = Date.now();
     const seen = this.seen.get(key);
     if (seen && now - seen.lastMs < this.windowMs) {
       try {
-        await this.client.patch(events, seen.name, { count: seen.count + 1, lastTimestamp: rfc3339(now) }, { type: 'merge', namespace: seen.namespace });
-        seen.count++;
+        await this.client.patch(events, seen.name, { count: seen.count + times, lastTimestamp: rfc3339(now) }, { type: 'merge', namespace: seen.namespace });
+        seen.count += times;
         seen.lastMs = now;
         return;
       } catch (e) {
@@ -87,8 +110,8 @@ export class EventRecorder {
         if (!isNotFound(e)) throw e;
       }
     }
-    const created = await this.client.create(events, this.build(obj, type, reason, message, now));
-    this.seen.set(key, { name: created.metadata.name!, namespace: created.metadata.namespace!, count: 1, lastMs: now });
+    const created = await this.client.create(events, { ...this.build(obj, type, reason, message, now), count: times });
+    this.seen.set(key, { name: created.metadata.name!, namespace: created.metadata.namespace!, count: times, lastMs: now });
     this.prune(now);
   }
 

@@ -31,7 +31,7 @@ export {
   type ReconcileResult,
   type Reconciler,
 } from './controller.js';
-export { EventRecorder, type EventRecorderOptions, type EventType } from './event-recorder.js';
+export { EventRecorder, eventKey, type EventRecorderOptions, type EventType } from './event-recorder.js';
 export {
   defaultLogger,
   DeletedFinalStateUnknown,

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../api/index.js';
-import type { EventRecorder, EventType } from '../client/index.js';
+import { eventKey, type EventRecorder, type EventType } from '../client/index.js';
 
 /** What controllers call to record an event; an `EventRecorder` or a `PacedRecorder`. */
 export type EventSink = Pick<EventRecorder, 'event'>;
@@ -9,6 +9,8 @@ interface QueuedEvent {
   type: EventType;
   reason: string;
   message: string;
+  times: number;
+  key: string;
 }
 
 /**
@@ -26,6 +28,8 @@ interface QueuedEvent {
  */
 export class PacedRecorder implements EventSink {
   private readonly queue: QueuedEvent[] = [];
+  /** The queued event of each object, type, reason and message, which repeats join instead of queueing again. */
+  private readonly queuedByKey = new Map<string, QueuedEvent>();
   private draining: Promise<void> | undefined;
   /** Events dropped because `maxQueued` were already waiting. */
   dropped = 0;
@@ -42,11 +46,19 @@ export class PacedRecorder implements EventSink {
   /** Queues an event; returns at once (see `flush`). */
   event(obj: KubeObject, type: EventType, reason: string, message: string): void {
     if (type !== 'Normal' && type !== 'Warning') throw new TypeError(`Event type must be "Normal" or "Warning", not "${String(type)}"`);
+    const key = eventKey(obj, type, reason, message);
+    const queued = this.queuedByKey.get(key);
+    if (queued) {
+      queued.times++;
+      return;
+    }
     if (this.queue.length >= this.maxQueued) {
       this.dropped++;
       return;
     }
-    this.queue.push({ obj, type, reason, message });
+    const e = { obj, type, reason, message, times: 1, key };
+    this.queue.push(e);
+    this.queuedByKey.set(key, e);
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }
 
@@ -63,7 +75,10 @@ export class PacedRecorder implements EventSink {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      for (const e of this.queue.splice(0, this.batch)) this.recorder.event(e.obj, e.type, e.reason, e.message);
+      for (const e of this.queue.splice(0, this.batch)) {
+        this.queuedByKey.delete(e.key);
+        this.recorder.event(e.obj, e.type, e.reason, e.message, e.times);
+      }
       // The recorder never rejects; its flush resolves when this batch (and any repeat of it) is written.
       await this.recorder.flush();
     }

@@ -90,3 +90,26 @@ test('EventRecorder files events about cluster-scoped objects in "default"', asy
     await api.close();
   }
 });
+
+test('EventRecorder folds repeats that arrive before their write starts into one write', async () => {
+  const api = await startApi();
+  try {
+    const cm = await api.client.create(configMaps, configMap('c'));
+    const recorder = new EventRecorder(api.client, { component: 'test', logger: quiet });
+    const before = api.server.requestCount;
+    for (let i = 0; i < 6; i++) recorder.event(cm, 'Normal', 'Waiting', 'still waiting');
+    await recorder.flush();
+    assert.equal(api.server.requestCount - before, 1, 'one create for six repeats');
+    // Two more while nothing is queued: the first patches at once, the second joins a write queued behind it.
+    recorder.event(cm, 'Normal', 'Waiting', 'still waiting');
+    recorder.event(cm, 'Normal', 'Waiting', 'still waiting', 2);
+    await recorder.flush();
+    const list = await api.client.list<Event>(events, { namespace: 'default' });
+    assert.equal(list.items.length, 1);
+    assert.equal(list.items[0].count, 9);
+    assert.ok(api.server.requestCount - before <= 3);
+    assert.throws(() => recorder.event(cm, 'Normal', 'Waiting', 'x', 0), RangeError);
+  } finally {
+    await api.close();
+  }
+});

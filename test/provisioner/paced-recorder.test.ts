@@ -73,3 +73,23 @@ test('PacedRecorder refuses a bad batch size and an unknown event type at once',
   assert.throws(() => paced.event(claim, 'Error' as EventType, 'X', 'm'), TypeError);
   assert.equal(paced.queued, 0);
 });
+
+test('PacedRecorder folds a repeat of an event still waiting in its queue into it', async () => {
+  const handed: { reason: string; times: number | undefined }[] = [];
+  const recorder = {
+    event(_obj: KubeObject, _type: EventType, reason: string, _message: string, times?: number): void {
+      handed.push({ reason, times });
+    },
+    flush: () => new Promise<void>((r) => setTimeout(r, 5)),
+  };
+  const paced = new PacedRecorder(recorder, 1);
+  paced.event(claim, 'Normal', 'First', 'm');
+  for (let i = 0; i < 3; i++) paced.event(claim, 'Normal', 'ExternalProvisioning', 'waiting');
+  paced.event({ ...claim, metadata: { ...claim.metadata, uid: 'u2' } }, 'Normal', 'ExternalProvisioning', 'waiting');
+  await paced.flush();
+  assert.deepEqual(handed, [
+    { reason: 'First', times: 1 },
+    { reason: 'ExternalProvisioning', times: 3 },
+    { reason: 'ExternalProvisioning', times: 1 },
+  ]);
+});
