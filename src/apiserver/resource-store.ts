@@ -284,18 +284,21 @@ export class ResourceStore {
       }
     }
     this.prepare(obj, { old, subresource });
+    // A status write starts again from the stored metadata: from here on, read `obj.metadata`, not `meta`.
+    const written = obj.metadata;
     if (this.def.generation) {
       const gen = old.metadata.generation ?? 1;
-      meta.generation = subresource !== 'status' && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
+      written.generation = subresource !== 'status' && !deepEqual(specOf(obj), specOf(old)) ? gen + 1 : gen;
     }
     this.def.strategy.default?.(obj);
     this.validate(obj, old, subresource);
     opts.beforeWrite?.(obj, old);
-    meta.resourceVersion = String(current.revision);
+    obj.metadata.resourceVersion = String(current.revision);
+    // Nothing changed: no write, no new resourceVersion, no watch event (as Kubernetes' no-op updates).
     if (deepEqual(obj, old)) return current;
     if (opts.dryRun) return new CachedObject(current.key, JSON.stringify(obj), current.revision, obj);
     // Removing the last finalizer of an object marked for deletion completes the deletion.
-    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && !this.def.strategy.deletionBlocked?.(obj)) {
+    if (written.deletionTimestamp && (written.finalizers ?? []).length === 0 && !this.def.strategy.deletionBlocked?.(obj)) {
       const ev = await this.deleteAt(current.key, current.revision, obj.metadata.name!);
       return ev.object;
     }

@@ -33,6 +33,27 @@ describe('subresources over HTTP', () => {
     assert.equal(none.status, 404);
   });
 
+  test('status: a patch that changes nothing writes nothing (same resourceVersion); a status PUT without finalizers does not finish a deletion', async () => {
+    assert.equal((await srv.call('POST', deps, deployment('same'))).status, 201);
+    const merge = { 'content-type': 'application/merge-patch+json' };
+    const first = await srv.call('PATCH', `${deps}/same/status`, { status: { replicas: 2 } }, merge);
+    assert.equal(first.status, 200, first.text);
+    const again = await srv.call('PATCH', `${deps}/same/status`, { status: { replicas: 2 } }, merge);
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
+    assert.deepEqual(again.body.metadata.managedFields, first.body.metadata.managedFields);
+
+    const held = { ...deployment('held'), metadata: { ...deployment('held').metadata, finalizers: ['example.com/hold'] } };
+    assert.equal((await srv.call('POST', deps, held)).status, 201);
+    assert.equal((await srv.call('DELETE', `${deps}/held`)).status, 202, 'accepted: the finalizer holds it');
+    const terminating = await srv.call('GET', `${deps}/held`);
+    const { finalizers: _dropped, ...metadata } = terminating.body.metadata;
+    const put = await srv.call('PUT', `${deps}/held/status`, { ...terminating.body, metadata, status: { replicas: 1 } });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual(put.body.metadata.finalizers, ['example.com/hold'], 'status writes keep the finalizers');
+    assert.equal((await srv.call('GET', `${deps}/held`)).status, 200, 'still there, terminating');
+  });
+
   test('scale: GET shows an autoscaling/v1 Scale; PUT and PATCH set spec.replicas', async () => {
     assert.equal((await srv.call('POST', deps, deployment('sc', 2))).status, 201);
     const got = await srv.call('GET', `${deps}/sc/scale`);
