@@ -3,7 +3,7 @@ import { objectKey } from '../client/index.js';
 import type { HostedAgent, NodeHost } from './node-host.js';
 import { buildNode, nodeIdentity, nodeLabels, nodeStatus, nodeStatusDiffers, type NodeCondition, type NodeConfig, type NodePressure } from './node-object.js';
 import { PodIpAllocator } from './pod-ip-allocator.js';
-import { computePodStatus, isTerminalPhase, podPhase, podStatusDiffers } from './pod-status.js';
+import { computePodStatus, isTerminalPhase, podPhase, podStatusDiffers, type AgentPodStatus } from './pod-status.js';
 import type { Runtime } from './runtime.js';
 import type { NodeServer, ServedNode } from './server/index.js';
 import { rfc3339 } from '../api/rfc3339.js';
@@ -45,6 +45,11 @@ interface PodState {
   deleteSent: boolean;
   /** Final status written; the runtime has let it go. */
   finished: boolean;
+  /**
+   * The status last written and the resourceVersion of the copy it was judged against: while the
+   * informer still holds that copy, the same status is not written again (it is on its way back).
+   */
+  lastWrite?: { status: AgentPodStatus; againstVersion: string | undefined };
 }
 
 /**
@@ -223,9 +228,12 @@ export class NodeAgent implements HostedAgent, ServedNode {
     }
     if (s.finished) return;
     const status = computePodStatus(pod, this.runtime.podStatus(s.uid), { hostIP: this.config.internalIP, startTime: s.startTime, backingOff: s.backingOff });
-    if (podStatusDiffers(pod, status)) {
+    const last = s.lastWrite;
+    const alreadySent = last !== undefined && last.againstVersion === pod.metadata.resourceVersion && !podStatusDiffers({ ...pod, status: last.status }, status);
+    if (!alreadySent && podStatusDiffers(pod, status)) {
       try {
         await client.patch(pods, pod.metadata.name!, { metadata: { uid: s.uid }, status }, { type: 'merge', namespace: ns, subresource: 'status' });
+        s.lastWrite = { status, againstVersion: pod.metadata.resourceVersion };
       } catch (e) {
         if (isNotFound(e) || isConflict(e)) return;
         throw e;
