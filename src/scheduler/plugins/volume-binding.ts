@@ -27,6 +27,11 @@ const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 interface Claim {
   key: string;
   pvc: PersistentVolumeClaim;
+  /**
+   * The PVs that could serve the claim on some node, smallest first: everything but the node, the
+   * PVs taken in this cycle and the reservations is judged once per pod, not once per node.
+   */
+  candidates: PersistentVolume[];
 }
 
 class State implements StateData {
@@ -94,7 +99,8 @@ export class VolumeBinding implements PreFilterPlugin, FilterPlugin, ReservePlug
       }
       const cls = pvc.spec?.storageClassName ? objects.get('StorageClass', pvc.spec.storageClassName) : undefined;
       if (cls?.volumeBindingMode !== 'WaitForFirstConsumer') return unresolvable(ERR_UNBOUND_IMMEDIATE);
-      toBind.push({ key: `${pod.namespace}/${name}`, pvc });
+      const key = `${pod.namespace}/${name}`;
+      toBind.push({ key, pvc, candidates: this.candidatePVs(key, pvc) });
     }
     state.write(STATE_KEY, new State(bound, toBind));
     return undefined;
@@ -121,21 +127,16 @@ export class VolumeBinding implements PreFilterPlugin, FilterPlugin, ReservePlug
     return undefined;
   }
 
-  /** The smallest available PV that satisfies the claim on this node. */
-  private findPV(c: Claim, node: NodeInfo, taken: Set<string>): PersistentVolume | undefined {
-    const want = claimRequest(c.pvc);
-    const cls = c.pvc.spec?.storageClassName ?? '';
-    const modes = c.pvc.spec?.accessModes ?? [];
-    const volumeMode = c.pvc.spec?.volumeMode ?? 'Filesystem';
-    let best: PersistentVolume | undefined;
-    let bestSize = Infinity;
+  /** The PVs that could serve the claim on some node, smallest first (the first found among equals). */
+  private candidatePVs(key: string, pvc: PersistentVolumeClaim): PersistentVolume[] {
+    const want = claimRequest(pvc);
+    const cls = pvc.spec?.storageClassName ?? '';
+    const modes = pvc.spec?.accessModes ?? [];
+    const volumeMode = pvc.spec?.volumeMode ?? 'Filesystem';
+    const found: { pv: PersistentVolume; size: number }[] = [];
     for (const pv of this.handle.objects.list('PersistentVolume')) {
-      const name = pv.metadata?.name ?? '';
-      if (taken.has(name)) continue;
-      const assumedFor = this.assumedPVs.get(name);
-      if (assumedFor !== undefined && assumedFor !== c.key) continue;
       const ref = pv.spec?.claimRef;
-      if (ref && !(ref.namespace === c.pvc.metadata?.namespace && ref.name === c.pvc.metadata?.name)) continue;
+      if (ref && !(ref.namespace === pvc.metadata?.namespace && ref.name === pvc.metadata?.name)) continue;
       if (pv.status?.phase && pv.status.phase !== 'Available' && !ref) continue;
       if ((pv.spec?.storageClassName ?? '') !== cls) continue;
       if ((pv.spec?.volumeMode ?? 'Filesystem') !== volumeMode) continue;
@@ -143,13 +144,21 @@ export class VolumeBinding implements PreFilterPlugin, FilterPlugin, ReservePlug
       if (!modes.every((m) => pvModes.includes(m))) continue;
       const size = parseValue(pv.spec?.capacity?.storage ?? '0') ?? 0;
       if (size < want) continue;
-      if (!pvMatchesNode(pv, node)) continue;
-      if (size < bestSize) {
-        best = pv;
-        bestSize = size;
-      }
+      const assumedFor = this.assumedPVs.get(pv.metadata?.name ?? '');
+      if (assumedFor !== undefined && assumedFor !== key) continue;
+      found.push({ pv, size });
     }
-    return best;
+    // Stable: among PVs of one size the first listed wins, as a scan keeping the strictly smaller would.
+    return found.sort((a, b) => a.size - b.size).map((f) => f.pv);
+  }
+
+  /** The smallest available PV that satisfies the claim on this node. */
+  private findPV(c: Claim, node: NodeInfo, taken: Set<string>): PersistentVolume | undefined {
+    for (const pv of c.candidates) {
+      if (taken.has(pv.metadata?.name ?? '')) continue;
+      if (pvMatchesNode(pv, node)) return pv;
+    }
+    return undefined;
   }
 
   private canProvision(pvc: PersistentVolumeClaim, node: NodeInfo): boolean {
