@@ -52,6 +52,7 @@ export class EventRecorder {
   private readonly windowMs: number;
   private readonly log: Logger;
   private sequence = 0;
+  private pruneAt = 4096;
 
   constructor(
     private readonly client: ApiClient,
@@ -143,9 +144,14 @@ export class EventRecorder {
     };
   }
 
-  /** Forgets events older than the window so the cache does not grow without bound. */
+  /**
+   * Forgets events older than the window so the cache does not grow without bound. A pass looks at every
+   * entry, so the next one waits until the cache has doubled: thousands of live events (one per new pod)
+   * would otherwise make every create scan them all.
+   */
   private prune(now: number): void {
-    if (this.seen.size < 4096) return;
+    if (this.seen.size < this.pruneAt) return;
     for (const [k, s] of this.seen) if (now - s.lastMs >= this.windowMs) this.seen.delete(k);
+    this.pruneAt = Math.max(4096, this.seen.size * 2);
   }
 }

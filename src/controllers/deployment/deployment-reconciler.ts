@@ -2,7 +2,7 @@ import { isAlreadyExists, labelSelectorFromObject, type KubeObject } from '../..
 import { objectKey, type EventRecorder, type Informer, type Manager, type ReconcileResult, type Reconciler, type ResourceDescriptor } from '../../client/index.js';
 import { retryConflicts } from '../internal/conflicts.js';
 import { claimObjects, controllerRefOf, newControllerRef, ownerStillCurrent } from '../internal/controller-ref.js';
-import { byOwnerUid, ensureIndex, ownerUidIndex } from '../internal/indexes.js';
+import { byOrphanNamespace, byOwnerUid, claimCandidates, ensureIndex, orphanIndex, ownerUidIndex } from '../internal/indexes.js';
 import { semanticEqual } from '../internal/semantic-equal.js';
 import { timeMs, type Pod, type ReplicaSet } from '../internal/types.js';
 import {
@@ -72,6 +72,7 @@ export class DeploymentReconciler implements Reconciler {
     this.podInformer = manager.informers.informerFor<Pod>(resources.pods);
     ensureIndex(this.podInformer, ownerUidIndex, byOwnerUid);
     ensureIndex(this.replicaSetInformer, ownerUidIndex, byOwnerUid);
+    ensureIndex(this.replicaSetInformer, orphanIndex, byOrphanNamespace);
     this.recorder = manager.recorder('deployment-controller');
   }
 
@@ -139,8 +140,7 @@ export class DeploymentReconciler implements Reconciler {
   // --- ReplicaSets -------------------------------------------------------------------------------
 
   private async replicaSetsFor(d: Deployment): Promise<ReplicaSet[]> {
-    const candidates = this.replicaSetInformer.store.byIndex('namespace', d.metadata.namespace ?? '');
-    const claimed = await claimObjects(candidates, {
+    const claimed = await claimObjects(claimCandidates(this.replicaSetInformer, d), {
       client: this.client,
       resource: this.resources.replicaSets,
       owner: d,

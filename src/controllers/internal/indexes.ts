@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/index.js';
 import type { IndexFunc, Informer } from '../../client/index.js';
+import { controllerRefOf } from './controller-ref.js';
 
 /**
  * Adds an index to a shared informer unless one of that name is there already: several controllers
@@ -20,3 +21,18 @@ export const byOwnerUid: IndexFunc = (obj) => (obj.metadata.ownerReferences ?? [
 /** The UID of an object, to find an owner by reference. */
 export const uidIndex = 'wharf.io/uid';
 export const byUid: IndexFunc = (obj) => (obj.metadata.uid ? [obj.metadata.uid] : []);
+
+/** Objects without a controller, by namespace: the orphans a workload controller may adopt. */
+export const orphanIndex = 'wharf.io/orphan-namespace';
+export const byOrphanNamespace: IndexFunc = (obj) => (controllerRefOf(obj) ? [] : [obj.metadata.namespace ?? '']);
+
+/**
+ * What an owner may claim (see `claimObjects`): the objects naming it among their owners and the orphans of
+ * its namespace, from the two indexes above, instead of every object of the namespace.
+ */
+export function claimCandidates<T extends KubeObject>(informer: Informer<T>, owner: KubeObject): T[] {
+  const byKey = new Map<string, T>();
+  for (const o of informer.store.byIndex(ownerUidIndex, owner.metadata.uid ?? '')) byKey.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
+  for (const o of informer.store.byIndex(orphanIndex, owner.metadata.namespace ?? '')) byKey.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
+  return [...byKey.values()];
+}

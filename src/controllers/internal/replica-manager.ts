@@ -14,15 +14,11 @@ import {
 import { retryConflicts } from './conflicts.js';
 import { claimObjects, controllerRefOf, ownerStillCurrent } from './controller-ref.js';
 import { Expectations, slowStartBatch } from './expectations.js';
-import { byOwnerUid, ensureIndex, ownerUidIndex } from './indexes.js';
+import { byOrphanNamespace, byOwnerUid, claimCandidates, ensureIndex, orphanIndex, ownerUidIndex } from './indexes.js';
 import { PodControl } from './pod-control.js';
 import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, type RankedPod } from './pod-util.js';
 import { type Pod, type ReplicaSet, type ReplicaSetStatus, type WorkloadCondition } from './types.js';
 import { rfc3339 } from '../../api/rfc3339.js';
-
-/** Pods without a controller, by namespace: the orphans a ReplicaSet may adopt. */
-const orphanIndex = 'wharf.io/orphan-namespace';
-const byOrphanNamespace = (obj: KubeObject): string[] => (controllerRefOf(obj) ? [] : [obj.metadata.namespace ?? '']);
 
 /** Settings read from `manager.settings[<controller name>]`. */
 export interface ReplicaManagerSettings {
@@ -138,10 +134,7 @@ export class ReplicaManager implements Reconciler {
     const { namespace } = splitKey(key);
     const needsSync = this.expectations.satisfied(key);
     const selector = this.kind.selectorOf(rs);
-    const candidates = new Map<string, Pod>();
-    for (const p of this.podInformer.store.byIndex(ownerUidIndex, rs.metadata.uid ?? '')) candidates.set(objectKey(p), p);
-    for (const p of this.podInformer.store.byIndex(orphanIndex, namespace ?? '')) candidates.set(objectKey(p), p);
-    const active = [...candidates.values()].filter(isPodActive);
+    const active = claimCandidates(this.podInformer, rs).filter(isPodActive);
     const pods = await claimObjects(active, {
       client: this.manager.client,
       resource: this.pods,
