@@ -71,10 +71,12 @@ export function maxRevision(rss: readonly ReplicaSet[]): number {
   return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
 }
 
+/** The template without its pod-template-hash label; copies only the labels, not the whole template. */
 function withoutHash(t: PodTemplate | undefined): unknown {
-  const copy = structuredClone(t ?? {}) as PodTemplate;
-  if (copy.metadata?.labels) delete copy.metadata.labels[podTemplateHashLabel];
-  return copy;
+  const labels = t?.metadata?.labels;
+  if (!t || !labels || !(podTemplateHashLabel in labels)) return t ?? {};
+  const { [podTemplateHashLabel]: _hash, ...rest } = labels;
+  return { ...t, metadata: { ...t.metadata, labels: rest } };
 }
 
 /** Templates equal but for the pod-template-hash label (which the Deployment's own template lacks). */

@@ -35,6 +35,19 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   return n === 0;
 }
 
+
+/**
+ * What a counter promises about the pods it counts: only pods of `namespace` whose label `label[0]` is
+ * `label[1]` can match. The snapshot then offers it only such pods.
+ */
+export interface CounterHint {
+  namespace: string;
+  label: readonly [string, string];
+}
+
+function labelHintKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\0${key}\0${value}`;
+}
 /** Counters unread for this many cycles are dropped; a later pod needing one rebuilds it with one scan. */
 const COUNTER_IDLE_CYCLES = 4096;
 
@@ -58,6 +71,13 @@ export class Snapshot {
   /** Pods bound to a node the snapshot does not know (yet, or any more), by node name. */
   private readonly orphans = new Map<string, Set<string>>();
   private readonly counters = new Map<string, PodCounter>();
+  /**
+   * Counters that only count pods of one namespace carrying one label value (see `CounterHint`), by
+   * `namespace\0key\0value`, and the rest: a pod placed or removed is offered to the counters its own
+   * labels name and to the unhinted ones, not to every counter (a thousand ReplicaSets make a thousand).
+   */
+  private readonly countersByLabel = new Map<string, Set<PodCounter>>();
+  private readonly unhintedCounters = new Set<PodCounter>();
   /** Incremented once per scheduling cycle. */
   cycle = 0;
 
@@ -223,13 +243,22 @@ export class Snapshot {
   private attach(pi: PodInfo, ni: NodeInfo): void {
     ni.addPod(pi);
     this.terms.apply(pi, ni, 1);
-    for (const c of this.counters.values()) c.apply(pi, ni, 1);
+    this.applyCounters(pi, ni, 1);
   }
 
   private detach(pi: PodInfo, ni: NodeInfo): void {
     ni.removePod(pi.key);
     this.terms.apply(pi, ni, -1);
-    for (const c of this.counters.values()) c.apply(pi, ni, -1);
+    this.applyCounters(pi, ni, -1);
+  }
+
+  private applyCounters(pi: PodInfo, ni: NodeInfo, sign: 1 | -1): void {
+    for (const c of this.unhintedCounters) c.apply(pi, ni, sign);
+    if (this.countersByLabel.size === 0) return;
+    for (const k in pi.labels) {
+      const hinted = this.countersByLabel.get(labelHintKey(pi.namespace, k, pi.labels[k]!));
+      if (hinted) for (const c of hinted) c.apply(pi, ni, sign);
+    }
   }
 
   // --- counters ---
@@ -238,15 +267,35 @@ export class Snapshot {
    * The counter of pods matching `matches`, registered under `key` (callers build the key from the
    * canonical term or selector, so equal predicates share one counter). A new counter scans the pods once.
    */
-  counter(key: string, matches: (pod: PodInfo) => boolean): PodCounter {
+  counter(key: string, matches: (pod: PodInfo) => boolean, hint?: CounterHint): PodCounter {
     let c = this.counters.get(key);
     if (!c) {
       c = new PodCounter(key, matches);
       for (const ni of this.byName.values()) for (const pi of ni.pods) c.apply(pi, ni, 1);
       this.counters.set(key, c);
+      if (hint) {
+        const k = labelHintKey(hint.namespace, hint.label[0], hint.label[1]);
+        let set = this.countersByLabel.get(k);
+        if (!set) this.countersByLabel.set(k, (set = new Set()));
+        set.add(c);
+        this.counterHints.set(c, k);
+      } else this.unhintedCounters.add(c);
     }
     c.lastUsed = this.cycle;
     return c;
+  }
+
+  private readonly counterHints = new Map<PodCounter, string>();
+
+  private dropCounter(key: string, c: PodCounter): void {
+    this.counters.delete(key);
+    this.unhintedCounters.delete(c);
+    const k = this.counterHints.get(c);
+    if (k === undefined) return;
+    this.counterHints.delete(c);
+    const set = this.countersByLabel.get(k);
+    set?.delete(c);
+    if (set?.size === 0) this.countersByLabel.delete(k);
   }
 
   get numCounters(): number {
@@ -257,7 +306,7 @@ export class Snapshot {
   endCycle(): void {
     this.cycle++;
     if ((this.cycle & 1023) === 0) {
-      for (const [k, c] of this.counters) if (this.cycle - c.lastUsed > COUNTER_IDLE_CYCLES) this.counters.delete(k);
+      for (const [k, c] of this.counters) if (this.cycle - c.lastUsed > COUNTER_IDLE_CYCLES) this.dropCounter(k, c);
     }
   }
 

@@ -36,6 +36,27 @@ test('counters keep per-domain counts across pod and node changes', () => {
   assert.equal(c.total, 1);
 });
 
+test('a counter with a label hint sees only pods carrying that label and counts as one without', () => {
+  const s = new Snapshot();
+  s.addNode(node('a', { labels: { [ZONE]: 'z1' } }));
+  s.addNode(node('b', { labels: { [ZONE]: 'z2' } }));
+  s.addPod(pod('x', { nodeName: 'a', labels: { app: 'web', tier: 'front' } }));
+  const matches = (p: { namespace: string; labels: Readonly<Record<string, string>> }) => p.namespace === 'default' && p.labels.app === 'web';
+  const hinted = s.counter('hinted', matches, { namespace: 'default', label: ['app', 'web'] });
+  const plain = s.counter('plain', matches);
+  const counts = () => [hinted, plain].map((c) => JSON.stringify(Object.fromEntries(c.domainCounts(ZONE, s.nodes()))));
+  s.addPod(pod('y', { nodeName: 'b', labels: { app: 'web' } }));
+  s.addPod(pod('z', { nodeName: 'b', labels: { app: 'db' } }));
+  s.assume(pod('w', { labels: { app: 'web' } }), 'b');
+  assert.deepEqual(counts(), ['{"z1":1,"z2":2}', '{"z1":1,"z2":2}']);
+  // Relabelled away from the hint, removed, forgotten: both counters follow.
+  s.updatePod(pod('y', { nodeName: 'b', labels: { app: 'db' } }));
+  s.removePod('default-x');
+  s.forget('default-w');
+  assert.deepEqual(counts(), ['{}', '{}']);
+  assert.equal(hinted.total, 0);
+});
+
 test('pods of a removed node stop counting and come back with the node', () => {
   const s = new Snapshot();
   s.addNode(node('a'));

@@ -13,6 +13,8 @@ import { Code, Status, skip, unresolvable, unschedulable } from '../../framework
 import type { NodeInfo } from '../../snapshot/node-info.js';
 import type { PodCounter } from '../../snapshot/pod-counter.js';
 import type { PodInfo } from '../../snapshot/pod-info.js';
+import type { CounterHint } from '../../snapshot/snapshot.js';
+import type { LabelSelector } from '../../../api/selectors/label-selector.js';
 import { requiredNodeAffinity, type RequiredNodeAffinity } from '../../util/node-affinity.js';
 import { findUntoleratedTaint } from '../../util/taints.js';
 import {
@@ -77,7 +79,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   private counter(pod: PodInfo, c: Constraint): PodCounter {
     const ns = pod.namespace;
     const sel = c.selector;
-    return this.handle.snapshot.counter(c.counterKey, (p) => p.namespace === ns && !p.terminating && sel.matches(p.labels));
+    return this.handle.snapshot.counter(c.counterKey, (p) => p.namespace === ns && !p.terminating && sel.matches(p.labels), requiredLabelHint(ns, sel));
   }
 
   /** Whether a node counts for constraint `c` given the node inclusion policies. */
@@ -239,4 +241,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
 export function newPodTopologySpread(args: unknown, handle: Handle): PodTopologySpread {
   return new PodTopologySpread((args ?? {}) as PodTopologySpreadArgs, handle);
+}
+
+/** A label value every pod the selector matches must carry (an `In` with one value), for the snapshot's counter index. */
+function requiredLabelHint(namespace: string, sel: LabelSelector): CounterHint | undefined {
+  const r = sel.requirements.find((q) => q.operator === 'In' && q.values.length === 1);
+  return r ? { namespace, label: [r.key, r.values[0]!] } : undefined;
 }
