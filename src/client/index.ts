@@ -38,6 +38,7 @@ export {
   deletedObject,
   Informer,
   listerWatcherFor,
+  stripManagedFields,
   type EventHandler,
   type EventStream,
   type InformerOptions,

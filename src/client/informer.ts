@@ -77,7 +77,22 @@ export interface InformerOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Each watch asks the server to end it after a random 5 to 10 minutes, so load spreads. */
   watchTimeoutSeconds?: number;
+  /**
+   * Changes each object as it arrives (LIST items, ADDED, MODIFIED and DELETED events) before it is
+   * cached or handed to handlers, in place or by returning another; `stripManagedFields` is the usual one.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
   logger?: Logger;
+}
+
+/**
+ * Drops `metadata.managedFields`, which controllers never read and which is often the larger part of a
+ * pod: kube-controller-manager and kube-scheduler trim their informers' objects the same way. An update
+ * sent without managedFields keeps the stored ones.
+ */
+export function stripManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
 }
 
 function resourceVersionOf(o: { metadata?: { resourceVersion?: string } }): string | undefined {
@@ -220,7 +235,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     let rv = '';
     do {
       const page = await this.lw.list({ limit: this.opts.pageSize ?? 500, continue: cont, signal });
-      items.push(...page.items);
+      const transform = this.opts.transform;
+      if (transform) for (const item of page.items) items.push(transform(item) as T);
+      else items.push(...page.items);
       cont = page.metadata.continue || undefined;
       // Every page of a paginated list is read at the first page's revision.
       if (!rv) rv = page.metadata.resourceVersion ?? '';
@@ -273,6 +290,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private apply(ev: WatchEvent<T>): void {
+    if (this.opts.transform && ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') ev = { ...ev, object: this.opts.transform(ev.object) as T };
     switch (ev.type) {
       case 'ERROR':
         throw statusErrorFromStatus(ev.object);

@@ -1,11 +1,13 @@
 import type { KubeObject } from '../api/index.js';
 import type { ApiClient } from './api-client.js';
-import { Informer, listerWatcherFor, type InformerOptions, type Selection } from './informer.js';
+import { Informer, listerWatcherFor, stripManagedFields, type InformerOptions, type Selection } from './informer.js';
 import { resourceId, type ResourceDescriptor } from './resource-descriptor.js';
 
 export interface SharedInformerFactoryOptions extends Omit<InformerOptions, 'name'> {
   /** Limit every informer to one namespace unless it asks otherwise. */
   namespace?: string;
+  /** Keep `metadata.managedFields` on cached objects; by default they are dropped (`stripManagedFields`). */
+  keepManagedFields?: boolean;
 }
 
 /**
@@ -33,8 +35,9 @@ export class SharedInformerFactory {
     const key = `${resourceId(resource)}?ns=${sel.namespace ?? ''}&l=${sel.labelSelector ?? ''}&f=${sel.fieldSelector ?? ''}`;
     let informer = this.informers.get(key);
     if (!informer) {
-      const { namespace: _ns, ...informerOpts } = this.opts;
+      const { namespace: _ns, keepManagedFields, ...informerOpts } = this.opts;
       informer = new Informer<KubeObject>(listerWatcherFor(this.client, resource, sel), {
+        transform: keepManagedFields ? undefined : stripManagedFields,
         ...informerOpts,
         name: resource.group ? `${resource.plural}.${resource.group}` : resource.plural,
       });

@@ -6,6 +6,7 @@ import {
   Informer,
   listerWatcherFor,
   resourceFor,
+  stripManagedFields,
   WorkQueue,
   type ApiClient,
   type ConnectionConfig,
@@ -93,8 +94,9 @@ export class NodeHost {
       this.podInformer = opts.informers.informerFor(this.pods);
       this.nodeInformer = opts.informers.informerFor(this.nodes);
     } else {
-      this.podInformer = new Informer(listerWatcherFor(this.client, this.pods, opts.podSelection ?? { fieldSelector: 'spec.nodeName!=' }), { name: 'pods', logger: this.log });
-      this.nodeInformer = new Informer(listerWatcherFor(this.client, this.nodes, opts.nodeSelection ?? {}), { name: 'nodes', logger: this.log });
+      const cached = { logger: this.log, transform: stripManagedFields };
+      this.podInformer = new Informer(listerWatcherFor(this.client, this.pods, opts.podSelection ?? { fieldSelector: 'spec.nodeName!=' }), { name: 'pods', ...cached });
+      this.nodeInformer = new Informer(listerWatcherFor(this.client, this.nodes, opts.nodeSelection ?? {}), { name: 'nodes', ...cached });
     }
     try {
       this.podInformer.addIndexers({ [podsByNodeIndex]: (pod) => [String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '')] });

@@ -39,3 +39,31 @@ test('SharedInformerFactory starts its informers, and later ones at once; waitFo
     await api.close();
   }
 });
+
+test('SharedInformerFactory drops managedFields from cached objects unless asked to keep them; an update without them keeps the stored ones', async () => {
+  const api = await startApi();
+  const trimmed = new SharedInformerFactory(api.client, { logger: quiet });
+  const kept = new SharedInformerFactory(api.client, { logger: quiet, keepManagedFields: true });
+  try {
+    await api.client.create(configMaps, configMap('listed', { k: 'v' }));
+    const a = trimmed.informerFor(configMaps);
+    const b = kept.informerFor(configMaps);
+    trimmed.start();
+    kept.start();
+    await Promise.all([trimmed.waitForSync(), kept.waitForSync()]);
+    await api.client.create(configMaps, configMap('watched', { k: 'v' }));
+    await eventually(() => a.store.size === 2 && b.store.size === 2, 5000, 'both see "watched"');
+    for (const name of ['default/listed', 'default/watched']) {
+      assert.equal(a.store.get(name)!.metadata.managedFields, undefined, `${name}: trimmed`);
+      assert.ok(Array.isArray(b.store.get(name)!.metadata.managedFields), `${name}: kept`);
+    }
+    // Writing back a trimmed copy leaves the server's managedFields as they were, plus the writer's.
+    const copy = a.store.get('default/listed')!;
+    const updated = await api.client.update(configMaps, { ...copy, data: { k: 'w' } });
+    assert.ok((updated.metadata.managedFields ?? []).length >= 1);
+  } finally {
+    await trimmed.stop();
+    await kept.stop();
+    await api.close();
+  }
+});
