@@ -1,5 +1,7 @@
 import { apiVersionOf, badRequest, field, gone, invalid, StatusError, type FieldError, type KubeObject } from '../api/index.js';
+import type { ServerResponse } from 'node:http';
 import { CompactedError, FutureRevisionError } from '../storage/index.js';
+import { sendRaw } from './http-io.js';
 import type { ResourceStore } from './resource-store.js';
 import type { Selection } from './selection.js';
 import { encodeStored } from './serialization.js';
@@ -196,14 +198,52 @@ function expiredContinue(after: string, prefix: string): StatusError {
   return err;
 }
 
-/** The JSON text of a list response, built from each item's cached serialization. */
-export function listJson(store: ResourceStore, page: ListPage): string {
+/** Everything of a list response's JSON before its first item. */
+function listHead(store: ResourceStore, page: ListPage): string {
   const d = store.def;
   const meta: Record<string, unknown> = { resourceVersion: page.resourceVersion };
   if (page.continueToken) meta.continue = page.continueToken;
   if (page.remainingItemCount !== undefined) meta.remainingItemCount = page.remainingItemCount;
-  const head = `{"kind":"${d.listKind}","apiVersion":"${apiVersionOf(d)}","metadata":${JSON.stringify(meta)},"items":[`;
-  return `${head}${page.items.map((i) => i.json).join(',')}]}`;
+  return `{"kind":"${d.listKind}","apiVersion":"${apiVersionOf(d)}","metadata":${JSON.stringify(meta)},"items":[`;
+}
+
+/** The JSON text of a list response, built from each item's cached serialization. */
+export function listJson(store: ResourceStore, page: ListPage): string {
+  return `${listHead(store, page)}${page.items.map((i) => i.json).join(',')}]}`;
+}
+
+/** Lists longer than this are streamed rather than built as one string. */
+const streamAboveItems = 5000;
+/** Items joined into one write when streaming. */
+const itemsPerWrite = 1000;
+
+/**
+ * Sends a list as JSON. A long one is written a thousand items at a time (chunked encoding), waiting
+ * for the socket to drain: one string cannot exceed about 512 MiB, which 150,000 pods do, and a
+ * response built whole would sit in memory twice.
+ */
+export async function sendListJson(res: ServerResponse, store: ResourceStore, page: ListPage): Promise<void> {
+  if (page.items.length <= streamAboveItems) return sendRaw(res, 200, listJson(store, page), 'application/json');
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.write(listHead(store, page));
+  for (let i = 0; i < page.items.length; i += itemsPerWrite) {
+    if (res.destroyed) return;
+    const chunk = page.items.slice(i, i + itemsPerWrite).map((item) => item.json).join(',');
+    if (!res.write(i === 0 ? chunk : `,${chunk}`)) await drainedOrClosed(res);
+  }
+  if (!res.destroyed) res.end(']}');
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 export function listTable(store: ResourceStore, page: ListPage, include: IncludeObject): object {

@@ -18,7 +18,7 @@ import { serverSideApply, trackUpdate } from './apply/index.js';
 import { verbsOf } from './discovery.js';
 import { checkFields } from './field-validation.js';
 import { decodeBody, mediaType, readBody, sendJson, sendRaw } from './http-io.js';
-import { listJson, listObjects, listTable } from './list.js';
+import { listObjects, listTable, sendListJson } from './list.js';
 import { applyPatch, patchTypeFromContentType } from './patch/index.js';
 import type { UserInfo } from './request-context.js';
 import type { ResourceRequest } from './request-info.js';
@@ -235,7 +235,7 @@ async function handleList(scope: RequestScope): Promise<void> {
       metadata: { resourceVersion: page.resourceVersion, ...(page.continueToken ? { continue: page.continueToken } : {}) },
       items: page.items.map((i) => partialObjectMetadata(i.obj)),
     });
-  } else sendRaw(scope.res, 200, listJson(store, page), 'application/json');
+  } else await sendListJson(scope.res, store, page);
 }
 
 async function handleWatch(scope: RequestScope): Promise<void> {

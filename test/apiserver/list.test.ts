@@ -266,3 +266,25 @@ test('listJson() writes a List with metadata and the cached items; listTable() a
   assert.deepEqual(table.metadata, { resourceVersion: page.resourceVersion, continue: page.continueToken, remainingItemCount: 3 });
   assert.deepEqual(table.rows.map((r) => r.cells[0]), ['a', 'b']);
 });
+
+test('a list longer than 5,000 items is streamed whole: chunked, valid JSON, every item once, in order', async () => {
+  const { startServer } = await import('./fixtures.js');
+  const srv = await startServer();
+  try {
+    const store = srv.server.storeFor(srv.server.registry.lookup('', 'v1', 'configmaps')!);
+    const count = 6200;
+    for (let i = 0; i < count; i++) await store.create(configMap(`cm-${String(i).padStart(5, '0')}`, 'bulk'));
+    const r = await srv.call('GET', '/api/v1/namespaces/bulk/configmaps');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-length'), null, 'streamed, not sized up front');
+    assert.equal(r.body.kind, 'ConfigMapList');
+    const got = (r.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name);
+    assert.equal(got.length, count);
+    assert.deepEqual(got, [...got].sort());
+    assert.equal(new Set(got).size, count);
+    const small = await srv.call('GET', '/api/v1/namespaces/bulk/configmaps?limit=10');
+    assert.equal(small.headers.get('content-length'), String(Buffer.byteLength(small.text)));
+  } finally {
+    await srv.close();
+  }
+});
