@@ -167,21 +167,27 @@ test('pods of a scheduler name no profile has are left alone; a second profile s
   }, config);
 });
 
+const pvcs = { group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true };
+
+/** A WaitForFirstConsumer class, its claim "data", node n1 and pod "db" mounting the claim. */
+async function podWithWaitingClaim(client: ApiClient): Promise<void> {
+  const sc = { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', namespaced: false };
+  await client.create(sc, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local' }, provisioner: 'wharf.dev/local', volumeBindingMode: 'WaitForFirstConsumer' });
+  await client.create(pvcs, {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'default' },
+    spec: { storageClassName: 'local', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  });
+  await createNodes(client, [nodeObject('n1', 'a')]);
+  await eventually(async () => (await client.list(pvcs, { namespace: 'default' })).items.length === 1, 2000, 'pvc');
+  await new Promise((r) => setTimeout(r, 100));
+  await client.create(podsResource, podObject('db', { spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } }));
+}
+
 test('a WaitForFirstConsumer claim gets volume.kubernetes.io/selected-node, and the pod is bound only once the claim is', async () => {
   await withScheduler(async ({ client }) => {
-    const sc = { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', namespaced: false };
-    const pvcs = { group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true };
-    await client.create(sc, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local' }, provisioner: 'wharf.dev/local', volumeBindingMode: 'WaitForFirstConsumer' });
-    await client.create(pvcs, {
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: 'data', namespace: 'default' },
-      spec: { storageClassName: 'local', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    });
-    await createNodes(client, [nodeObject('n1', 'a')]);
-    await eventually(async () => (await client.list(pvcs, { namespace: 'default' })).items.length === 1, 2000, 'pvc');
-    await new Promise((r) => setTimeout(r, 100));
-    await client.create(podsResource, podObject('db', { spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } }));
+    await podWithWaitingClaim(client);
     await eventually(
       async () => (await client.get(pvcs, 'data', { namespace: 'default' })).metadata.annotations?.['volume.kubernetes.io/selected-node'] === 'n1',
       5000,
@@ -215,19 +221,7 @@ test('a WaitForFirstConsumer claim gets volume.kubernetes.io/selected-node, and 
 
 test('a provisioner taking back selected-node (Reschedule) fails the waiting binding; the pod is scheduled again', async () => {
   await withScheduler(async ({ client }) => {
-    const sc = { group: 'storage.k8s.io', version: 'v1', plural: 'storageclasses', namespaced: false };
-    const pvcs = { group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true };
-    await client.create(sc, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local' }, provisioner: 'wharf.dev/local', volumeBindingMode: 'WaitForFirstConsumer' });
-    await client.create(pvcs, {
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: 'data', namespace: 'default' },
-      spec: { storageClassName: 'local', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    });
-    await createNodes(client, [nodeObject('n1', 'a')]);
-    await eventually(async () => (await client.list(pvcs, { namespace: 'default' })).items.length === 1, 2000, 'pvc');
-    await new Promise((r) => setTimeout(r, 100));
-    await client.create(podsResource, podObject('db', { spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } }));
+    await podWithWaitingClaim(client);
     const selected = async () => (await client.get(pvcs, 'data', { namespace: 'default' })).metadata.annotations?.['volume.kubernetes.io/selected-node'];
     await eventually(async () => (await selected()) === 'n1', 5000, 'selected-node');
     await client.patch(pvcs, 'data', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': null } } }, { type: 'merge', namespace: 'default' });
