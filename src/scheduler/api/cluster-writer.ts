@@ -160,8 +160,9 @@ export class ClusterWriter {
     const selectedSeen = new Set<string>();
     const deadline = Date.now() + (this.opts.bindTimeoutMs ?? 600_000);
     const m = pod.metadata ?? {};
-    let pauseMs = 10;
     for (;;) {
+      // Listening before looking, so a change landing in between still wakes us.
+      const changed = this.nextChange(keys);
       let unbound = 0;
       for (const key of keys) {
         const [ns, name] = splitKey(key);
@@ -170,18 +171,54 @@ export class ClusterWriter {
         if (claimBound(claim)) continue;
         if (provisioned.has(key)) {
           if (claim.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) selectedSeen.add(key);
-          else if (selectedSeen.has(key)) throw new Error(`selectedNode annotation reset for PVC "${name}"`);
+          else if (selectedSeen.has(key)) {
+            changed.cancel();
+            throw new Error(`selectedNode annotation reset for PVC "${name}"`);
+          }
         }
         unbound++;
       }
-      if (unbound === 0) return;
-      const current = this.opts.currentPod(m.namespace ?? 'default', m.name ?? '');
-      if (!current || (m.uid && current.metadata?.uid !== m.uid)) throw new Error(`pod "${m.namespace}/${m.name}" was deleted while its volumes were being bound`);
-      if (this.opts.signal?.aborted) throw new Error('the scheduler is stopping');
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${unbound} persistentvolumeclaim(s) to be bound`);
-      await sleep(pauseMs, this.opts.signal);
-      pauseMs = Math.min(pauseMs * 2, 100);
+      try {
+        if (unbound === 0) return;
+        const current = this.opts.currentPod(m.namespace ?? 'default', m.name ?? '');
+        if (!current || (m.uid && current.metadata?.uid !== m.uid)) throw new Error(`pod "${m.namespace}/${m.name}" was deleted while its volumes were being bound`);
+        if (this.opts.signal?.aborted) throw new Error('the scheduler is stopping');
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${unbound} persistentvolumeclaim(s) to be bound`);
+        // Woken by a change of one of the claims; once a second anyway, for the pod and the deadline.
+        await Promise.race([changed.promise, sleep(1000, this.opts.signal)]);
+      } finally {
+        changed.cancel();
+      }
     }
+  }
+
+  /** Tells the bindings waiting on a claim (`namespace/name`) that the informers hold a new copy of it. */
+  claimChanged(key: string): void {
+    const waiting = this.claimWaiters.get(key);
+    if (!waiting) return;
+    this.claimWaiters.delete(key);
+    for (const wake of waiting) wake();
+  }
+
+  private readonly claimWaiters = new Map<string, Set<() => void>>();
+
+  /** Resolves at the next `claimChanged` of any of `keys`; `cancel` stops listening. */
+  private nextChange(keys: readonly string[]): { promise: Promise<void>; cancel: () => void } {
+    let wake!: () => void;
+    const promise = new Promise<void>((resolve) => (wake = resolve));
+    for (const key of keys) {
+      let set = this.claimWaiters.get(key);
+      if (!set) this.claimWaiters.set(key, (set = new Set()));
+      set.add(wake);
+    }
+    const cancel = (): void => {
+      for (const key of keys) {
+        const set = this.claimWaiters.get(key);
+        set?.delete(wake);
+        if (set?.size === 0) this.claimWaiters.delete(key);
+      }
+    };
+    return { promise, cancel };
   }
 
   onScheduled(pod: Pod, _nodeName: string, message: string): void {

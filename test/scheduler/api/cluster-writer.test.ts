@@ -54,7 +54,10 @@ test('ClusterWriter.bindVolumes() writes selected-node within the in-flight limi
       running--;
       patched.push({ name, body });
       // The PV controller binds the claim soon after; bindVolumes waits for that.
-      setTimeout(() => (claims[name] = boundClaim(name)), 20);
+      setTimeout(() => {
+        claims[name] = boundClaim(name);
+        writer.claimChanged(`ns/${name}`);
+      }, 20);
       return {};
     },
   } as unknown as Client;
@@ -80,7 +83,10 @@ test('ClusterWriter.bindVolumes() writes selected-node within the in-flight limi
     maxInFlight: 2,
   });
   const decision = (claim: string) => ({ staticBindings: new Map<string, string>(), provision: [`ns/${claim}`], selectedNode: 'n1' });
+  const started = Date.now();
   await Promise.all([...['a', 'b', 'c', 'd', 'e', 'done'].map((c) => writer.bindVolumes({ metadata: { name: `p-${c}` } }, 'n1', decision(c)))]);
+  // Woken by claimChanged, not by the once-a-second look.
+  assert.ok(Date.now() - started < 900, `bindings waited ${Date.now() - started} ms`);
   assert.equal(maxRunning, 2);
   assert.deepEqual(patched.map((p) => p.name).sort(), ['a', 'b', 'c', 'd', 'e']);
   assert.deepEqual(patched[0]!.body, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': 'n1' } } });
