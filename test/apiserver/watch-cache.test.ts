@@ -67,6 +67,30 @@ test('WatchCache reflects writes made after start(): adds, updates and deletes',
   cache.stop();
 });
 
+test('WatchCache.list() stays in key order as keys come, go and come back between lists', async () => {
+  const store = new MemoryStore();
+  const cache = new WatchCache(store, prefix);
+  await cache.start();
+  const names = () => cache.list(prefix).map((o) => o.obj.metadata.name);
+  for (const n of ['m', 'c', 'x']) await put(store, 'ns', n);
+  await cache.sync();
+  assert.deepEqual(names(), ['c', 'm', 'x']);
+  // Between two lists: new keys before, between and after; one deleted; one deleted and made again; one
+  // made and deleted again.
+  for (const n of ['a', 'n', 'z', 'temp']) await put(store, 'ns', n);
+  await store.delete(key('ns', 'm'));
+  await store.delete(key('ns', 'c'));
+  await put(store, 'ns', 'c');
+  await store.delete(key('ns', 'temp'));
+  await cache.sync();
+  assert.deepEqual(names(), ['a', 'c', 'n', 'x', 'z']);
+  assert.deepEqual(cache.list(`${prefix}ns/`, key('ns', 'c')).map((o) => o.obj.metadata.name), ['n', 'x', 'z']);
+  await store.delete(key('ns', 'z'));
+  await cache.sync();
+  assert.deepEqual(names(), ['a', 'c', 'n', 'x']);
+  cache.stop();
+});
+
 test('WatchCache.list() pages after a key in key order', async () => {
   const store = new MemoryStore();
   for (const n of ['c', 'a', 'e', 'b', 'd']) await put(store, 'ns', n);
