@@ -172,6 +172,14 @@ export function containerLogPath(logsDir: string, pod: { namespace?: string; nam
 }
 
 /** Waits `ms`, or less when the pod is stopped or removed meanwhile. */
+/**
+ * What a container that just started running reports before its probes have said anything: not ready with
+ * a readiness probe, not started with a startup probe (kubelet's defaults), whatever an earlier instance said.
+ */
+function unprobed(spec: Container): { ready?: boolean; started?: boolean } {
+  return { ...(spec.readinessProbe ? { ready: false } : {}), ...(spec.startupProbe ? { started: false } : {}) };
+}
+
 function sleep(ms: number, rec: PodRec): Promise<void> {
   if (rec.abort.signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
@@ -755,7 +763,7 @@ export class ContainerRuntime implements Runtime {
       }
       meta.startedAt = rfc3339(Date.now());
       await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
-      c.status = { ...c.status, state: { running: { startedAt: meta.startedAt } } };
+      c.status = { ...c.status, state: { running: { startedAt: meta.startedAt } }, ...unprobed(spec) };
       inst.pump = new ContainerLogPump(logPath, { stdout: inst.files.stdout, stderr: inst.files.stderr });
       await inst.pump.start();
       this.opts.events?.event(pod, 'Normal', 'Started', `Started container ${spec.name}`);
@@ -971,7 +979,7 @@ export class ContainerRuntime implements Runtime {
         inst.finished = true;
         inst.resolveExited();
       } else if ((await this.runc.state(last.id))?.status === 'running') {
-        c.status = { ...c.status, state: { running: { startedAt: last.meta.startedAt ?? rfc3339(Date.now()) } } };
+        c.status = { ...c.status, state: { running: { startedAt: last.meta.startedAt ?? rfc3339(Date.now()) } }, ...unprobed(c.spec) };
         const offsets = await readFile(join(inst.dir, 'log-offsets.json'), 'utf8').then((t) => JSON.parse(t) as { stdout: number; stderr: number }).catch(() => ({}));
         inst.pump = new ContainerLogPump(last.meta.logPath, { stdout: inst.files.stdout, stderr: inst.files.stderr }, offsets);
         await inst.pump.start();
