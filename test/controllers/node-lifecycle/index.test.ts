@@ -118,11 +118,13 @@ test('node-lifecycle stops NoExecute tainting in a small, mostly failed zone and
   const api = await startApi();
   // Zone z1: one healthy simulated node and three silent ones (75 % down, more than 2): partial disruption, rate 0.
   const fleet = startSimulatedNodes({ client: api.client, count: 1, zones: ['z1'], renewIntervalMs: 100, logger: quiet });
-  // Created before the controller starts, so it sees them (and they lapse) in the same pass.
+  // Created before the controller starts, so it sees them (and they lapse) in the same pass; the healthy
+  // node has its Lease by then, so the controller never sees z1 with only silent nodes in it.
   for (const n of ['s1', 's2', 's3']) await createSilentNode(api.client, n, 'z1');
-  const ctl = runControllers(api.client, [nodeLifecycle], { 'node-lifecycle': { nodeMonitorPeriodMs: 100, nodeMonitorGracePeriodMs: 800, nodeStartupGracePeriodMs: 800, taintPassPeriodMs: 50, evictionRate: 10 } });
+  let ctl: ReturnType<typeof runControllers> | undefined;
   try {
     await fleet.ready();
+    ctl = runControllers(api.client, [nodeLifecycle], { 'node-lifecycle': { nodeMonitorPeriodMs: 100, nodeMonitorGracePeriodMs: 800, nodeStartupGracePeriodMs: 800, taintPassPeriodMs: 50, evictionRate: 10 } });
     await eventually(async () => (await api.client.list(nodes)).items.filter((n) => conditionOf(n, 'Ready')?.status === 'Unknown').length === 3, 4000, 'three Unknown');
     await eventually(async () => (await api.client.list(nodes)).items.filter((n) => hasTaint(n, 'node.kubernetes.io/unreachable', 'NoSchedule')).length === 3, 3000, 'NoSchedule taints');
     await new Promise((r) => setTimeout(r, 500));
@@ -135,7 +137,7 @@ test('node-lifecycle stops NoExecute tainting in a small, mostly failed zone and
     await new Promise((r) => setTimeout(r, 600));
     assert.equal((await api.client.list(nodes)).items.filter((n) => taintsOf(n).some((t) => t.effect === 'NoExecute')).length, 0);
   } finally {
-    await ctl.stop();
+    await ctl?.stop();
     await fleet.stop();
     await api.close();
   }
