@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../api/module-worker.js';
 import type { ComponentOptions } from './components.js';
 
 /** What the components thread and `wharf up` tell each other. */
@@ -10,23 +10,12 @@ export interface ComponentsThread {
   stop(graceMs?: number): Promise<void>;
 }
 
-// The worker's module beside this one: JavaScript from dist; from sources (tests and benchmarks run them
-// under tsx), TypeScript, which a worker can load only once it registered tsx itself.
-const fromSources = import.meta.url.endsWith('.ts');
-const workerModule = new URL(`./components-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
-
 /**
  * The components' heap may grow as large as half the machine's memory: their informers hold every pod,
  * node and lease of a large cluster, and a thread's heap is otherwise capped like the main thread's
  * (about 4 GiB), where garbage collection thrashes long before memory runs out.
  */
 const resourceLimits = { maxOldGenerationSizeMb: Math.max(4096, Math.floor(os.totalmem() / 2 / 1048576)) };
-
-function spawnWorker(workerData: unknown): Worker {
-  if (!fromSources) return new Worker(workerModule, { workerData, resourceLimits });
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule.href)}); });`;
-  return new Worker(boot, { eval: true, workerData, resourceLimits });
-}
 
 /**
  * Starts the in-process components (controllers, scheduler, simulated and real nodes) in a worker thread,
@@ -38,7 +27,7 @@ function spawnWorker(workerData: unknown): Worker {
  * fails after starting calls `onFailure` (the CLI exits: a cluster without its controllers is broken).
  */
 export function startComponentsThread(opts: Omit<ComponentOptions, 'signal' | 'logger'>, onFailure: (message: string) => void): Promise<ComponentsThread> {
-  const worker = spawnWorker(opts);
+  const worker = startModuleWorker(import.meta.url, 'components-worker', { workerData: opts, resourceLimits });
   let stopping = false;
   return new Promise((resolve, reject) => {
     let started = false;

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../api/module-worker.js';
 import { defaultLogger, type ConnectionConfig, type Logger } from '../client/index.js';
 import type { NodeLeaseRenewer } from './lease-renewer.js';
 
@@ -31,17 +32,6 @@ export interface LeaseRenewerThreadOptions {
   /** How often the thread reports renewals back; 250 ms by default. */
   reportIntervalMs?: number;
   logger?: Logger;
-}
-
-// The worker's module beside this one: JavaScript from dist; from sources (tests and benchmarks run them
-// under tsx), TypeScript, which a worker can load only once it registered tsx itself.
-const fromSources = import.meta.url.endsWith('.ts');
-const workerModule = new URL(`./lease-renewer-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
-
-function spawnWorker(workerData: LeaseThreadData): Worker {
-  if (!fromSources) return new Worker(workerModule, { workerData });
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }
 
 interface Tracked {
@@ -127,7 +117,7 @@ export class LeaseRenewerThread implements NodeLeaseRenewer {
   }
 
   private spawn(): void {
-    const worker = spawnWorker(this.data);
+    const worker = startModuleWorker(import.meta.url, 'lease-renewer-worker', { workerData: this.data });
     worker.unref();
     this.worker = worker;
     for (const [name, e] of this.entries) worker.postMessage({ type: 'add', name, uid: e.uid } satisfies LeaseThreadRequest);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../api/module-worker.js';
 import { openWriter, type LogRowTuple } from './log-schema.js';
 
 /** Commits batches of log rows; each promise resolves once its batch is durable. */
@@ -26,11 +26,6 @@ export interface WriterReply {
   error?: string;
 }
 
-// JavaScript from dist; from sources (tests, benchmarks under tsx) TypeScript, which the thread can load
-// only once it registered tsx itself.
-const fromSources = import.meta.url.endsWith('.ts');
-const workerModule = new URL(`./log-writer-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
-
 /**
  * Commits on a thread of its own: the event loop goes on serving requests while a commit syncs, and the
  * writes that arrive meanwhile share the next commit. On the 2-core machine of bench/README.md this gave
@@ -39,10 +34,7 @@ const workerModule = new URL(`./log-writer-worker${fromSources ? '.ts' : '.js'}`
  */
 export function threadLogWriter(path: string, durable: boolean): LogWriter {
   // No inherited flags: the process' own (`--input-type`, `--test`, ...) may not suit a module worker.
-  const options = { workerData: { path, durable }, execArgv: [] };
-  const worker = fromSources
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule.href)}); });`, { ...options, eval: true })
-    : new Worker(workerModule, options);
+  const worker = startModuleWorker(import.meta.url, 'log-writer-worker', { workerData: { path, durable }, execArgv: [] });
   worker.unref();
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 1;
