@@ -12,6 +12,8 @@ import { podsResource, pvcResource, pvResource } from './resources.js';
 export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
 /** Marks a PV-PVC binding as made by a controller rather than asked for by the user. */
 export const BOUND_BY_CONTROLLER_ANNOTATION = 'pv.kubernetes.io/bound-by-controller';
+/** Set by the PV controller on a claim once its binding to a volume is complete. */
+export const BIND_COMPLETED_ANNOTATION = 'pv.kubernetes.io/bind-completed';
 
 /** Event notes are at most this long (Kubernetes' NoteLengthLimit). */
 const NOTE_LENGTH_LIMIT = 1024;
@@ -51,7 +53,7 @@ function asObject(pod: Pod): KubeObject {
 /** The PV controller finished binding the claim: it names its volume and says the binding is complete. */
 function claimBound(claim: KubeObject): boolean {
   const volumeName = (claim.spec as { volumeName?: string } | undefined)?.volumeName;
-  return !!volumeName && claim.metadata.annotations?.['pv.kubernetes.io/bind-completed'] !== undefined;
+  return !!volumeName && claim.metadata.annotations?.[BIND_COMPLETED_ANNOTATION] !== undefined;
 }
 
 function splitKey(key: string): [string, string] {
@@ -163,22 +165,19 @@ export class ClusterWriter {
     for (;;) {
       // Listening before looking, so a change landing in between still wakes us.
       const changed = this.nextChange(keys);
-      let unbound = 0;
-      for (const key of keys) {
-        const [ns, name] = splitKey(key);
-        const claim = this.opts.currentClaim(ns, name);
-        if (!claim || claim.metadata.deletionTimestamp) throw new Error(`persistentvolumeclaim "${name}" was deleted`);
-        if (claimBound(claim)) continue;
-        if (provisioned.has(key)) {
-          if (claim.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) selectedSeen.add(key);
-          else if (selectedSeen.has(key)) {
-            changed.cancel();
-            throw new Error(`selectedNode annotation reset for PVC "${name}"`);
-          }
-        }
-        unbound++;
-      }
       try {
+        let unbound = 0;
+        for (const key of keys) {
+          const [ns, name] = splitKey(key);
+          const claim = this.opts.currentClaim(ns, name);
+          if (!claim || claim.metadata.deletionTimestamp) throw new Error(`persistentvolumeclaim "${name}" was deleted`);
+          if (claimBound(claim)) continue;
+          if (provisioned.has(key)) {
+            if (claim.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) selectedSeen.add(key);
+            else if (selectedSeen.has(key)) throw new Error(`selectedNode annotation reset for PVC "${name}"`);
+          }
+          unbound++;
+        }
         if (unbound === 0) return;
         const current = this.opts.currentPod(m.namespace ?? 'default', m.name ?? '');
         if (!current || (m.uid && current.metadata?.uid !== m.uid)) throw new Error(`pod "${m.namespace}/${m.name}" was deleted while its volumes were being bound`);
