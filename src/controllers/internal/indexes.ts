@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../api/index.js';
-import type { IndexFunc, Informer } from '../../client/index.js';
+import { objectKey, type IndexFunc, type Informer } from '../../client/index.js';
 import { controllerRefOf } from './controller-ref.js';
 
 /**
@@ -32,7 +32,7 @@ export const byOrphanNamespace: IndexFunc = (obj) => (controllerRefOf(obj) ? [] 
  */
 export function claimCandidates<T extends KubeObject>(informer: Informer<T>, owner: KubeObject): T[] {
   const byKey = new Map<string, T>();
-  for (const o of informer.store.byIndex(ownerUidIndex, owner.metadata.uid ?? '')) byKey.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
-  for (const o of informer.store.byIndex(orphanIndex, owner.metadata.namespace ?? '')) byKey.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
+  for (const o of informer.store.byIndex(ownerUidIndex, owner.metadata.uid ?? '')) byKey.set(objectKey(o), o);
+  for (const o of informer.store.byIndex(orphanIndex, owner.metadata.namespace ?? '')) byKey.set(objectKey(o), o);
   return [...byKey.values()];
 }

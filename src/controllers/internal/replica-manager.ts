@@ -3,7 +3,6 @@ import {
   controllerFor,
   deletedObject,
   objectKey,
-  splitKey,
   type Informer,
   type Manager,
   type MapFunc,
@@ -131,7 +130,6 @@ export class ReplicaManager implements Reconciler {
       this.expectations.forget(key);
       return;
     }
-    const { namespace } = splitKey(key);
     const needsSync = this.expectations.satisfied(key);
     const selector = this.kind.selectorOf(rs);
     const active = claimCandidates(this.podInformer, rs).filter(isPodActive);

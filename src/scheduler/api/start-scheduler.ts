@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { defaultLogger, deletedObject, EventRecorder, LeaderElector, SharedInformerFactory, type ApiClient, type Logger } from '../../client/index.js';
-import type { KubeObject } from '../../api/index.js';
+import { defaultLogger, deletedObject, EventRecorder, LeaderElector, objectKey, SharedInformerFactory, type ApiClient, type Logger } from '../../client/index.js';
 import { parseSchedulerConfig } from '../config/parse-config.js';
 import type { KubeSchedulerConfiguration, ResolvedConfiguration } from '../config/types.js';
 import type { PluginFactory } from '../framework/interfaces.js';
@@ -111,10 +110,9 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
   for (const name of scheduler.profiles.keys()) recorder(name);
   informers = feedScheduler(factory, scheduler);
   // Bindings waiting for their claims to be bound wake on the claims' changes.
-  const claimKey = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
   informers.objects.get('PersistentVolumeClaim')?.addEventHandler({
-    onUpdate: (_old, claim) => writer.claimChanged(claimKey(claim)),
-    onDelete: (claim) => writer.claimChanged(claimKey(deletedObject(claim))),
+    onUpdate: (_old, claim) => writer.claimChanged(objectKey(claim)),
+    onDelete: (claim) => writer.claimChanged(objectKey(deletedObject(claim))),
   });
 
   let leader = false;
