@@ -293,7 +293,7 @@ export class ResourceStore {
     this.def.strategy.default?.(obj);
     this.validate(obj, old, subresource);
     opts.beforeWrite?.(obj, old);
-    obj.metadata.resourceVersion = String(current.revision);
+    written.resourceVersion = String(current.revision);
     // Nothing changed: no write, no new resourceVersion, no watch event (as Kubernetes' no-op updates).
     if (deepEqual(obj, old)) return current;
     if (opts.dryRun) return new CachedObject(current.key, JSON.stringify(obj), current.revision, obj);

@@ -7,7 +7,6 @@ import { LeaderElector } from './leader-election.js';
 import { resourceFor, type ResourceDescriptor } from './resource-descriptor.js';
 import { SharedInformerFactory } from './shared-informer-factory.js';
 
-/** Something the manager starts once it leads and stops on shutdown: a controller, a periodic task. */
 /**
  * Request connections for a controller manager's client: its dozens of controllers share one client,
  * and 64 let the volume binder and provisioners keep their workers busy (32 left claims waiting on
@@ -15,6 +14,7 @@ import { SharedInformerFactory } from './shared-informer-factory.js';
  */
 export const controllerManagerConnections = 64;
 
+/** Something the manager starts once it leads and stops on shutdown: a controller, a periodic task. */
 export interface Runnable {
   name: string;
   start(signal: AbortSignal): Promise<unknown> | void;

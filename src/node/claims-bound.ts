@@ -4,8 +4,9 @@ import { Backoff, sleep, type ApiClient, type ResourceDescriptor } from '../clie
 /**
  * Resolves once every persistentVolumeClaim the pod mounts is Bound, asking the API server for each
  * claim (a node may GET the claims of its pods, not watch them all) and asking again after 100 ms,
- * doubling to 500 ms, while one is not (kubelet's volume manager looks every 100 ms). Ends quietly when `signal` aborts. Kubelet's volume manager waits
- * like this before the pod's containers are created, so a pod never runs before its volumes exist.
+ * doubling to 500 ms, while one is not (kubelet's volume manager looks every 100 ms). Ends quietly when
+ * `signal` aborts. Kubelet's volume manager waits like this before the pod's containers are created, so
+ * a pod never runs before its volumes exist.
  */
 export async function waitForBoundClaims(client: ApiClient, claims: ResourceDescriptor, pod: KubeObject, signal: AbortSignal): Promise<void> {
   const names = ((pod.spec as { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] } | undefined)?.volumes ?? [])

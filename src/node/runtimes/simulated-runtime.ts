@@ -120,16 +120,15 @@ export class SimulatedRuntime implements Runtime {
     this.pods.set(uid, rec);
     if (this.adopt(pod, rec)) return this.changed(uid);
     const delay = hints.startAfterMs ?? this.startupDelayMs;
+    const runNow = (): void => {
+      this.run(rec, specContainers(pod, 'initContainers'));
+      this.changed(uid);
+    };
     const create = (): void => {
-      if (delay <= 0) {
-        this.run(rec, specContainers(pod, 'initContainers'));
-        this.changed(uid);
-        return;
-      }
+      if (delay <= 0) return runNow();
       rec.createTimer = setTimeout(() => {
         rec.createTimer = undefined;
-        this.run(rec, specContainers(pod, 'initContainers'));
-        this.changed(uid);
+        runNow();
       }, delay);
     };
     if (this.volumesReady && usesClaims(pod)) {
@@ -143,6 +142,7 @@ export class SimulatedRuntime implements Runtime {
         () => undefined,
       );
     } else if (delay <= 0) {
+      // At once, reported by the one change below.
       this.run(rec, specContainers(pod, 'initContainers'));
     } else {
       create();

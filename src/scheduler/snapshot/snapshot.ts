@@ -35,7 +35,6 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   return n === 0;
 }
 
-
 /**
  * What a counter promises about the pods it counts: only pods of `namespace` whose label `label[0]` is
  * `label[1]` can match. The snapshot then offers it only such pods.
@@ -48,6 +47,7 @@ export interface CounterHint {
 function labelHintKey(namespace: string, key: string, value: string): string {
   return `${namespace}\0${key}\0${value}`;
 }
+
 /** Counters unread for this many cycles are dropped; a later pod needing one rebuilds it with one scan. */
 const COUNTER_IDLE_CYCLES = 4096;
 
@@ -78,6 +78,8 @@ export class Snapshot {
    */
   private readonly countersByLabel = new Map<string, Set<PodCounter>>();
   private readonly unhintedCounters = new Set<PodCounter>();
+  /** The `countersByLabel` key of each hinted counter, to take it out again. */
+  private readonly counterHints = new Map<PodCounter, string>();
   /** Incremented once per scheduling cycle. */
   cycle = 0;
 
@@ -284,8 +286,6 @@ export class Snapshot {
     c.lastUsed = this.cycle;
     return c;
   }
-
-  private readonly counterHints = new Map<PodCounter, string>();
 
   private dropCounter(key: string, c: PodCounter): void {
     this.counters.delete(key);
