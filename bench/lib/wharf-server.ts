@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,7 +72,6 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
   const child = procs.spawn(process.execPath, args, { cwd: opts.root });
   const pid = child.pid!;
   let stderr = '';
-  let stdout = '';
   child.stderr!.on('data', (c: Buffer) => {
     stderr += c.toString();
     if (stderr.length > 64_000) stderr = stderr.slice(-32_000);
@@ -81,13 +81,7 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
   );
   exited.catch(() => undefined);
 
-  const printedPort = new Promise<number>((resolve) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      const m = /listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-  });
+  const announcedPort = printedPort(child);
 
   let port: number;
   let readyMs: number;
@@ -96,7 +90,7 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
     port = opts.port;
     readyMs = await Promise.race([pollReady(`${scheme}://127.0.0.1:${port}`, tls, started), exited]);
   } else {
-    port = await Promise.race([printedPort, exited, timeout(30_000, 'wharf did not print its address')]);
+    port = await Promise.race([announcedPort, exited, timeout(30_000, 'wharf did not print its address')]);
     // The kubeconfig is written before the address is printed.
     if (security !== 'insecure-http') tls = kubeconfigCredentials(path.join(opts.dataDir, 'kubeconfig'));
     readyMs = await Promise.race([pollReady(`${scheme}://127.0.0.1:${port}`, tls, started), exited]);
@@ -147,6 +141,18 @@ async function pollReady(baseUrl: string, tls: TlsCredentials | undefined, start
   }
 }
 
+/** The port a starting `wharf up` prints ("listening on http(s)://127.0.0.1:<port>"), read from its stdout. */
+export function printedPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+}
+
 function timeout(ms: number, message: string): Promise<never> {
   return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
 }
@@ -174,15 +180,7 @@ export async function startWharfUpFromSources(
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
   child.once('exit', (code, signal) => opts.onExit(`wharf up exited (code ${code}, signal ${signal}): ${stderr.trim()}`));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    setTimeout(() => reject(new Error(`wharf up did not start: ${stderr}`)), 60_000).unref();
-  });
+  const port = await Promise.race([printedPort(child), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`wharf up did not start: ${stderr}`)), 60_000).unref())]);
   child.stdout!.resume();
   return { pid: child.pid!, port, baseUrl: `https://127.0.0.1:${port}`, tls: kubeconfigCredentials(path.join(opts.dataDir, 'kubeconfig')) };
 }

@@ -29,6 +29,7 @@ import { startScheduler, type SchedulerHandle } from '../../src/scheduler/api/in
 import { SqliteStore } from '../../src/storage/index.js';
 import { ChildProcesses } from '../lib/child-processes.js';
 import { cpuTimeMs } from '../lib/proc-status.js';
+import { printedPort } from '../lib/wharf-server.js';
 import { Progress } from '../lib/progress.js';
 import { renderMarkdownTable, renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
@@ -102,15 +103,10 @@ async function startApiServerOnly(procs: ChildProcesses, dataDir: string): Promi
   const child = procs.spawn(process.execPath, args, { cwd: root });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8000)));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`wharf up exited (code ${code}): ${stderr.trim()}`)));
-  });
+  const port = await Promise.race([
+    printedPort(child),
+    new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`wharf up exited (code ${code}): ${stderr.trim()}`)))),
+  ]);
   child.stdout!.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 30_000; ; ) {
