@@ -15,7 +15,7 @@
  *   VmHWM) and CPU (utime+stime), and the SQLite file size (state.db plus its WAL).
  *
  *   node --import tsx bench/scale/run.ts [--nodes 5000] [--pods 150000] [--namespaces 1500] [--zones 3]
- *       [--concurrency 32] [--rate PODS_PER_S] [--list-interval 10] [--timeout 1800] [--skip-build] [--json FILE] [--keep]
+ *       [--concurrency 32] [--rate PODS_PER_S] [--list-interval 10] [--timeout 1800] [--skip-build] [--json FILE] [--keep] [--trace-gc FILE]
  *
  * The server listens on a port chosen here (free a moment before) rather than `--port 0`, because `wharf
  * up` prints its address only once its nodes have started, and the nodes must be watched from the start.
@@ -23,7 +23,8 @@
  * and on Ctrl-C. All traffic goes to 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +33,7 @@ import { parseArgs } from 'node:util';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { ChildProcesses } from '../lib/child-processes.js';
 import { freePort } from '../lib/free-port.js';
+import { summarizeGcTrace, type IsolateGc } from '../lib/gc-trace.js';
 import { httpGetBytes, httpRequest, keepAliveAgent, send, type Via } from '../lib/http-client.js';
 import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
 import { renderTable } from '../lib/report-table.js';
@@ -57,6 +59,8 @@ const { values: opts } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    /** Run the server under `node --trace-gc`, keep what it prints in this file and sum the pauses per thread. */
+    'trace-gc': { type: 'string' },
   },
 });
 
@@ -266,7 +270,9 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wharf-scale-bench-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const gcTraceFile = opts['trace-gc'] ? path.resolve(opts['trace-gc']) : undefined;
   const args = [
+    ...(gcTraceFile ? ['--trace-gc'] : []),
     path.join(root, 'bin', 'wharf.js'), 'up', '--insecure-http', '--host', '127.0.0.1', '--port', String(port),
     '--data-dir', dataDir, '--nodes', String(nodeCount), '--zones', String(zoneCount),
   ];
@@ -293,7 +299,8 @@ async function main(): Promise<void> {
   const pid = child.pid!;
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
-  child.stdout!.resume();
+  const gcTraceWritten = gcTraceFile ? finished(child.stdout!.pipe(createWriteStream(gcTraceFile))) : undefined;
+  if (!gcTraceFile) child.stdout!.resume();
   let serverExited: string | undefined;
   child.once('exit', (code, signal) => (serverExited = `wharf exited (code ${code}, signal ${signal})`));
 
@@ -555,8 +562,22 @@ async function main(): Promise<void> {
       if (code !== 0 && !serverExited) process.stderr.write(`wharf did not exit cleanly (code ${code}, signal ${signal})\n`);
       if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
       else process.stderr.write(`kept ${dataDir}\n`);
+      if (gcTraceFile) {
+        await gcTraceWritten;
+        printGcSummary(summarizeGcTrace(readFileSync(gcTraceFile, 'utf8')));
+      }
     }
   }
+}
+
+function printGcSummary(isolates: IsolateGc[]): void {
+  console.log('\ngarbage collection per thread (from --trace-gc; the first is the main thread)');
+  console.log(
+    renderTable([
+      ['isolate', 'scavenges', 'ms', 'full GCs', 'ms', 'longest pause ms', 'peak used MB', 'live after last full MB'],
+      ...isolates.map((g) => [g.isolate, String(g.scavenges), fmt(g.scavengeMs), String(g.fullCollections), fmt(g.fullMs), fmt(g.maxPauseMs, 1), fmt(g.peakUsedMb), fmt(g.liveAfterLastFullMb)]),
+    ]),
+  );
 }
 
 function printReport(api: ({ key: string; errors: number } & LatencySummary)[], summary: [string, string][]): void {
