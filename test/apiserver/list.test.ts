@@ -267,12 +267,12 @@ test('listJson() writes a List with metadata and the cached items; listTable() a
   assert.deepEqual(table.rows.map((r) => r.cells[0]), ['a', 'b']);
 });
 
-test('a list longer than 5,000 items is streamed whole: chunked, valid JSON, every item once, in order', async () => {
+test('a list longer than 1,000 items is streamed whole: chunked, valid JSON, every item once, in order', async () => {
   const { startServer } = await import('./fixtures.js');
   const srv = await startServer();
   try {
     const store = srv.server.storeFor(srv.server.registry.lookup('', 'v1', 'configmaps')!);
-    const count = 6200;
+    const count = 2600;
     for (let i = 0; i < count; i++) await store.create(configMap(`cm-${String(i).padStart(5, '0')}`, 'bulk'));
     const r = await srv.call('GET', '/api/v1/namespaces/bulk/configmaps');
     assert.equal(r.status, 200);
