@@ -59,8 +59,10 @@ export interface RunningComponents {
 
 /**
  * The cluster's own API clients, started in the `wharf up` process: controllers, the scheduler, a
- * simulated fleet and real (container runtime) nodes. Each talks to the API server over its own connection, exactly as it would from
- * another machine.
+ * simulated fleet and real (container runtime) nodes. Each writes over its own connection with its own
+ * identity, exactly as it would from another machine. The controllers, the scheduler and the simulated
+ * fleet read through one set of informers: one watch and one cache of every pod for the process instead
+ * of three (at 150,000 pods, about a gigabyte less, and each watch event parsed once).
  */
 export async function startComponents(opts: ComponentOptions): Promise<RunningComponents> {
   const { signal } = opts;
@@ -69,12 +71,18 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
   const manager = new ControllerManager({ client: managerClient, settings, logger: opts.logger });
   for (const c of selectControllers(opts.controllers)) c.setup(manager);
   void manager.start(signal);
-  const scheduler = await startScheduler({ client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }), signal, logger: opts.logger });
+  const scheduler = await startScheduler({
+    client: new ApiClient({ ...opts.connections.scheduler, component: 'scheduler' }),
+    informers: manager.informers,
+    signal,
+    logger: opts.logger,
+  });
   const nodes = startSimulatedNodes({
     client: new ApiClient({ ...opts.connections.nodes, component: 'node' }),
     // Heartbeats from a thread of their own: past ~100,000 pods this thread's event loop is busy enough
     // to make them late by tens of seconds, and a late one lets the Lease lapse (NotReady).
     leaseThread: opts.connections.nodes,
+    informers: manager.informers,
     count: opts.nodes ?? 1,
     zones: opts.zones,
     cpu: opts.nodeCpu,

@@ -36,6 +36,11 @@ export interface StartSchedulerOptions {
   plugins?: Readonly<Record<string, PluginFactory>>;
   /** Bindings and status writes in flight at once; 256 by default. */
   maxInFlightWrites?: number;
+  /**
+   * Read the cluster through these informers (a controller manager's in the same process) instead of
+   * opening the scheduler's own: one cache of every pod where there would be two. Their owner stops them.
+   */
+  informers?: SharedInformerFactory;
 }
 
 /** A running scheduler. */
@@ -78,7 +83,8 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
   if (opts.signal?.aborted) abort.abort();
   else opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
-  const factory = new SharedInformerFactory(opts.client, { logger: log });
+  const ownsInformers = !opts.informers;
+  const factory = opts.informers ?? new SharedInformerFactory(opts.client, { logger: log });
   const recorders = new Map<string, EventRecorder>();
   const recorder = (component: string): EventRecorder => {
     let r = recorders.get(component);
@@ -127,7 +133,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
       opts.signal?.removeEventListener('abort', onOuterAbort);
       scheduler.stop();
       leader = false;
-      await factory.stop();
+      if (ownsInformers) await factory.stop();
       await scheduler.waitForBindings();
       await writer.flush();
       await Promise.all([...recorders.values()].map((r) => r.flush()));
@@ -135,8 +141,12 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
     })());
   abort.signal.addEventListener('abort', () => void stop(), { once: true });
 
-  factory.start(abort.signal);
-  await factory.waitForSync(abort.signal);
+  const used = [informers.pods, informers.nodes, ...informers.objects.values()];
+  if (ownsInformers) factory.start(abort.signal);
+  // Shared ones run for their owner: starting one already running does nothing, and starting one here
+  // (its owner not yet leading) ties it to the outer signal, not to this scheduler's lifetime.
+  else for (const informer of used) informer.start(opts.signal);
+  await Promise.all(used.map((informer) => informer.waitForSync(abort.signal)));
 
   const run = (): void => {
     leader = true;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startScheduler, type SchedulerHandle } from '../../../src/scheduler/api/index.js';
-import { ApiClient } from '../../../src/client/index.js';
+import { ApiClient, SharedInformerFactory } from '../../../src/client/index.js';
 import {
   createNodes,
   eventually,
@@ -255,6 +255,32 @@ test('with leader election only the lease holder schedules; stopping it hands ov
     await a.stop();
     await b.stop();
     second.close();
+    await api.close();
+  }
+});
+
+test('a scheduler on shared informers schedules through them, and stopping it leaves them running for their owner', async () => {
+  const api = await startApi('scheduler');
+  const owner = new AbortController();
+  const shared = new SharedInformerFactory(api.client);
+  const pods = shared.informerFor(podsResource);
+  shared.start(owner.signal);
+  const handle = await startScheduler({ client: api.client, informers: shared, logger: quiet, signal: owner.signal });
+  try {
+    // One cache: the scheduler's pod informer is the owner's.
+    assert.equal(handle.informers.pods, pods);
+    await createNodes(api.client, [nodeObject('n1', 'a')]);
+    await api.client.create(podsResource, podObject('shared-1'));
+    await eventually(async () => (await getPod(api.client, 'shared-1')).spec.nodeName === 'n1', 5000, 'bound');
+    await handle.stop();
+    // The owner's informer still follows the cluster after the scheduler stopped.
+    await api.client.create(podsResource, podObject('after-stop'));
+    await eventually(async () => pods.store.getByName('default', 'after-stop') !== undefined, 5000, 'seen by the shared informer');
+    assert.equal((pods.store.getByName('default', 'after-stop')!.spec as { nodeName?: string }).nodeName, undefined, 'nobody schedules it');
+  } finally {
+    await handle.stop();
+    owner.abort();
+    await shared.stop();
     await api.close();
   }
 });
