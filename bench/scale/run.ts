@@ -15,7 +15,7 @@
  *   VmHWM) and CPU (utime+stime), and the SQLite file size (state.db plus its WAL).
  *
  *   node --import tsx bench/scale/run.ts [--nodes 5000] [--pods 150000] [--namespaces 1500] [--zones 3]
- *       [--concurrency 32] [--rate PODS_PER_S] [--list-interval 10] [--timeout 1800] [--skip-build] [--json FILE] [--keep] [--trace-gc FILE]
+ *       [--concurrency 32] [--rate PODS_PER_S] [--list-interval 10] [--timeout 1800] [--skip-build] [--json FILE] [--keep] [--trace-gc FILE] [--server-cpu-prof DIR]
  *
  * The server listens on a port chosen here (free a moment before) rather than `--port 0`, because `wharf
  * up` prints its address only once its nodes have started, and the nodes must be watched from the start.
@@ -32,7 +32,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { ChildProcesses } from '../lib/child-processes.js';
+import { printCpuProfiles } from '../lib/cpu-profile-report.js';
 import { freePort } from '../lib/free-port.js';
+import { printLongTasks } from '../lib/long-tasks.js';
 import { summarizeGcTrace, type IsolateGc } from '../lib/gc-trace.js';
 import { httpGetBytes, httpRequest, keepAliveAgent, send, type Via } from '../lib/http-client.js';
 import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
@@ -61,6 +63,8 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Run the server under `node --trace-gc`, keep what it prints in this file and sum the pauses per thread. */
     'trace-gc': { type: 'string' },
+    /** Run the server under `node --cpu-prof` into this directory; print where each thread's time went and what held its event loop. */
+    'server-cpu-prof': { type: 'string' },
   },
 });
 
@@ -271,8 +275,10 @@ async function main(): Promise<void> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const gcTraceFile = opts['trace-gc'] ? path.resolve(opts['trace-gc']) : undefined;
+  const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
   const args = [
     ...(gcTraceFile ? ['--trace-gc'] : []),
+    ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
     path.join(root, 'bin', 'wharf.js'), 'up', '--insecure-http', '--host', '127.0.0.1', '--port', String(port),
     '--data-dir', dataDir, '--nodes', String(nodeCount), '--zones', String(zoneCount),
   ];
@@ -562,6 +568,10 @@ async function main(): Promise<void> {
       if (code !== 0 && !serverExited) process.stderr.write(`wharf did not exit cleanly (code ${code}, signal ${signal})\n`);
       if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
       else process.stderr.write(`kept ${dataDir}\n`);
+      if (cpuProfDir) {
+        printCpuProfiles(cpuProfDir, root);
+        printLongTasks(cpuProfDir, root, 250);
+      }
       if (gcTraceFile) {
         await gcTraceWritten;
         printGcSummary(summarizeGcTrace(readFileSync(gcTraceFile, 'utf8')));

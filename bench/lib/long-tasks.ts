@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  startTime: number;
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** One stretch of a thread's event loop without an idle sample: a task (or tasks back to back) that held it. */
+export interface LongTask {
+  /** Milliseconds from the start of the profile. */
+  startMs: number;
+  durationMs: number;
+  /** The frames on the stack for most of the stretch, with their inclusive milliseconds, most first. */
+  frames: { frame: string; ms: number }[];
+}
+
+/**
+ * Finds the stretches in a V8 .cpuprofile (from `node --cpu-prof`) where the thread ran for longer than
+ * `thresholdMs` without going idle, which is when every other request or event waited, and names what ran.
+ */
+export function findLongTasks(file: string, thresholdMs: number, root?: string): { tasks: LongTask[]; profiledMs: number } {
+  const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) byId.set(n.id, n);
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n: ProfileNode): string => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    let where = url.replace(/^file:\/\//, '');
+    if (root && where.startsWith(root)) where = where.slice(root.length + 1);
+    return `${functionName || '(anonymous)'}${where ? ` ${where}:${lineNumber + 1}` : ''}`;
+  };
+  const idle = new Set(prof.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+
+  const tasks: LongTask[] = [];
+  let at = 0;
+  let start = -1;
+  let inclusive = new Map<string, number>();
+  const close = (end: number): void => {
+    if (start >= 0 && end - start >= thresholdMs) {
+      const frames = [...inclusive]
+        .filter(([frame]) => frame !== '(root)')
+        .sort((a, b) => b[1] - a[1])
+        .map(([frame, us]) => ({ frame, ms: us / 1000 }));
+      tasks.push({ startMs: start, durationMs: end - start, frames });
+    }
+    start = -1;
+    inclusive = new Map();
+  };
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    at += dt / 1000;
+    if (idle.has(id)) return close(at);
+    if (start < 0) start = at;
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const key = name(byId.get(cur)!);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+    }
+  });
+  close(at);
+  return { tasks, profiledMs: at };
+}
+
+/**
+ * Prints, for each thread's `.cpuprofile` in `dir`, how often its event loop was held longer than
+ * `thresholdMs` and, for the longest such stretches, the frames that ran in them.
+ */
+export function printLongTasks(dir: string, root: string, thresholdMs: number, out: (line: string) => void = console.log): void {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+    const { tasks, profiledMs } = findLongTasks(path.join(dir, file), thresholdMs, root);
+    const heldMs = tasks.reduce((s, t) => s + t.durationMs, 0);
+    out(`\n${file}: ${tasks.length} stretches without idle of ${thresholdMs} ms or more, ${(heldMs / 1000).toFixed(1)} s of ${(profiledMs / 1000).toFixed(1)} s`);
+    for (const t of [...tasks].sort((a, b) => b.durationMs - a.durationMs).slice(0, 8)) {
+      out(`  ${t.durationMs.toFixed(0)} ms at ${(t.startMs / 1000).toFixed(1)} s:`);
+      for (const f of t.frames.slice(0, 12)) out(`    ${f.ms.toFixed(0).padStart(6)} ms  ${f.frame}`);
+    }
+  }
+}
