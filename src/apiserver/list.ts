@@ -230,11 +230,28 @@ export async function sendListJson(res: ServerResponse, store: ResourceStore, pa
   res.write(listHead(store, page));
   for (let i = 0; i < page.items.length; i += itemsPerWrite) {
     if (res.destroyed) return;
-    const chunk = page.items.slice(i, i + itemsPerWrite).map((item) => item.json).join(',');
-    if (!res.write(i === 0 ? chunk : `,${chunk}`)) await drainedOrClosed(res);
+    if (!res.write(encodeItems(page.items, i, Math.min(i + itemsPerWrite, page.items.length)))) await drainedOrClosed(res);
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (!res.destroyed) res.end(']}');
+}
+
+/**
+ * Items `from` up to `to` as comma-separated UTF-8 JSON (a leading comma unless `from` is the first),
+ * encoded straight into one buffer. A joined string would be copied again to flatten it, scanned for its
+ * byte length and encoded once more on the way to the socket: for a list of 150,000 pods, a second of the
+ * event loop.
+ */
+function encodeItems(items: readonly { json: string }[], from: number, to: number): Buffer {
+  let size = from === 0 ? -1 : 0;
+  for (let i = from; i < to; i++) size += Buffer.byteLength(items[i].json) + 1;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = from; i < to; i++) {
+    if (i > 0) out[at++] = 0x2c; // ','
+    at += out.write(items[i].json, at);
+  }
+  return out;
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

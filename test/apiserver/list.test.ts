@@ -273,7 +273,12 @@ test('a list longer than 1,000 items is streamed whole: chunked, valid JSON, eve
   try {
     const store = srv.server.storeFor(srv.server.registry.lookup('', 'v1', 'configmaps')!);
     const count = 2600;
-    for (let i = 0; i < count; i++) await store.create(configMap(`cm-${String(i).padStart(5, '0')}`, 'bulk'));
+    // Some items carry multi-byte characters: the streamed bytes must follow UTF-8 lengths, not string lengths.
+    const data = (i: number) => (i % 500 === 7 ? { text: `größe ✓ ${i} 🚢` } : undefined);
+    for (let i = 0; i < count; i++) {
+      const name = `cm-${String(i).padStart(5, '0')}`;
+      await store.create(configMap(name, 'bulk', data(i) ? { metadata: { name, namespace: 'bulk' }, data: data(i) } : {}));
+    }
     const r = await srv.call('GET', '/api/v1/namespaces/bulk/configmaps');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-length'), null, 'streamed, not sized up front');
@@ -282,6 +287,8 @@ test('a list longer than 1,000 items is streamed whole: chunked, valid JSON, eve
     assert.equal(got.length, count);
     assert.deepEqual(got, [...got].sort());
     assert.equal(new Set(got).size, count);
+    const items = r.body.items as { data?: Record<string, string> }[];
+    for (let i = 0; i < count; i++) assert.deepEqual(items[i]!.data, data(i) ?? { k: 'v' });
     const small = await srv.call('GET', '/api/v1/namespaces/bulk/configmaps?limit=10');
     assert.equal(small.headers.get('content-length'), String(Buffer.byteLength(small.text)));
   } finally {
