@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import type { ChildProcesses } from './child-processes.js';
 import { httpRequest, type TlsCredentials } from './http-client.js';
+import { wharfCommand, wharfNodeFlags } from './wharf-command.js';
 
 /**
  * How `wharf up` guards its API: `secure` is its default (TLS, client-certificate authentication, RBAC),
@@ -58,7 +59,7 @@ export async function startWharf(procs: ChildProcesses, opts: WharfServerOptions
   const scheme = security === 'insecure-http' ? 'http' : 'https';
   const args = [
     ...nodeArgs,
-    path.join(opts.root, 'bin', 'wharf.js'),
+    ...wharfCommand(opts.root),
     'up',
     '--data-dir', opts.dataDir,
     '--port', String(opts.port ?? 0),
@@ -176,7 +177,7 @@ export async function startWharfUpFromSources(
 ): Promise<WharfUpFromSources> {
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
   const main = path.join(opts.root, 'src', 'cli', 'main.ts');
-  const child = procs.spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main, 'up', '--data-dir', opts.dataDir, '--port', '0', '--host', '127.0.0.1', ...opts.args], { cwd: opts.root });
+  const child = procs.spawn(process.execPath, [...wharfNodeFlags(opts.root), ...nodeArgs, '--import', 'tsx', main, 'up', '--data-dir', opts.dataDir, '--port', '0', '--host', '127.0.0.1', ...opts.args], { cwd: opts.root });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-16_000)));
   child.once('exit', (code, signal) => opts.onExit(`wharf up exited (code ${code}, signal ${signal}): ${stderr.trim()}`));

@@ -35,6 +35,7 @@ import { ChildProcesses } from '../lib/child-processes.js';
 import { printCpuProfiles } from '../lib/cpu-profile-report.js';
 import { freePort } from '../lib/free-port.js';
 import { printLongTasks } from '../lib/long-tasks.js';
+import { wharfCommand } from '../lib/wharf-command.js';
 import { summarizeGcTrace, type IsolateGc } from '../lib/gc-trace.js';
 import { httpGetBytes, httpRequest, keepAliveAgent, send, type Via } from '../lib/http-client.js';
 import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
   const args = [
     ...(gcTraceFile ? ['--trace-gc'] : []),
     ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
-    path.join(root, 'bin', 'wharf.js'), 'up', '--insecure-http', '--host', '127.0.0.1', '--port', String(port),
+    ...wharfCommand(root), 'up', '--insecure-http', '--host', '127.0.0.1', '--port', String(port),
     '--data-dir', dataDir, '--nodes', String(nodeCount), '--zones', String(zoneCount),
   ];
   const multibar = new MultiBar(

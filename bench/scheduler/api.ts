@@ -30,6 +30,7 @@ import { SqliteStore } from '../../src/storage/index.js';
 import { ChildProcesses } from '../lib/child-processes.js';
 import { cpuTimeMs } from '../lib/proc-status.js';
 import { printedPort } from '../lib/wharf-server.js';
+import { wharfCommand } from '../lib/wharf-command.js';
 import { Progress } from '../lib/progress.js';
 import { renderMarkdownTable, renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
@@ -99,7 +100,7 @@ async function startCluster(procs: ChildProcesses, dataDir: string): Promise<Clu
  * scheduler is the one measured here (plain `wharf up` runs its own scheduler and a simulated node).
  */
 async function startApiServerOnly(procs: ChildProcesses, dataDir: string): Promise<Cluster> {
-  const args = [path.join(root, 'bin', 'wharf.js'), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--insecure-http', '--api-server-only'];
+  const args = [...wharfCommand(root), 'up', '--data-dir', dataDir, '--port', '0', '--host', '127.0.0.1', '--insecure-http', '--api-server-only'];
   const child = procs.spawn(process.execPath, args, { cwd: root });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-8000)));
