@@ -28,6 +28,14 @@ export interface NodeAgentOptions {
   pressure?: () => NodePressure;
 }
 
+/** Crash-loop back-off of a pod's containers, by container name. */
+interface ContainerBackoff {
+  /** Containers waiting out a back-off: name -> wait (ms). */
+  waiting: Map<string, number>;
+  timers: Map<string, NodeJS.Timeout>;
+  nextMs: Map<string, number>;
+}
+
 /** What the agent tracks for one pod bound to its node. */
 interface PodState {
   key: string;
@@ -35,10 +43,8 @@ interface PodState {
   pod: KubeObject;
   startTime: string;
   started: boolean;
-  /** Containers waiting out a crash-loop back-off: name -> wait (ms). */
-  backingOff: Map<string, number>;
-  backoffTimers: Map<string, NodeJS.Timeout>;
-  nextBackoffMs: Map<string, number>;
+  /** Crash-loop back-off by container, made at a container's first restart (most pods never have one). */
+  backoff?: ContainerBackoff;
   stopping?: Promise<void>;
   stopGraceSeconds?: number;
   stopped: boolean;
@@ -164,7 +170,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
     this.host.detach(this);
     this.nodeServer?.removeNode(this);
     this.unsubscribe();
-    for (const s of this.pods.values()) for (const t of s.backoffTimers.values()) clearTimeout(t);
+    for (const s of this.pods.values()) clearBackoffTimers(s);
     this.runtime.close();
   }
 
@@ -227,7 +233,10 @@ export class NodeAgent implements HostedAgent, ServedNode {
       return;
     }
     if (s.finished) return;
-    const status = computePodStatus(pod, this.runtime.podStatus(s.uid), { hostIP: this.config.internalIP, startTime: s.startTime, backingOff: s.backingOff });
+    const status = computePodStatus(pod, this.runtime.podStatus(s.uid), { hostIP: this.config.internalIP, startTime: s.startTime, backingOff: s.backoff?.waiting });
+    // Once the informer holds a newer copy, the last write has come back (or been overtaken) and is
+    // not worth keeping: a pod's status objects, held for each of 150,000 pods, are garbage to mark.
+    if (s.lastWrite && s.lastWrite.againstVersion !== pod.metadata.resourceVersion) s.lastWrite = undefined;
     const last = s.lastWrite;
     const alreadySent = last !== undefined && last.againstVersion === pod.metadata.resourceVersion && !podStatusDiffers({ ...pod, status: last.status }, status);
     if (!alreadySent && podStatusDiffers(pod, status)) {
@@ -249,9 +258,6 @@ export class NodeAgent implements HostedAgent, ServedNode {
       pod,
       startTime: rfc3339(Date.now()),
       started: false,
-      backingOff: new Map(),
-      backoffTimers: new Map(),
-      nextBackoffMs: new Map(),
       stopped: false,
       deleteSent: false,
       finished: false,
@@ -279,8 +285,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
     const grace = s.pod.metadata.deletionGracePeriodSeconds ?? 30;
     if (s.stopping && s.stopGraceSeconds !== undefined && grace >= s.stopGraceSeconds) return;
     s.stopGraceSeconds = grace;
-    for (const t of s.backoffTimers.values()) clearTimeout(t);
-    s.backoffTimers.clear();
+    clearBackoffTimers(s);
     s.stopping = this.runtime.stopPod(s.pod, grace).then(() => {
       s.stopped = true;
       if (this.pods.get(s.key) === s) this.host.enqueuePod(this.name, s.key);
@@ -307,25 +312,26 @@ export class NodeAgent implements HostedAgent, ServedNode {
     if (!rt) return;
     const policy = (s.pod.spec as { restartPolicy?: string } | undefined)?.restartPolicy ?? 'Always';
     for (const c of rt.containers) {
-      if (!('terminated' in c.state) || s.backingOff.has(c.name)) continue;
+      if (!('terminated' in c.state) || s.backoff?.waiting.has(c.name)) continue;
       const failed = c.state.terminated.exitCode !== 0;
       if (!(policy === 'Always' || (policy === 'OnFailure' && failed))) continue;
+      const backoff = (s.backoff ??= { waiting: new Map(), timers: new Map(), nextMs: new Map() });
       const ranMs = Date.parse(c.state.terminated.finishedAt) - Date.parse(c.state.terminated.startedAt);
       // Like kubelet: the first restart is immediate, later ones back off; a long healthy run resets it.
-      if (ranMs > 10 * 60_000) s.nextBackoffMs.delete(c.name);
-      const wait = s.nextBackoffMs.get(c.name);
-      s.nextBackoffMs.set(c.name, Math.min(wait === undefined ? this.backoffMs : wait * 2, this.maxBackoffMs));
+      if (ranMs > 10 * 60_000) backoff.nextMs.delete(c.name);
+      const wait = backoff.nextMs.get(c.name);
+      backoff.nextMs.set(c.name, Math.min(wait === undefined ? this.backoffMs : wait * 2, this.maxBackoffMs));
       const restart = (): void => {
-        s.backingOff.delete(c.name);
-        s.backoffTimers.delete(c.name);
+        backoff.waiting.delete(c.name);
+        backoff.timers.delete(c.name);
         if (this.pods.get(s.key) === s && !s.pod.metadata.deletionTimestamp) this.runtime.restartContainer(s.pod, c.name);
       };
       if (wait === undefined) {
         restart();
         continue;
       }
-      s.backingOff.set(c.name, wait);
-      s.backoffTimers.set(c.name, setTimeout(restart, wait));
+      backoff.waiting.set(c.name, wait);
+      backoff.timers.set(c.name, setTimeout(restart, wait));
     }
   }
 
@@ -338,7 +344,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
 
   private forget(s: PodState): void {
     this.pods.delete(s.key);
-    for (const t of s.backoffTimers.values()) clearTimeout(t);
+    clearBackoffTimers(s);
     const uid = s.uid;
     void this.runtime.stopPod(s.pod, 0).then(() => this.runtime.removePod(uid));
     this.ips.release(uid);
@@ -357,4 +363,10 @@ export class NodeAgent implements HostedAgent, ServedNode {
     // Spread over ±10 % so a fleet registered together does not report together.
     this.nextReportAt = Date.now() + this.reportMs * (0.9 + 0.2 * Math.random());
   }
+}
+
+function clearBackoffTimers(s: PodState): void {
+  if (!s.backoff) return;
+  for (const t of s.backoff.timers.values()) clearTimeout(t);
+  s.backoff.timers.clear();
 }

@@ -34,7 +34,8 @@ interface ContainerRecord {
   /** The synthetic log (CRI lines) of the current and the previous instance, and who follows it. */
   log: string[];
   previousLog?: string[];
-  followers: Set<PassThrough>;
+  /** Made by the first follower (most logs are never followed). */
+  followers?: Set<PassThrough>;
 }
 
 /** A CRI log line at `ms`, with the nanosecond-style stamp kubelet writes. */
@@ -43,7 +44,7 @@ function criLine(ms: number, text: string): string {
 }
 
 function newRecord(status: RuntimeContainerStatus): ContainerRecord {
-  return { status, log: [], followers: new Set() };
+  return { status, log: [] };
 }
 
 interface PodRecord {
@@ -289,12 +290,12 @@ export class SimulatedRuntime implements Runtime {
 
   private appendLog(c: ContainerRecord, line: string): void {
     c.log.push(line);
-    for (const f of c.followers) f.write(line);
+    for (const f of c.followers ?? []) f.write(line);
   }
 
   private endFollowers(c: ContainerRecord): void {
-    for (const f of c.followers) f.end();
-    c.followers.clear();
+    for (const f of c.followers ?? []) f.end();
+    c.followers?.clear();
   }
 
   async logs(uid: string, container: string, req: ContainerLogRequest): Promise<Readable> {
@@ -306,8 +307,8 @@ export class SimulatedRuntime implements Runtime {
     if (!req.follow || !('running' in c.status.state)) return Readable.from([text]);
     const out = new PassThrough();
     out.write(text);
-    c.followers.add(out);
-    out.on('close', () => c.followers.delete(out));
+    (c.followers ??= new Set()).add(out);
+    out.on('close', () => c.followers?.delete(out));
     return out;
   }
 

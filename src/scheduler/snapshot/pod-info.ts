@@ -114,6 +114,10 @@ function weighted(pod: Pod, terms: readonly WeightedPodAffinityTerm[] | undefine
   return out;
 }
 
+/** One shared empty list: most pods have no host ports or affinity terms, and the scheduler holds a PodInfo per pod. */
+const none: readonly never[] = Object.freeze([]);
+const orNone = <T>(list: readonly T[]): readonly T[] => (list.length === 0 ? none : list);
+
 const cache = new WeakMap<Pod, PodInfo>();
 
 /** The PodInfo of a pod object, cached per object. */
@@ -164,12 +168,12 @@ function buildPodInfo(pod: Pod): PodInfo {
     requests: podRequests(pod),
     nonZeroMilliCPU: nonZero.milliCPU,
     nonZeroMemory: nonZero.memory,
-    hostPorts,
+    hostPorts: orNone(hostPorts),
     tolerations: spec?.tolerations ?? [],
-    requiredAffinityTerms,
-    requiredAntiAffinityTerms,
-    preferredAffinityTerms,
-    preferredAntiAffinityTerms,
+    requiredAffinityTerms: orNone(requiredAffinityTerms),
+    requiredAntiAffinityTerms: orNone(requiredAntiAffinityTerms),
+    preferredAffinityTerms: orNone(preferredAffinityTerms),
+    preferredAntiAffinityTerms: orNone(preferredAntiAffinityTerms),
     hasAffinity:
       requiredAffinityTerms.length + requiredAntiAffinityTerms.length + preferredAffinityTerms.length + preferredAntiAffinityTerms.length > 0,
     terminating: pod.metadata?.deletionTimestamp != null,
