@@ -20,26 +20,52 @@ export interface FrameCost {
   totalPct: number;
 }
 
-/** Summarises a V8 .cpuprofile (from `node --cpu-prof`): self and inclusive time per function. */
-export function summarizeCpuProfile(file: string, root?: string): { frames: FrameCost[]; byFile: { file: string; selfPct: number }[]; totalMs: number } {
+/** A V8 .cpuprofile read for walking: its samples, and each sample's frames named with paths relative to `root`. */
+export interface LoadedProfile {
+  samples: number[];
+  timeDeltas: number[];
+  /** `function path:line` of a profile node. */
+  name(id: number): string;
+  /** The file of a profile node (or its function, for native frames). */
+  fileOf(id: number): string;
+  /** Whether the node is V8's idle marker. */
+  isIdle(id: number): boolean;
+  /** Each distinct frame name on the stack of a sample's node, leaf first. */
+  stack(id: number): Set<string>;
+}
+
+export function loadCpuProfile(file: string, root?: string): LoadedProfile {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const n of prof.nodes) byId.set(n.id, n);
   for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-
-  const name = (n: ProfileNode) => {
-    const { functionName, url, lineNumber } = n.callFrame;
-    let where = url.replace(/^file:\/\//, '');
-    if (root && where.startsWith(root)) where = where.slice(root.length + 1);
-    return `${functionName || '(anonymous)'}${where ? ` ${where}:${lineNumber + 1}` : ''}`;
+  const where = (n: ProfileNode): string => {
+    const url = n.callFrame.url.replace(/^file:\/\//, '');
+    return root && url.startsWith(root) ? url.slice(root.length + 1) : url;
   };
-  const fileOf = (n: ProfileNode) => {
-    let where = n.callFrame.url.replace(/^file:\/\//, '');
-    if (root && where.startsWith(root)) where = where.slice(root.length + 1);
-    return where || n.callFrame.functionName || '(native)';
+  const name = (id: number): string => {
+    const n = byId.get(id)!;
+    const w = where(n);
+    return `${n.callFrame.functionName || '(anonymous)'}${w ? ` ${w}:${n.callFrame.lineNumber + 1}` : ''}`;
   };
+  return {
+    samples: prof.samples,
+    timeDeltas: prof.timeDeltas,
+    name,
+    fileOf: (id) => where(byId.get(id)!) || byId.get(id)!.callFrame.functionName || '(native)',
+    isIdle: (id) => byId.get(id)!.callFrame.functionName === '(idle)',
+    stack(id) {
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) seen.add(name(cur));
+      return seen;
+    },
+  };
+}
 
+/** Summarises a V8 .cpuprofile (from `node --cpu-prof`): self and inclusive time per function. */
+export function summarizeCpuProfile(file: string, root?: string): { frames: FrameCost[]; byFile: { file: string; selfPct: number }[]; totalMs: number } {
+  const prof = loadCpuProfile(file, root);
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const files = new Map<string, number>();
@@ -47,16 +73,11 @@ export function summarizeCpuProfile(file: string, root?: string): { frames: Fram
   prof.samples.forEach((id, i) => {
     const dt = prof.timeDeltas[i] ?? 0;
     all += dt;
-    const leaf = byId.get(id)!;
-    self.set(name(leaf), (self.get(name(leaf)) ?? 0) + dt);
-    files.set(fileOf(leaf), (files.get(fileOf(leaf)) ?? 0) + dt);
-    const seen = new Set<string>();
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const key = name(byId.get(cur)!);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      total.set(key, (total.get(key) ?? 0) + dt);
-    }
+    const leaf = prof.name(id);
+    self.set(leaf, (self.get(leaf) ?? 0) + dt);
+    const f = prof.fileOf(id);
+    files.set(f, (files.get(f) ?? 0) + dt);
+    for (const frame of prof.stack(id)) total.set(frame, (total.get(frame) ?? 0) + dt);
   });
   const pct = (v: number) => (all ? (100 * v) / all : 0);
   const frames = [...total.entries()].map(([frame, t]) => ({ frame, selfPct: pct(self.get(frame) ?? 0), totalPct: pct(t) }));

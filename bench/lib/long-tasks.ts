@@ -1,18 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  startTime: number;
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { loadCpuProfile } from './cpu-profile-summary.js';
 
 /** One stretch of a thread's event loop without an idle sample: a task (or tasks back to back) that held it. */
 export interface LongTask {
@@ -28,19 +16,7 @@ export interface LongTask {
  * `thresholdMs` without going idle, which is when every other request or event waited, and names what ran.
  */
 export function findLongTasks(file: string, thresholdMs: number, root?: string): { tasks: LongTask[]; profiledMs: number } {
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map<number, ProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of prof.nodes) byId.set(n.id, n);
-  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const name = (n: ProfileNode): string => {
-    const { functionName, url, lineNumber } = n.callFrame;
-    let where = url.replace(/^file:\/\//, '');
-    if (root && where.startsWith(root)) where = where.slice(root.length + 1);
-    return `${functionName || '(anonymous)'}${where ? ` ${where}:${lineNumber + 1}` : ''}`;
-  };
-  const idle = new Set(prof.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
-
+  const prof = loadCpuProfile(file, root);
   const tasks: LongTask[] = [];
   let at = 0;
   let start = -1;
@@ -59,15 +35,9 @@ export function findLongTasks(file: string, thresholdMs: number, root?: string):
   prof.samples.forEach((id, i) => {
     const dt = prof.timeDeltas[i] ?? 0;
     at += dt / 1000;
-    if (idle.has(id)) return close(at);
+    if (prof.isIdle(id)) return close(at);
     if (start < 0) start = at;
-    const seen = new Set<string>();
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const key = name(byId.get(cur)!);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
-    }
+    for (const frame of prof.stack(id)) inclusive.set(frame, (inclusive.get(frame) ?? 0) + dt);
   });
   close(at);
   return { tasks, profiledMs: at };
