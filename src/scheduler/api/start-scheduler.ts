@@ -116,7 +116,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
   for (const name of scheduler.profiles.keys()) recorder(name);
   informers = feedScheduler(factory, scheduler);
   // Bindings waiting for their claims to be bound wake on the claims' changes.
-  informers.objects.get('PersistentVolumeClaim')?.addEventHandler({
+  const claimWakeups = informers.objects.get('PersistentVolumeClaim')?.addEventHandler({
     onUpdate: (_old, claim) => writer.claimChanged(objectKey(claim)),
     onDelete: (claim) => writer.claimChanged(objectKey(deletedObject(claim))),
   });
@@ -134,6 +134,10 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
       scheduler.stop();
       leader = false;
       if (ownsInformers) await factory.stop();
+      else {
+        informers?.detach();
+        claimWakeups?.remove();
+      }
       await scheduler.waitForBindings();
       await writer.flush();
       await Promise.all([...recorders.values()].map((r) => r.flush()));

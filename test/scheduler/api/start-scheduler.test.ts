@@ -7,6 +7,7 @@ import {
   eventually,
   getPod,
   nodeObject,
+  nodesResource,
   podEvents,
   podObject,
   podsResource,
@@ -277,6 +278,12 @@ test('a scheduler on shared informers schedules through them, and stopping it le
     await api.client.create(podsResource, podObject('after-stop'));
     await eventually(async () => pods.store.getByName('default', 'after-stop') !== undefined, 5000, 'seen by the shared informer');
     assert.equal((pods.store.getByName('default', 'after-stop')!.spec as { nodeName?: string }).nodeName, undefined, 'nobody schedules it');
+    // The stopped scheduler no longer listens: a node added now reaches the informer, not its snapshot.
+    await createNodes(api.client, [nodeObject('n2', 'b')]);
+    const nodes = shared.informerFor(nodesResource);
+    await eventually(async () => nodes.store.getByName(undefined, 'n2') !== undefined, 5000, 'n2 seen by the shared informer');
+    assert.equal(handle.scheduler.snapshot.node('n2'), undefined);
+    assert.ok(handle.scheduler.snapshot.node('n1'));
   } finally {
     await handle.stop();
     owner.abort();
