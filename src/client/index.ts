@@ -33,6 +33,7 @@ export {
 } from './controller.js';
 export { EventRecorder, eventKey, type EventRecorderOptions, type EventType } from './event-recorder.js';
 export {
+  compactForCache,
   defaultLogger,
   DeletedFinalStateUnknown,
   deletedObject,

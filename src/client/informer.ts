@@ -5,6 +5,7 @@ import { Backoff, sleep } from './backoff.js';
 import type { ResourceDescriptor } from './resource-descriptor.js';
 import { statusErrorFromStatus } from './response-error.js';
 import { objectKey, Store, type IndexFunc } from './store.js';
+import { StringPool } from './string-pool.js';
 import type { WatchEvent } from './watch-stream.js';
 
 /** An open watch as informers consume it. */
@@ -92,6 +93,19 @@ export interface InformerOptions {
  */
 export function stripManagedFields(obj: KubeObject): KubeObject {
   if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
+}
+
+/** One pool per thread: every informer of the thread shares its strings with the others. */
+const cachedStrings = new StringPool();
+
+/**
+ * The usual transform for a cache: `stripManagedFields`, then every string of the object shared with the
+ * thread's other cached objects (see StringPool). Shared informers use it unless told to keep managedFields.
+ */
+export function compactForCache(obj: KubeObject): KubeObject {
+  stripManagedFields(obj);
+  cachedStrings.internValues(obj);
   return obj;
 }
 

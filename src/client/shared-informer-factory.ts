@@ -1,12 +1,12 @@
 import type { KubeObject } from '../api/index.js';
 import type { ApiClient } from './api-client.js';
-import { Informer, listerWatcherFor, stripManagedFields, type InformerOptions, type Selection } from './informer.js';
+import { compactForCache, Informer, listerWatcherFor, type InformerOptions, type Selection } from './informer.js';
 import { resourceId, type ResourceDescriptor } from './resource-descriptor.js';
 
 export interface SharedInformerFactoryOptions extends Omit<InformerOptions, 'name'> {
   /** Limit every informer to one namespace unless it asks otherwise. */
   namespace?: string;
-  /** Keep `metadata.managedFields` on cached objects; by default they are dropped (`stripManagedFields`). */
+  /** Keep cached objects as the server sent them; by default managedFields are dropped and strings shared (`compactForCache`). */
   keepManagedFields?: boolean;
 }
 
@@ -37,7 +37,7 @@ export class SharedInformerFactory {
     if (!informer) {
       const { namespace: _ns, keepManagedFields, ...informerOpts } = this.opts;
       informer = new Informer<KubeObject>(listerWatcherFor(this.client, resource, sel), {
-        transform: keepManagedFields ? undefined : stripManagedFields,
+        transform: keepManagedFields ? undefined : compactForCache,
         ...informerOpts,
         name: resource.group ? `${resource.plural}.${resource.group}` : resource.plural,
       });

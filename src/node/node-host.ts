@@ -6,7 +6,7 @@ import {
   Informer,
   listerWatcherFor,
   resourceFor,
-  stripManagedFields,
+  compactForCache,
   WorkQueue,
   type ApiClient,
   type ConnectionConfig,
@@ -94,7 +94,7 @@ export class NodeHost {
       this.podInformer = opts.informers.informerFor(this.pods);
       this.nodeInformer = opts.informers.informerFor(this.nodes);
     } else {
-      const cached = { logger: this.log, transform: stripManagedFields };
+      const cached = { logger: this.log, transform: compactForCache };
       this.podInformer = new Informer(listerWatcherFor(this.client, this.pods, opts.podSelection ?? { fieldSelector: 'spec.nodeName!=' }), { name: 'pods', ...cached });
       this.nodeInformer = new Informer(listerWatcherFor(this.client, this.nodes, opts.nodeSelection ?? {}), { name: 'nodes', ...cached });
     }
