@@ -127,6 +127,21 @@ export function webSocketRemoteCommand(ws: WebSocketConnection, protocol: string
 
 /** How long a SPDY client has to open every stream it asked for (kubelet's default). */
 const streamCreationTimeoutMs = 30_000;
+/** How long a finished command waits for the client to close the connection before closing it itself. */
+const clientCloseGraceMs = 2_000;
+
+function closedOrAfter(session: SpdySession, ms: number): Promise<void> {
+  if (session.isClosed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      session.off('close', done);
+      resolve();
+    }
+    session.on('close', done);
+  });
+}
 
 /**
  * Serves a remote command over SPDY: the client opens one stream per requested channel (header
@@ -198,6 +213,10 @@ export function spdyRemoteCommand(session: SpdySession, protocol: string, req: S
             else if (status.status !== 'Success') error.write(status.message ?? '');
             await endWritable(error);
           }
+          // The client closes the connection once it has read the status. Closing first races it: kubectl
+          // 1.20's spdystream, handed GOAWAY while the status still sits in its stream's queue, ends that
+          // stream empty and reports exit code 0 (seen once in CI for `exec -it ... exit 4`).
+          await closedOrAfter(session, clientCloseGraceMs);
           session.close();
         },
       }), reject);

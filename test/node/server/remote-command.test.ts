@@ -124,6 +124,31 @@ test('v4 over SPDY waits for every stream it asked for, replying to each, then e
   assert.equal(frames[frames.length - 1].type, FrameType.goAway);
 });
 
+test('after the Status a SPDY session leaves closing to the client, which reads the Status first; GOAWAY only after it closes or 2 s', async () => {
+  const [server, client] = duplexPair();
+  const seen = collect(client);
+  const spdy = new SpdySession(server);
+  const pending = spdyRemoteCommand(spdy, 'v4.channel.k8s.io', { stdin: false, stdout: true, stderr: false, tty: true });
+  const c = new HeaderCompressor();
+  let id = 1;
+  for (const type of ['error', 'stdout', 'resize']) {
+    client.write(await synStream(c, id, encodeHeaderBlock({ streamtype: type })));
+    id += 2;
+  }
+  const session = await pending;
+  let finished = false;
+  const done = session.finish(exitCodeStatus(4)).then(() => (finished = true));
+  await tick();
+  const frames = spdyFrames(seen.bytes());
+  assert.ok(frames.some((f) => !f.control && f.id === 1 && f.body.toString() === JSON.stringify(exitCodeStatus(4))), 'the Status is out');
+  assert.ok(!frames.some((f) => f.control && f.type === FrameType.goAway), 'no GOAWAY while the client may still be reading');
+  assert.equal(finished, false);
+  const closedAt = performance.now();
+  client.end();
+  await done;
+  assert.ok(performance.now() - closedAt < 1000, 'finishes as soon as the client has closed');
+});
+
 test('SPDY streams the client did not ask for are reset', async () => {
   const [server, client] = duplexPair();
   const seen = collect(client);
