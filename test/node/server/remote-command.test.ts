@@ -92,18 +92,25 @@ test('a WebSocket client that goes away aborts the command', async () => {
   assert.ok(session.signal.aborted);
 });
 
-test('v4 over SPDY waits for every stream it asked for, replying to each, then ends with the Status on the error stream', async () => {
+/**
+ * A v4 SPDY remote command whose client opens `types` streams in order (ids 1, 3, 5, ...), as kubectl does;
+ * resolves once the server has every stream, with the client's end and what it has received.
+ */
+async function spdyCommand(request: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }, types: string[]) {
   const [server, client] = duplexPair();
   const seen = collect(client);
-  const spdy = new SpdySession(server);
-  const pending = spdyRemoteCommand(spdy, 'v4.channel.k8s.io', { stdin: true, stdout: true, stderr: true, tty: false });
+  const pending = spdyRemoteCommand(new SpdySession(server), 'v4.channel.k8s.io', request);
   const c = new HeaderCompressor();
   let id = 1;
-  for (const type of ['error', 'stdin', 'stdout', 'stderr']) {
+  for (const type of types) {
     client.write(await synStream(c, id, encodeHeaderBlock({ streamtype: type })));
     id += 2;
   }
-  const session = await pending;
+  return { client, seen, session: await pending };
+}
+
+test('v4 over SPDY waits for every stream it asked for, replying to each, then ends with the Status on the error stream', async () => {
+  const { client, seen, session } = await spdyCommand({ stdin: true, stdout: true, stderr: true, tty: false }, ['error', 'stdin', 'stdout', 'stderr']);
   const replies = spdyFrames(seen.bytes()).filter((f) => f.control && f.type === FrameType.synReply);
   assert.equal(replies.length, 4, 'every stream is answered before the command starts');
   const input = collect(session.io.stdin!);
@@ -125,17 +132,7 @@ test('v4 over SPDY waits for every stream it asked for, replying to each, then e
 });
 
 test('after the Status a SPDY session leaves closing to the client, which reads the Status first; GOAWAY only after it closes or 2 s', async () => {
-  const [server, client] = duplexPair();
-  const seen = collect(client);
-  const spdy = new SpdySession(server);
-  const pending = spdyRemoteCommand(spdy, 'v4.channel.k8s.io', { stdin: false, stdout: true, stderr: false, tty: true });
-  const c = new HeaderCompressor();
-  let id = 1;
-  for (const type of ['error', 'stdout', 'resize']) {
-    client.write(await synStream(c, id, encodeHeaderBlock({ streamtype: type })));
-    id += 2;
-  }
-  const session = await pending;
+  const { client, seen, session } = await spdyCommand({ stdin: false, stdout: true, stderr: false, tty: true }, ['error', 'stdout', 'resize']);
   let finished = false;
   const done = session.finish(exitCodeStatus(4)).then(() => (finished = true));
   await tick();
