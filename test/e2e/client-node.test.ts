@@ -28,9 +28,15 @@ describe('@kubernetes/client-node against wharf up', () => {
     assert.notEqual(replaced.metadata?.resourceVersion, read.metadata?.resourceVersion);
     // A write with a stale resourceVersion is a conflict.
     await assert.rejects(core.replaceNamespacedConfigMap({ name: 'one', namespace: 'crud', body: read }), (e: { code?: number }) => e.code === 409);
-    // Every namespace also gets the cluster's CA bundle, as in Kubernetes.
-    const list = await core.listNamespacedConfigMap({ namespace: 'crud' });
-    assert.deepEqual(list.items.map((c) => c.metadata?.name), ['kube-root-ca.crt', 'one']);
+    // Every namespace also gets the cluster's CA bundle, as in Kubernetes: a controller publishes it soon
+    // after the namespace appears (not within the namespace's create), so the list is read until it has it.
+    const deadline = Date.now() + 10_000;
+    let names = (await core.listNamespacedConfigMap({ namespace: 'crud' })).items.map((c) => c.metadata?.name);
+    while (!names.includes('kube-root-ca.crt') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      names = (await core.listNamespacedConfigMap({ namespace: 'crud' })).items.map((c) => c.metadata?.name);
+    }
+    assert.deepEqual(names, ['kube-root-ca.crt', 'one']);
 
     const dep = await apps.createNamespacedDeployment({
       namespace: 'crud',
