@@ -171,7 +171,6 @@ export function containerLogPath(logsDir: string, pod: { namespace?: string; nam
   return join(logsDir, `${pod.namespace ?? 'default'}_${pod.name ?? ''}_${pod.uid ?? ''}`, container, `${restartCount}.log`);
 }
 
-/** Waits `ms`, or less when the pod is stopped or removed meanwhile. */
 /**
  * What a container that just started running reports before its probes have said anything: not ready with
  * a readiness probe, not started with a startup probe (kubelet's defaults), whatever an earlier instance said.
@@ -180,6 +179,7 @@ function unprobed(spec: Container): { ready?: boolean; started?: boolean } {
   return { ...(spec.readinessProbe ? { ready: false } : {}), ...(spec.startupProbe ? { started: false } : {}) };
 }
 
+/** Waits `ms`, or less when the pod is stopped or removed meanwhile. */
 function sleep(ms: number, rec: PodRec): Promise<void> {
   if (rec.abort.signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
