@@ -238,7 +238,7 @@ export class NodeAgent implements HostedAgent, ServedNode {
     // not worth keeping: a pod's status objects, held for each of 150,000 pods, are garbage to mark.
     if (s.lastWrite && s.lastWrite.againstVersion !== pod.metadata.resourceVersion) s.lastWrite = undefined;
     const last = s.lastWrite;
-    const alreadySent = last !== undefined && last.againstVersion === pod.metadata.resourceVersion && !podStatusDiffers({ ...pod, status: last.status }, status);
+    const alreadySent = last !== undefined && !podStatusDiffers({ ...pod, status: last.status }, status);
     if (!alreadySent && podStatusDiffers(pod, status)) {
       try {
         await client.patch(pods, pod.metadata.name!, { metadata: { uid: s.uid }, status }, { type: 'merge', namespace: ns, subresource: 'status' });
