@@ -133,11 +133,9 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Sched
       opts.signal?.removeEventListener('abort', onOuterAbort);
       scheduler.stop();
       leader = false;
+      informers?.detach();
+      claimWakeups?.remove();
       if (ownsInformers) await factory.stop();
-      else {
-        informers?.detach();
-        claimWakeups?.remove();
-      }
       await scheduler.waitForBindings();
       await writer.flush();
       await Promise.all([...recorders.values()].map((r) => r.flush()));
