@@ -1,6 +1,6 @@
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
-import { resourcePath, sleep, type ApiClient, type Logger } from '../../client/index.js';
+import { resourcePath, sleep, splitKey, type ApiClient, type Logger } from '../../client/index.js';
 import { DEFAULT_SCHEDULER_NAME } from '../config/defaults.js';
 import type { VolumeBindingDecision } from '../framework/interfaces.js';
 import { podScheduledCondition, type SchedulingFailure } from '../scheduler.js';
@@ -56,11 +56,6 @@ function claimBound(claim: KubeObject): boolean {
   return !!volumeName && claim.metadata.annotations?.[BIND_COMPLETED_ANNOTATION] !== undefined;
 }
 
-function splitKey(key: string): [string, string] {
-  const slash = key.indexOf('/');
-  return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
-}
-
 /**
  * Everything the scheduler writes to the API: bindings (POST pods/<name>/binding), preemption
  * (DisruptionTarget condition, DELETE, Preempted event), volume decisions, the PodScheduled condition
@@ -69,6 +64,8 @@ function splitKey(key: string): [string, string] {
 export class ClusterWriter {
   private readonly limit: InFlightLimit;
   private readonly background = new Set<Promise<unknown>>();
+  /** Wake-ups of the bindings waiting on each claim (`namespace/name`), until its next change. */
+  private readonly claimWaiters = new Map<string, Set<() => void>>();
 
   constructor(private readonly opts: ClusterWriterOptions) {
     this.limit = new InFlightLimit(opts.maxInFlight ?? 256);
@@ -125,7 +122,7 @@ export class ClusterWriter {
   async bindVolumes(pod: Pod, nodeName: string, decision: VolumeBindingDecision): Promise<void> {
     const { client } = this.opts;
     for (const [claimKey, pvName] of decision.staticBindings) {
-      const [ns, claimName] = splitKey(claimKey);
+      const { namespace: ns = '', name: claimName } = splitKey(claimKey);
       const claim = this.opts.currentClaim(ns, claimName);
       const claimRef: Record<string, string> = { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: ns, name: claimName };
       if (claim?.metadata.uid) claimRef.uid = claim.metadata.uid;
@@ -138,7 +135,7 @@ export class ClusterWriter {
       );
     }
     for (const claimKey of decision.provision) {
-      const [ns, claimName] = splitKey(claimKey);
+      const { namespace: ns = '', name: claimName } = splitKey(claimKey);
       const claim = this.opts.currentClaim(ns, claimName);
       if (claim?.metadata.annotations?.[SELECTED_NODE_ANNOTATION] === nodeName) continue;
       await this.limit.run(() => client.patch(pvcResource, claimName, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } }, { type: 'merge', namespace: ns }));
@@ -168,7 +165,7 @@ export class ClusterWriter {
       try {
         let unbound = 0;
         for (const key of keys) {
-          const [ns, name] = splitKey(key);
+          const { namespace: ns = '', name } = splitKey(key);
           const claim = this.opts.currentClaim(ns, name);
           if (!claim || claim.metadata.deletionTimestamp) throw new Error(`persistentvolumeclaim "${name}" was deleted`);
           if (claimBound(claim)) continue;
@@ -198,8 +195,6 @@ export class ClusterWriter {
     this.claimWaiters.delete(key);
     for (const wake of waiting) wake();
   }
-
-  private readonly claimWaiters = new Map<string, Set<() => void>>();
 
   /** Resolves at the next `claimChanged` of any of `keys`; `cancel` stops listening. */
   private nextChange(keys: readonly string[]): { promise: Promise<void>; cancel: () => void } {

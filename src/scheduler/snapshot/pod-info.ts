@@ -169,7 +169,7 @@ function buildPodInfo(pod: Pod): PodInfo {
     nonZeroMilliCPU: nonZero.milliCPU,
     nonZeroMemory: nonZero.memory,
     hostPorts: orNone(hostPorts),
-    tolerations: spec?.tolerations ?? [],
+    tolerations: spec?.tolerations ?? none,
     requiredAffinityTerms: orNone(requiredAffinityTerms),
     requiredAntiAffinityTerms: orNone(requiredAntiAffinityTerms),
     preferredAffinityTerms: orNone(preferredAffinityTerms),
