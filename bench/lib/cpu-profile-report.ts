@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { summarizeCpuProfile } from './cpu-profile-summary.js';
+import { cpuProfileFiles, summarizeCpuProfile } from './cpu-profile-summary.js';
 
 /**
  * Prints where each thread's CPU went, from the `.cpuprofile` files `node --cpu-prof` wrote into `dir` (one
@@ -8,7 +7,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary.js';
  * inclusive time. Paths are shown relative to `root`.
  */
 export function printCpuProfiles(dir: string, root: string, out: (line: string) => void = console.log): void {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const files = cpuProfileFiles(dir);
   if (files.length === 0) out(`\nno .cpuprofile written in ${dir}`);
   for (const file of files) {
     const summary = summarizeCpuProfile(path.join(dir, file), root);

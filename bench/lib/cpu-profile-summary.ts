@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
@@ -34,6 +34,12 @@ export interface LoadedProfile {
   stack(id: number): Set<string>;
 }
 
+/** The `.cpuprofile` files `node --cpu-prof` wrote into `dir` (one per thread), in name order. */
+export function cpuProfileFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+}
+
+/** Reads a .cpuprofile; frame names and stacks are worked out once per profile node, not once per sample. */
 export function loadCpuProfile(file: string, root?: string): LoadedProfile {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
@@ -44,11 +50,17 @@ export function loadCpuProfile(file: string, root?: string): LoadedProfile {
     const url = n.callFrame.url.replace(/^file:\/\//, '');
     return root && url.startsWith(root) ? url.slice(root.length + 1) : url;
   };
+  const names = new Map<number, string>();
   const name = (id: number): string => {
-    const n = byId.get(id)!;
-    const w = where(n);
-    return `${n.callFrame.functionName || '(anonymous)'}${w ? ` ${w}:${n.callFrame.lineNumber + 1}` : ''}`;
+    let named = names.get(id);
+    if (named === undefined) {
+      const n = byId.get(id)!;
+      const w = where(n);
+      names.set(id, (named = `${n.callFrame.functionName || '(anonymous)'}${w ? ` ${w}:${n.callFrame.lineNumber + 1}` : ''}`));
+    }
+    return named;
   };
+  const stacks = new Map<number, Set<string>>();
   return {
     samples: prof.samples,
     timeDeltas: prof.timeDeltas,
@@ -56,8 +68,12 @@ export function loadCpuProfile(file: string, root?: string): LoadedProfile {
     fileOf: (id) => where(byId.get(id)!) || byId.get(id)!.callFrame.functionName || '(native)',
     isIdle: (id) => byId.get(id)!.callFrame.functionName === '(idle)',
     stack(id) {
-      const seen = new Set<string>();
-      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) seen.add(name(cur));
+      let seen = stacks.get(id);
+      if (!seen) {
+        seen = new Set<string>();
+        for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) seen.add(name(cur));
+        stacks.set(id, seen);
+      }
       return seen;
     },
   };

@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadCpuProfile } from './cpu-profile-summary.js';
+import { cpuProfileFiles, loadCpuProfile } from './cpu-profile-summary.js';
 
 /** One stretch of a thread's event loop without an idle sample: a task (or tasks back to back) that held it. */
 export interface LongTask {
@@ -48,7 +47,7 @@ export function findLongTasks(file: string, thresholdMs: number, root?: string):
  * `thresholdMs` and, for the longest such stretches, the frames that ran in them.
  */
 export function printLongTasks(dir: string, root: string, thresholdMs: number, out: (line: string) => void = console.log): void {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+  for (const file of cpuProfileFiles(dir)) {
     const { tasks, profiledMs } = findLongTasks(path.join(dir, file), thresholdMs, root);
     const heldMs = tasks.reduce((s, t) => s + t.durationMs, 0);
     out(`\n${file}: ${tasks.length} stretches without idle of ${thresholdMs} ms or more, ${(heldMs / 1000).toFixed(1)} s of ${(profiledMs / 1000).toFixed(1)} s`);

@@ -24,25 +24,25 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { ChildProcesses } from '../lib/child-processes.js';
 import { printCpuProfiles } from '../lib/cpu-profile-report.js';
 import { freePort } from '../lib/free-port.js';
-import { printLongTasks } from '../lib/long-tasks.js';
-import { wharfCommand } from '../lib/wharf-command.js';
 import { summarizeGcTrace, type IsolateGc } from '../lib/gc-trace.js';
 import { httpGetBytes, httpRequest, keepAliveAgent, send, type Via } from '../lib/http-client.js';
+import { printLongTasks } from '../lib/long-tasks.js';
 import { cpuTimeMs, memoryStatus } from '../lib/proc-status.js';
 import { renderTable } from '../lib/report-table.js';
 import { runPool } from '../lib/run-pool.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
 import { streamLines } from '../lib/watch-stream.js';
+import { wharfCommand } from '../lib/wharf-command.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MiB = 1024 * 1024;
