@@ -5,6 +5,12 @@ import { ControllerHistory } from '../workload-internal/controller-history.js';
 import { PendingWrites } from '../workload-internal/pending-writes.js';
 import { DaemonSetReconciler } from './daemon-set-reconciler.js';
 
+/** `manager.settings.daemonset`. */
+export interface DaemonSetControllerSettings {
+  /** Work-queue workers (`--concurrent-daemonset-syncs`); 4 by default. */
+  workers?: number;
+}
+
 /** What of a node decides whether daemon pods belong on it; heartbeats change none of it. */
 function placementFacts(node: KubeObject): unknown {
   return [node.metadata.labels, (node.spec as { taints?: unknown } | undefined)?.taints];
@@ -14,6 +20,7 @@ function placementFacts(node: KubeObject): unknown {
 export const daemonSetController: ControllerEntry = {
   name: 'daemonset',
   setup(manager: Manager): void {
+    const settings = (manager.settings.daemonset ?? {}) as DaemonSetControllerSettings;
     const daemonSetsResource = manager.resource('apps', 'v1', 'daemonsets');
     const podsResource = manager.resource('', 'v1', 'pods');
     const nodesResource = manager.resource('', 'v1', 'nodes');
@@ -39,7 +46,7 @@ export const daemonSetController: ControllerEntry = {
       .owns(revisionsResource)
       // Listed so the node cache syncs before the first reconcile; node events are handled below.
       .watches(nodesResource, () => [])
-      .complete(reconciler, { workers: 4, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? 4, logger: manager.logger });
     const all = (): void => {
       for (const ds of daemonSets.store.list()) controller.queue.add(objectKey(ds));
     };

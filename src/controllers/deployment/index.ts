@@ -3,6 +3,7 @@ import type { ControllerEntry } from '../index.js';
 import { DeploymentReconciler } from './deployment-reconciler.js';
 
 export interface DeploymentControllerSettings {
+  /** Work-queue workers (`--concurrent-deployment-syncs`); 5 by default. */
   workers?: number;
 }
 

@@ -5,6 +5,7 @@ import type { Pod } from '../internal/types.js';
 import { EndpointsReconciler } from './endpoints-reconciler.js';
 
 export interface EndpointsControllerSettings {
+  /** Work-queue workers (`--concurrent-endpoint-syncs`); 5 by default. */
   workers?: number;
 }
 

@@ -6,6 +6,7 @@ import type { Pod } from '../internal/types.js';
 import { byService, EndpointSliceReconciler, serviceIndex, type EndpointSlice, type EndpointSliceReconcilerOptions } from './endpoint-slice-reconciler.js';
 
 export interface EndpointSliceControllerSettings extends EndpointSliceReconcilerOptions {
+  /** Work-queue workers (`--concurrent-service-endpoint-syncs`); 5 by default. */
   workers?: number;
 }
 

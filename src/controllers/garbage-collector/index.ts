@@ -24,6 +24,7 @@ const watchedResources: readonly [string, string, string][] = [
 ];
 
 export interface GarbageCollectorSettings {
+  /** Workers processing the dependency graph (`--concurrent-gc-syncs`); 20 by default. */
   workers?: number;
 }
 

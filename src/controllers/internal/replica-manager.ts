@@ -23,6 +23,7 @@ import { rfc3339 } from '../../api/rfc3339.js';
 export interface ReplicaManagerSettings {
   /** Most pods created or deleted in one reconcile; 500 as Kubernetes. */
   burstReplicas?: number;
+  /** Work-queue workers (`--concurrent-replicaset-syncs`, `--concurrent_rc_syncs`); 5 by default. */
   workers?: number;
 }
 

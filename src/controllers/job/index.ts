@@ -7,10 +7,17 @@ import { TtlAfterFinishedReconciler, type TtlSettings } from './ttl-after-finish
 export type { JobSettings } from './job-reconciler.js';
 export type { TtlSettings } from './ttl-after-finished.js';
 
+/** `manager.settings.job`: the reconciler's settings and the controller's work-queue workers. */
+export interface JobControllerSettings extends JobSettings {
+  /** `--concurrent-job-syncs`; 4 by default. */
+  workers?: number;
+}
+
 /** Runs Jobs' pods to completion (see `JobReconciler`); settings under `manager.settings.job`. */
 export const jobController: ControllerEntry = {
   name: 'job',
   setup(manager: Manager): void {
+    const settings = manager.settings.job as JobControllerSettings | undefined;
     const jobsResource = manager.resource('batch', 'v1', 'jobs');
     const podsResource = manager.resource('', 'v1', 'pods');
     const jobs = manager.informers.informerFor(jobsResource);
@@ -23,7 +30,7 @@ export const jobController: ControllerEntry = {
       jobsResource,
       podsResource,
       pendingPods: new PendingWrites(pods),
-      settings: manager.settings.job as JobSettings | undefined,
+      settings,
     });
     const controller = controllerFor(manager.informers, jobsResource)
       .named('job-controller')
@@ -32,7 +39,7 @@ export const jobController: ControllerEntry = {
         const ref = pod.metadata.ownerReferences?.find((r) => r.controller === true && r.kind === 'Job' && r.apiVersion.startsWith('batch/'));
         return ref ? [`${pod.metadata.namespace}/${ref.name}`] : [];
       })
-      .complete(reconciler, { workers: 4, logger: manager.logger });
+      .complete(reconciler, { workers: settings?.workers ?? 4, logger: manager.logger });
     manager.add(controller);
   },
 };

@@ -3,6 +3,7 @@ import type { ControllerEntry } from '../index.js';
 import { NamespaceDeleter, type NamespaceDeleterOptions } from './namespace-deleter.js';
 
 export interface NamespaceControllerSettings extends NamespaceDeleterOptions {
+  /** Work-queue workers (`--concurrent-namespace-syncs`); 10 by default. */
   workers?: number;
 }
 

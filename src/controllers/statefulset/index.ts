@@ -4,10 +4,17 @@ import { ControllerHistory } from '../workload-internal/controller-history.js';
 import { PendingWrites } from '../workload-internal/pending-writes.js';
 import { StatefulSetReconciler } from './stateful-set-reconciler.js';
 
+/** `manager.settings.statefulset`. */
+export interface StatefulSetControllerSettings {
+  /** Work-queue workers (`--concurrent-statefulset-syncs`); 4 by default. */
+  workers?: number;
+}
+
 /** Keeps StatefulSets' pods and claims in step with their specs (see `StatefulSetReconciler`). */
 export const statefulSetController: ControllerEntry = {
   name: 'statefulset',
   setup(manager: Manager): void {
+    const settings = (manager.settings.statefulset ?? {}) as StatefulSetControllerSettings;
     const setsResource = manager.resource('apps', 'v1', 'statefulsets');
     const podsResource = manager.resource('', 'v1', 'pods');
     const claimsResource = manager.resource('', 'v1', 'persistentvolumeclaims');
@@ -38,7 +45,7 @@ export const statefulSetController: ControllerEntry = {
         const ref = c.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet' && r.apiVersion.startsWith('apps/'));
         return ref ? [`${c.metadata.namespace}/${ref.name}`] : ownerKeys(c);
       })
-      .complete(reconciler, { workers: 4, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? 4, logger: manager.logger });
     manager.add(controller);
   },
 };
