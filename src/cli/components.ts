@@ -21,6 +21,11 @@ export interface FleetOptions {
   nodePods?: number;
   nodeLabels?: Record<string, string>;
   nodeTaints?: NodeTaint[];
+  /**
+   * How long a new pod shows ContainerCreating on a simulated node before its containers run (1 000 ms by
+   * default). At 0 it is Running at once, and its node writes its status once rather than twice.
+   */
+  nodeStartupDelayMs?: number;
   /** `--controllers a,b,-c` (all by default). */
   controllers?: string[];
 }
@@ -90,6 +95,7 @@ export async function startComponents(opts: ComponentOptions): Promise<RunningCo
     pods: opts.nodePods,
     labels: opts.nodeLabels,
     taints: opts.nodeTaints,
+    startupDelayMs: opts.nodeStartupDelayMs,
     signal,
     logger: opts.logger,
   });

@@ -8,7 +8,7 @@ import { addApiServerOptions, registerApiserverCommand, stopOnSignal } from './a
 import { registerImageCommand } from './image-command.js';
 import { nodeKubeconfig, registerJoinCommand, type NodeCredentialFlags } from './join-command.js';
 import { registerProvisionerCommand } from './provisioner-command.js';
-import { up, type UpOptions } from './up.js';
+import { addConcurrentSyncsOptions, controllerWorkers, up, withControllerWorkers, type UpOptions } from './up.js';
 
 function count(value: string): number {
   const n = Number(value);
@@ -37,7 +37,7 @@ function untilSignalled(): AbortController {
 
 const program = new Command('wharf').description('A Kubernetes-compatible control plane for bare-metal clusters');
 
-addApiServerOptions(
+const upCommand = addApiServerOptions(
   program
     .command('up')
     .description('start an all-in-one cluster (API server, scheduler, controllers, real or simulated nodes) and write an admin kubeconfig'),
@@ -52,10 +52,18 @@ addApiServerOptions(
   .option('--node-pods <n>', 'pod capacity of each simulated node', count, 110)
   .option('--node-labels <k=v,...>', 'labels for every simulated node', parseNodeLabels)
   .option('--node-taints <k=v:Effect,...>', 'taints for every simulated node', parseNodeTaints)
+  .option('--node-startup-delay <duration>', 'how long a new pod shows ContainerCreating on a simulated node before it runs (default 1s; 0s: at once, one status write per pod instead of two)', duration)
   .option('--controllers <names>', 'controllers to run: * for all, a name to add, -name to leave out', list)
-  .option('--api-server-only', 'run only the API server (no scheduler, controllers or nodes)')
-  .action(async (opts: UpOptions) => {
-    const cluster = await up({ ...opts, insecureRegistry: opts.insecureRegistry?.flatMap(list) });
+  .option('--api-server-only', 'run only the API server (no scheduler, controllers or nodes)');
+addConcurrentSyncsOptions(upCommand)
+  .action(async (opts: UpOptions & { nodeStartupDelay?: number }) => {
+    const { nodeStartupDelay, ...rest } = opts;
+    const cluster = await up({
+      ...rest,
+      insecureRegistry: opts.insecureRegistry?.flatMap(list),
+      nodeStartupDelayMs: nodeStartupDelay,
+      controllerWorkers: controllerWorkers(opts),
+    });
     for (const notice of cluster.notices) console.log(notice);
     console.log(`Wharf API server listening on ${cluster.url}`);
     console.log(`To use kubectl with this cluster:\n\n  export KUBECONFIG=${cluster.kubeconfig}\n  kubectl get nodes\n`);
@@ -72,7 +80,7 @@ program
     await runSchedulerCommand({ kubeconfig: opts.kubeconfig, config: opts.config, leaderElect: Boolean(opts.leaderElect) });
   });
 
-program
+const controllerManagerCommand = program
   .command('controller-manager')
   .description('run the controllers against a cluster')
   .requiredOption('--kubeconfig <file>', 'kubeconfig naming the API server and credentials')
@@ -81,14 +89,15 @@ program
   .option('--no-leader-elect', 'act without leader election')
   .option('--identity <id>', 'this instance in leader election', `${process.pid}`)
   .option('--node-monitor-grace-period <duration>', 'how long a node may be silent before it is marked unreachable', duration)
-  .option('--node-monitor-period <duration>', 'how often node health is checked', duration)
+  .option('--node-monitor-period <duration>', 'how often node health is checked', duration);
+addConcurrentSyncsOptions(controllerManagerCommand)
   .action(async (opts: { kubeconfig: string; controllers?: string[]; leaderElect: boolean; identity: string; nodeMonitorGracePeriod?: number; nodeMonitorPeriod?: number }) => {
     const ac = untilSignalled();
     const client = ApiClient.fromKubeconfig(opts.kubeconfig, { component: 'controller-manager', maxConnections: controllerManagerConnections });
     const nodeLifecycle = { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod, nodeMonitorPeriodMs: opts.nodeMonitorPeriod };
     const manager = new ControllerManager({
       client,
-      settings: { serviceaccount: { rootCaPem: loadKubeconfig(opts.kubeconfig).ca?.toString() }, 'node-lifecycle': nodeLifecycle },
+      settings: withControllerWorkers({ serviceaccount: { rootCaPem: loadKubeconfig(opts.kubeconfig).ca?.toString() }, 'node-lifecycle': nodeLifecycle }, controllerWorkers(opts)),
       leaderElection: opts.leaderElect ? { namespace: 'kube-system', name: 'kube-controller-manager', identity: opts.identity } : undefined,
     });
     for (const c of selectControllers(opts.controllers)) c.setup(manager);
@@ -105,6 +114,7 @@ program
   .option('--ca-cert-hash <sha256:hex>', 'the cluster CA public key hash the joining node pins')
   .option('--node-lease-duration-seconds <n>', 'node Lease duration, renewed every quarter of it (40)', count)
   .option('--simulated <n>', 'run N simulated nodes', count)
+  .option('--startup-delay <duration>', 'simulated runtime: how long a new pod shows ContainerCreating before it runs (default 1s; 0s: at once)', duration)
   .addOption(new Option('--runtime <runtime>', 'what runs the pods: simulated (timers) or container (runc; needs root, iproute2 and runc)').choices(['simulated', 'container']).default('simulated'))
   .option('--data-dir <dir>', 'container runtime: images, pods and logs (default /var/lib/wharf/nodes/<name>)')
   .option('--bridge <name>', 'container runtime: the node bridge pods attach to (default wharf0)')
@@ -119,12 +129,13 @@ program
   .option('--pods <n>', 'pod capacity', count, 110)
   .option('--labels <k=v,...>', 'node labels', parseNodeLabels)
   .option('--taints <k=v:Effect,...>', 'node taints', parseNodeTaints)
-  .action(async (opts: Omit<Parameters<typeof runNodeCommand>[0], 'kubeconfig' | 'insecureRegistries' | 'clusterDNS'> & NodeCredentialFlags & { nodeLeaseDurationSeconds?: number; insecureRegistry?: string[]; clusterDns?: string[] }) => {
+  .action(async (opts: Omit<Parameters<typeof runNodeCommand>[0], 'kubeconfig' | 'insecureRegistries' | 'clusterDNS'> & NodeCredentialFlags & { nodeLeaseDurationSeconds?: number; insecureRegistry?: string[]; clusterDns?: string[]; startupDelay?: number }) => {
     const lease = opts.nodeLeaseDurationSeconds;
     const timings = lease ? { leaseDurationSeconds: lease, renewIntervalMs: lease * 250 } : {};
-    const { insecureRegistry, clusterDns, ...rest } = opts;
+    const { insecureRegistry, clusterDns, startupDelay, ...rest } = opts;
     if (rest.simulated !== undefined && rest.runtime === 'container') throw new InvalidArgumentError('--simulated runs simulated nodes; leave out --runtime container');
-    await runNodeCommand({ ...rest, ...timings, clusterDNS: clusterDns, insecureRegistries: insecureRegistry?.flatMap(list), kubeconfig: await nodeKubeconfig(opts) });
+    if (startupDelay !== undefined && rest.runtime === 'container') throw new InvalidArgumentError('--startup-delay is for the simulated runtime; leave out --runtime container');
+    await runNodeCommand({ ...rest, ...timings, startupDelayMs: startupDelay, clusterDNS: clusterDns, insecureRegistries: insecureRegistry?.flatMap(list), kubeconfig: await nodeKubeconfig(opts) });
   });
 
 registerJoinCommand(program);
