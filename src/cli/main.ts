@@ -8,7 +8,8 @@ import { addApiServerOptions, registerApiserverCommand, stopOnSignal } from './a
 import { registerImageCommand } from './image-command.js';
 import { nodeKubeconfig, registerJoinCommand, type NodeCredentialFlags } from './join-command.js';
 import { registerProvisionerCommand } from './provisioner-command.js';
-import { addConcurrentSyncsOptions, controllerWorkers, up, withControllerWorkers, type UpOptions } from './up.js';
+import { addConcurrentSyncsOptions, controllerWorkers, withControllerWorkers } from './controller-flags.js';
+import { up, type UpOptions } from './up.js';
 
 function count(value: string): number {
   const n = Number(value);
