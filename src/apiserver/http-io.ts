@@ -7,23 +7,54 @@ import { storageFailureStatus } from './storage-failure.js';
 /** The largest request body accepted, as kube-apiserver's limit. */
 export const maxBodyBytes = 3 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The whole request body. Read through 'data' events rather than an async iterator: at thousands of
+ * small bodies a second the iterator's promises and wrapper objects cost more than the read itself.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
     req.resume();
-    throw tooLarge();
+    return Promise.reject(tooLarge());
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) {
-      req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        done();
+        // The rest is read and dropped, so the connection can still carry the answer.
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(e);
+    };
+    const onClose = (): void => {
+      // Closed before the end: the client went away mid-body.
+      done();
+      reject(new Error('the request body ended early: the client closed the connection'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /** The media type of a Content-Type header, without parameters, lower-cased. */

@@ -75,6 +75,22 @@ describe('readBody() and the send helpers over a real HTTP server', () => {
     assert.equal(chunked, 413);
   });
 
+  test('readBody() rejects when the client goes away in the middle of the body', async () => {
+    let settled!: Promise<string>;
+    const reached = new Promise<void>((resolve) => {
+      handler = (req) => {
+        settled = readBody(req).then(() => 'resolved', (e: Error) => `rejected: ${e.message}`);
+        resolve();
+      };
+    });
+    const req = request(base, { method: 'POST', headers: { 'content-length': '100000' } });
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(1000));
+    await reached;
+    req.destroy();
+    assert.match(await settled, /^rejected: /);
+  });
+
   test('sendJson() and sendRaw() set type and length', async () => {
     handler = (_req, res) => sendJson(res, 201, { ok: 'é' });
     const r = await fetch(base);
