@@ -27,12 +27,36 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && (a > 0n) === (b > 0n) ? q + 1n : q;
 }
 
-/** Parses a quantity; undefined when `s` is not one. */
+/**
+ * Quantities recur (every pod of a Deployment asks for the same `250m` and `256Mi`), and parsing one with
+ * bigints costs microseconds, so short ones are remembered. The cache is dropped whole when full, which
+ * keeps it cheap and bounded whatever strings clients send.
+ */
+const remembered = new Map<string, Quantity | null>();
+const rememberAtMost = 4096;
+const rememberLength = 64;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  if (key.length > rememberLength) return;
+  if (cache.size >= rememberAtMost) cache.clear();
+  cache.set(key, value);
+}
+
+/** Parses a quantity; undefined when `s` is not one. The result is the caller's own to change. */
 export function parseQuantity(s: string | number): Quantity | undefined {
   if (typeof s === 'number') {
     if (!Number.isFinite(s)) return undefined;
     s = String(s);
   }
+  let q = remembered.get(s);
+  if (q === undefined) {
+    q = parseUncached(s) ?? null;
+    remember(remembered, s, q);
+  }
+  return q === null ? undefined : { nanos: q.nanos, format: q.format };
+}
+
+function parseUncached(s: string): Quantity | undefined {
   const str = s.trim();
   const m = quantityRe.exec(str);
   if (!m) return undefined;
@@ -130,8 +154,16 @@ export function formatQuantity(q: Quantity): string {
   return `${sign}${mant}${suffix}`;
 }
 
+const canonical = new Map<string, string>();
+
 /** Canonical form of a quantity string, or the string itself when it does not parse. */
 export function canonicalQuantity(s: string | number): string {
-  const q = parseQuantity(s);
-  return q ? formatQuantity(q) : String(s);
+  const text = String(s);
+  let c = canonical.get(text);
+  if (c === undefined) {
+    const q = parseQuantity(s);
+    c = q ? formatQuantity(q) : text;
+    remember(canonical, text, c);
+  }
+  return c;
 }

@@ -47,3 +47,22 @@ test('compareQuantities() orders across suffixes', () => {
   assert.equal(compareQuantities(parseQuantity('1000m')!, parseQuantity('1')!), 0);
   assert.equal(compareQuantities(parseQuantity('100m')!, parseQuantity('0.2')!), -1);
 });
+
+test('parseQuantity() hands each caller its own object, even for a quantity it has seen before', () => {
+  const first = parseQuantity('250m')!;
+  first.nanos += 1n;
+  const second = parseQuantity('250m')!;
+  assert.equal(second.nanos, 250_000_000n);
+  assert.notEqual(first, second);
+  assert.equal(parseQuantity('1Gb'), undefined);
+  assert.equal(parseQuantity('1Gb'), undefined, 'a string that is not a quantity stays refused the second time');
+});
+
+test('quantities longer than what is remembered, and many distinct ones, still parse and canonicalize', () => {
+  const long = `${'0'.repeat(80)}1500000`;
+  assert.equal(canonicalQuantity(long), '1500k');
+  assert.equal(canonicalQuantity(long), '1500k');
+  for (let i = 0; i < 10_000; i++) assert.equal(parseValue(`${i}Ki`), i * 1024);
+  assert.equal(canonicalQuantity('2048Ki'), '2Mi');
+  assert.equal(canonicalQuantity(1000), '1k');
+});
