@@ -57,6 +57,21 @@ test('a counter with a label hint sees only pods carrying that label and counts 
   assert.equal(hinted.total, 0);
 });
 
+test('a new hinted counter asks its predicate only about the pods its hint allows', () => {
+  const s = new Snapshot();
+  s.addNode(node('a', { labels: { [ZONE]: 'z1' } }));
+  for (let i = 0; i < 20; i++) s.addPod(pod(`other-${i}`, { nodeName: 'a', labels: { app: `app-${i}` } }));
+  s.addPod(pod('web-1', { nodeName: 'a', labels: { app: 'web' } }));
+  s.addPod(pod('web-2', { nodeName: 'a', labels: { app: 'web', tier: 'back' } }));
+  const asked: string[] = [];
+  const c = s.counter('web-front', (p) => {
+    asked.push(p.name);
+    return p.labels.app === 'web' && p.labels.tier !== 'back';
+  }, { namespace: 'default', label: ['app', 'web'] });
+  assert.deepEqual(asked.sort(), ['web-1', 'web-2']);
+  assert.equal(c.total, 1);
+});
+
 test('pods of a removed node stop counting and come back with the node', () => {
   const s = new Snapshot();
   s.addNode(node('a'));
