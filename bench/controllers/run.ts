@@ -44,6 +44,8 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Run the server under `node --cpu-prof` into this directory and print where each thread's time went. */
     'server-cpu-prof': { type: 'string' },
+    /** More `wharf up` flags, space-separated: `--wharf-args="--node-startup-delay 0s --concurrent-replicaset-syncs 25"`. */
+    'wharf-args': { type: 'string', default: '' },
   },
 });
 
@@ -126,13 +128,14 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-controllers-'));
   const timeoutMs = Number(opts.timeout) * 1000;
   try {
-    progress.note(`starting wharf up --nodes ${opts.nodes} --zones ${opts.zones} ...`);
+    const upArgs = ['--nodes', opts.nodes!, '--zones', opts.zones!, ...opts['wharf-args']!.split(' ').filter((a) => a !== '')];
+    progress.note(`starting wharf up ${upArgs.join(' ')} ...`);
     const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
     const { baseUrl: base, tls, pid } = await startWharfUpFromSources(procs, {
       root,
       dataDir,
       cpuProfDir,
-      args: ['--nodes', opts.nodes!, '--zones', opts.zones!],
+      args: upArgs,
       onExit: (message) => (failure ??= message),
     });
     const agent: Agent = keepAliveAgent(Number(opts.concurrency), tls);
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
 
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     const rate = (n: number, ms: number) => `${(n / (ms / 1000)).toFixed(1)}/s`;
-    console.log(`\n${deployments} Deployments x ${replicas} replicas on ${opts.nodes} simulated nodes (${opts.zones} zones), ${opts.concurrency} clients; ${os.cpus().length} CPUs, Node ${process.version}\n`);
+    console.log(`\n${deployments} Deployments x ${replicas} replicas on wharf up ${upArgs.join(' ')}, ${opts.concurrency} clients; ${os.cpus().length} CPUs, Node ${process.version}\n`);
     console.log(
       renderTable([
         ['phase', 'time from first request', 'rate'],
