@@ -83,7 +83,8 @@ describe('wharf up --node-startup-delay and --concurrent-deployment-syncs', () =
     // Both at once: each start is most of this file's time.
     const started = await Promise.allSettled([
       startCluster(fast.dir, ['--nodes', '1', '--node-startup-delay', '0s', '--concurrent-deployment-syncs', '7']),
-      startCluster(slow.dir, ['--nodes', '1']),
+      // Longer than the default 1 s, so a busy machine cannot let the agent's first sync land after the start.
+      startCluster(slow.dir, ['--nodes', '1', '--node-startup-delay', '3s']),
     ]);
     if (started[0].status === 'fulfilled') quick = started[0].value;
     if (started[1].status === 'fulfilled') standard = started[1].value;
@@ -103,7 +104,7 @@ describe('wharf up --node-startup-delay and --concurrent-deployment-syncs', () =
     for (const pod of pods) assert.equal(writes.get(pod), 1, `node status writes for ${pod}: ${JSON.stringify([...writes])}`);
   });
 
-  test('with the default delay each pod gets two: ContainerCreating, then Running', async () => {
+  test('with a startup delay each pod gets two: ContainerCreating, then Running', async () => {
     const pods = await rollOut(standard!, 'delayed');
     const writes = await settledWrites(standard!, 'delayed', pods, 2);
     for (const pod of pods) assert.equal(writes.get(pod), 2, `node status writes for ${pod}: ${JSON.stringify([...writes])}`);
