@@ -26,39 +26,58 @@ function typeMatches(expected: string, got: string): boolean {
  */
 export function checkFields(value: unknown, schema: SchemaNode | undefined): FieldProblems {
   const problems: FieldProblems = { unknown: [], wrongType: [] };
-  walk(value, schema, '', problems);
+  walk(value, schema, [], problems);
   return problems;
 }
 
-function walk(value: unknown, node: SchemaNode | undefined, path: string, out: FieldProblems): void {
+/** A path kept as its segments while walking (names and list indexes), written out only for a problem. */
+type PathSegments = (string | number)[];
+
+function pathText(path: PathSegments, last?: string): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  if (last !== undefined) out += out === '' ? last : `.${last}`;
+  return out;
+}
+
+function walk(value: unknown, node: SchemaNode | undefined, path: PathSegments, out: FieldProblems): void {
   if (!node || node.opaque || value === null || value === undefined) return;
   const got = jsonType(value);
   if (node.type && !typeMatches(node.type, got)) {
-    out.wrongType.push({ path: path || '.', expected: node.type, got });
+    out.wrongType.push({ path: pathText(path) || '.', expected: node.type, got });
     return;
   }
   if (Array.isArray(value)) {
     const items = node.items();
-    value.forEach((v, i) => walk(v, items, `${path}[${i}]`, out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], items, path, out);
+      path.pop();
+    }
     return;
   }
   if (!isPlainObject(value)) return;
   const mapValues = node.values();
   if (mapValues) {
-    for (const [k, v] of Object.entries(value)) walk(v, mapValues, path ? `${path}.${k}` : k, out);
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      walk(value[k], mapValues, path, out);
+      path.pop();
+    }
     return;
   }
   const known = node.properties?.();
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
     const child = node.field(k);
-    const childPath = path ? `${path}.${k}` : k;
     if (!child) {
       if (known && !known.includes(k)) {
-        out.unknown.push(childPath);
+        out.unknown.push(pathText(path, k));
         delete value[k];
       }
       continue;
     }
-    walk(v, child, childPath, out);
+    path.push(k);
+    walk(value[k], child, path, out);
+    path.pop();
   }
 }

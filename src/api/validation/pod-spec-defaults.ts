@@ -1,4 +1,5 @@
 import { isPlainObject } from '../object.js';
+import { BoundedMemo } from '../bounded-memo.js';
 import { arr, ensureRecord, rec, setDefault, type JsonRecord } from './json-access.js';
 import { formatQuantity, parseQuantity } from './quantity.js';
 
@@ -24,6 +25,16 @@ export function defaultPullPolicy(image: string): string {
   return imageTag(image) === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** A quantity in the form the apiserver stores, rounded up to milli precision; undefined when it does not parse. */
+const storedQuantity = new BoundedMemo<string | undefined>((text) => {
+  const q = parseQuantity(text);
+  if (!q) return undefined;
+  const milli = 1_000_000n;
+  const rem = q.nanos % milli;
+  if (rem !== 0n) q.nanos += rem > 0n ? milli - rem : -rem;
+  return formatQuantity(q);
+});
+
 /**
  * Rewrites every quantity of a resource list in canonical form, rounded up to milli precision, as the
  * apiserver stores them (`1000m` is stored as `1`, `0.5` as `500m`).
@@ -31,14 +42,11 @@ export function defaultPullPolicy(image: string): string {
 export function canonicalizeResourceList(list: unknown): void {
   const r = rec(list);
   if (!r) return;
-  for (const [k, v] of Object.entries(r)) {
+  for (const k in r) {
+    const v = r[k];
     if (typeof v !== 'string' && typeof v !== 'number') continue;
-    const q = parseQuantity(v);
-    if (!q) continue;
-    const milli = 1_000_000n;
-    const rem = q.nanos % milli;
-    if (rem !== 0n) q.nanos += rem > 0n ? milli - rem : -rem;
-    r[k] = formatQuantity(q);
+    const stored = storedQuantity.get(String(v));
+    if (stored !== undefined) r[k] = stored;
   }
 }
 

@@ -1,3 +1,5 @@
+import { BoundedMemo } from '../bounded-memo.js';
+
 /**
  * Kubernetes resource quantities (`100m`, `1.5Gi`, `2e3`, `500Mi`), parsed exactly: the value is kept
  * as a whole number of nano-units in a bigint so `0.1` + `0.2` sums and `requests <= limits`
@@ -29,18 +31,9 @@ function ceilDiv(a: bigint, b: bigint): bigint {
 
 /**
  * Quantities recur (every pod of a Deployment asks for the same `250m` and `256Mi`), and parsing one with
- * bigints costs microseconds, so short ones are remembered. The cache is dropped whole when full, which
- * keeps it cheap and bounded whatever strings clients send.
+ * bigints costs microseconds, so short ones are parsed once.
  */
-const remembered = new Map<string, Quantity | null>();
-const rememberAtMost = 4096;
-const rememberLength = 64;
-
-function remember<T>(cache: Map<string, T>, key: string, value: T): void {
-  if (key.length > rememberLength) return;
-  if (cache.size >= rememberAtMost) cache.clear();
-  cache.set(key, value);
-}
+const parsed = new BoundedMemo<Quantity | null>((s) => parseUncached(s) ?? null);
 
 /** Parses a quantity; undefined when `s` is not one. The result is the caller's own to change. */
 export function parseQuantity(s: string | number): Quantity | undefined {
@@ -48,11 +41,7 @@ export function parseQuantity(s: string | number): Quantity | undefined {
     if (!Number.isFinite(s)) return undefined;
     s = String(s);
   }
-  let q = remembered.get(s);
-  if (q === undefined) {
-    q = parseUncached(s) ?? null;
-    remember(remembered, s, q);
-  }
+  const q = parsed.get(s);
   return q === null ? undefined : { nanos: q.nanos, format: q.format };
 }
 
@@ -154,16 +143,12 @@ export function formatQuantity(q: Quantity): string {
   return `${sign}${mant}${suffix}`;
 }
 
-const canonical = new Map<string, string>();
+const canonical = new BoundedMemo<string>((text) => {
+  const q = parseQuantity(text);
+  return q ? formatQuantity(q) : text;
+});
 
 /** Canonical form of a quantity string, or the string itself when it does not parse. */
 export function canonicalQuantity(s: string | number): string {
-  const text = String(s);
-  let c = canonical.get(text);
-  if (c === undefined) {
-    const q = parseQuantity(s);
-    c = q ? formatQuantity(q) : text;
-    remember(canonical, text, c);
-  }
-  return c;
+  return canonical.get(String(s));
 }

@@ -1,3 +1,4 @@
+import { BoundedMemo } from '../../api/bounded-memo.js';
 import type { JsonObject } from '../../api/object.js';
 import { isPlainObject } from '../../api/object.js';
 import type { SchemaNode } from '../../api/schema.js';
@@ -89,9 +90,36 @@ function encodeValue(value: unknown, schema: SchemaNode | undefined, strip: Stri
   return out;
 }
 
+/** `f:<name>` for a field name: the same few hundred names recur in every object, so each is built once. */
+const fieldKeys = new BoundedMemo<string>((name) => `f:${name}`);
+
+/**
+ * Sorts in place. Most objects have a handful of keys and most lists a handful of items; for those the
+ * built-in sort's working copy was a tenth of everything a create allocated, so they are sorted by
+ * insertion. Longer arrays, where insertion would be quadratic, use the built-in sort.
+ */
+function sortSmall<T>(a: T[], before: (x: T, y: T) => boolean): void {
+  if (a.length > 32) {
+    a.sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && before(x, a[j])) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
+const byCodeUnits = (x: string, y: string): boolean => x < y;
+
 /** The entries below a map, after `.` when `dot`; undefined when nothing below is owned. */
 function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefined, strip: Strip | undefined, dot: boolean): JsonObject | undefined {
-  const keys = Object.keys(value).sort();
+  const keys = Object.keys(value);
+  sortSmall(keys, byCodeUnits);
   let out: JsonObject | undefined;
   for (const k of keys) {
     const v = value[k];
@@ -99,7 +127,7 @@ function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefine
     const node = encodeValue(v, fieldSchema(schema, k), strip?.children?.get(k));
     if (node === undefined) continue;
     out ??= dot ? { '.': {} } : {};
-    out[`f:${k}`] = node;
+    out[fieldKeys.get(k)] = node;
   }
   return out;
 }
@@ -108,7 +136,7 @@ function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | unde
   const { byId } = indexList(list, shape, itemSchema, [], true);
   const items: Array<{ id: string; pe: PathElement; items: unknown[] }> = [];
   for (const [id, e] of byId) items.push({ id, pe: e.pe, items: e.items });
-  if (items.length > 1) items.sort((a, b) => comparePathElements(a.pe, b.pe));
+  sortSmall(items, (a, b) => comparePathElements(a.pe, b.pe) < 0);
   const out: JsonObject = dot ? { '.': {} } : {};
   // An item that appears more than once is owned as a whole only.
   for (const it of items) out[it.id] = it.items.length === 1 ? encodeValue(it.items[0], itemSchema, undefined)! : {};

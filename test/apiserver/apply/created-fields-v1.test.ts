@@ -157,6 +157,12 @@ test('create fast path matches the general path for lists that cannot be keyed, 
     base(null, { labels: {}, annotations: { 'a/b': 'c<&>' } }),
     base({ replicas: 1 }, { generation: 4, uid: 'u', resourceVersion: '9', creationTimestamp: T(0) }),
     { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'only-stripped' } } as KubeObject,
+    // Past the short arrays sorted by insertion: many keys, many list items, in reverse order.
+    base(
+      { template: { spec: { containers: Array.from({ length: 40 }, (_, i) => ({ name: `c${String(39 - i).padStart(2, '0')}`, image: 'x' })) } } },
+      { labels: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${String(39 - i).padStart(2, '0')}`, 'v'])) },
+    ),
+    base({ template: { spec: { containers: [{ name: 'z' }, { name: 'b' }, { name: 'm' }] } } }, { labels: { zz: '1', Aa: '2', 'a.b/c': '3', a: '4' } }),
   ];
   cases.forEach((obj, i) => {
     const fast = track(undefined, structuredClone(obj), k, '', T(0), undefined, undefined);
