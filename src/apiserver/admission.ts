@@ -60,10 +60,7 @@ export class Admission {
     opts: AdmissionOptions = {},
   ) {
     this.services = new ServiceAllocator(services, opts.serviceCidr ?? '10.96.0.0/12');
-    // From the cache as it stands, from storage only when missing there (a namespace just created is found)
-    // or when asked: creates do not wait for each other's commits.
-    const getNamespace = async (name: string, consistent = false) =>
-      (consistent ? await namespaces.find(undefined, name) : await namespaces.findCachedFirst(undefined, name))?.obj;
+    const getNamespace = async (name: string) => (await namespaces.find(undefined, name))?.obj;
     this.lifecycle = new NamespaceLifecycle(getNamespace);
     this.podSecurity = new PodSecurityAdmission({
       getNamespace,

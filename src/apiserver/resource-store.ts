@@ -110,15 +110,6 @@ export class ResourceStore {
     return this.cache.get(this.key(namespace, name));
   }
 
-  /**
-   * The object as the cache holds it now, read consistently only when the cache does not have it: what
-   * kube-apiserver's admission plugins do with their listers. A consistent read waits for every write
-   * queued before it to commit, which on every create would chain each one behind all the others.
-   */
-  async findCachedFirst(namespace: string | undefined, name: string): Promise<CachedObject | undefined> {
-    return this.cache.get(this.key(namespace, name)) ?? (await this.find(namespace, name));
-  }
-
   private validationFailure(obj: KubeObject, errors: FieldError[]) {
     return invalid(this.def.kind, this.def.group, obj.metadata.name ?? '', errors);
   }

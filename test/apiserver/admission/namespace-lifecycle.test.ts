@@ -51,32 +51,3 @@ test('Admission.admitDelete() keeps the system namespaces and lets others be del
     await s.close();
   }
 });
-
-test('NamespaceLifecycle.admit() reads namespaces from the cache, and from storage for 30 s after it saw one deleted', async () => {
-  let now = 1_000_000;
-  const asked: Array<[string, boolean]> = [];
-  const lifecycle = new NamespaceLifecycle(
-    async (name, consistent) => {
-      asked.push([name, consistent]);
-      return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-    },
-    () => now,
-  );
-  const create = (namespace: string) =>
-    lifecycle.admit({ def: configMaps, operation: 'CREATE', obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace } }, namespace, name: 'c' });
-  await create('team');
-  await lifecycle.admit({ def: namespaces, operation: 'DELETE', obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }, name: 'team' });
-  await create('team');
-  await create('other');
-  now += 29_000;
-  await create('team');
-  now += 2_000;
-  await create('team');
-  assert.deepEqual(asked, [
-    ['team', false],
-    ['team', true],
-    ['other', false],
-    ['team', true],
-    ['team', false],
-  ]);
-});
