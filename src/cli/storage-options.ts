@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EtcdStore, SqliteStore, StorageUnavailableError, type Store } from '../storage/index.js';
+import { SqliteStore, StorageUnavailableError, type Store } from '../storage/index.js';
 
 /** Where the API server keeps its state: SQLite in the data directory, or etcd when `etcd` names servers. */
 export interface StorageOptions {
@@ -49,6 +49,8 @@ export async function openStorage(opts: StorageOptions, dataDir: string, waitMs 
     key: read(opts.etcdKeyfile),
     keyPrefix: opts.etcdPrefix,
   };
+  // Loaded only here: the etcd client library costs a tenth of a second at every start of a SQLite server.
+  const { EtcdStore } = await import('../storage/etcd/index.js');
   const deadline = Date.now() + waitMs;
   for (let said = false; ; said = true) {
     try {

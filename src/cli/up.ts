@@ -162,6 +162,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     serverOptions.nodeAuthorization = mode === 'Node,RBAC';
     serverOptions.tokenIssuer = { privateKeyPem: pki.serviceAccount.privateKey, issuer: serviceAccountIssuer };
     serverOptions.nodeCertificateSigner = pki.ca;
+    serverOptions.kubeletClientCertificate = pki.kubeletClient;
     kubeconfigFor = (server) => renderKubeconfig({ server, caPem: pki.ca.cert, clientCertPem: pki.admin.cert, clientKeyPem: pki.admin.key });
   }
   // SQLite in the data directory, or etcd with --etcd.

@@ -1,4 +1,3 @@
-import { EtcdStore } from './etcd/etcd-store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
@@ -6,15 +5,17 @@ import type { Store } from './store.js';
 export * from './store.js';
 export { MemoryStore } from './memory/memory-store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
-export * from './etcd/index.js';
+// The etcd store itself is imported from './etcd/index.js' by those who use it: its client library takes a
+// tenth of a second to load, which a server on SQLite should not pay at every start.
+export { RequestTooLargeError, StorageQuotaExceededError, StorageUnavailableError } from './etcd/etcd-errors.js';
+export type { EtcdStoreOptions } from './etcd/etcd-store.js';
 
 type StoreFactory = (rest: string) => Store;
 
-/** Backends by URL scheme: `memory:`, `sqlite:/path/to/file.db`, `etcd://host:port[,host:port...]`. */
+/** Backends by URL scheme: `memory:`, `sqlite:/path/to/file.db` (etcd: `EtcdStore.open` from './etcd/index.js'). */
 const backends = new Map<string, StoreFactory>([
   ['memory', () => new MemoryStore()],
   ['sqlite', (path) => new SqliteStore(path)],
-  ['etcd', (hosts) => new EtcdStore({ endpoints: hosts.split(',').map((h) => (h.includes('://') ? h : `http://${h}`)) })],
 ]);
 
 export function registerBackend(scheme: string, factory: StoreFactory): void {

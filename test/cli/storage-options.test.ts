@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { openStorage } from '../../src/cli/storage-options.js';
-import { EtcdStore, SqliteStore } from '../../src/storage/index.js';
+import { EtcdStore } from '../../src/storage/etcd/index.js';
+import { SqliteStore } from '../../src/storage/index.js';
 import { EtcdServer, etcdMissing } from '../storage/etcd-server.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wharf-storage-options-'));

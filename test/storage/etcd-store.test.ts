@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { Etcd3 } from 'etcd3';
+import { EtcdStore } from '../../src/storage/etcd/index.js';
 import {
   CompactedError,
-  EtcdStore,
   RequestTooLargeError,
   StorageQuotaExceededError,
   StorageUnavailableError,

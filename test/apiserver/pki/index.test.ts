@@ -19,7 +19,7 @@ test('ensurePki() creates a CA, serving, admin and ServiceAccount keys in <dataD
   const pki = await ensurePki(dataDir, ['wharf.example', '10.0.0.5']);
   assert.equal(pki.dir, path.join(dataDir, 'pki'));
   for (const file of Object.values(PKI_FILES)) assert.ok(statSync(path.join(pki.dir, file)).isFile(), file);
-  for (const key of [PKI_FILES.caKey, PKI_FILES.serverKey, PKI_FILES.adminKey, PKI_FILES.serviceAccountKey]) {
+  for (const key of [PKI_FILES.caKey, PKI_FILES.serverKey, PKI_FILES.adminKey, PKI_FILES.kubeletClientKey, PKI_FILES.serviceAccountKey]) {
     assert.equal(statSync(path.join(pki.dir, key)).mode & 0o777, 0o600, key);
   }
   assert.equal(statSync(pki.dir).mode & 0o077, 0, 'the pki folder is private');
@@ -44,6 +44,12 @@ test('ensurePki() creates a CA, serving, admin and ServiceAccount keys in <dataD
   assert.equal(admin.verify(ca.publicKey), true);
   assert.equal(admin.subject, 'O=system:masters\nCN=kubernetes-admin');
   assert.deepEqual(admin.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+
+  const kubeletClient = x509(pki.kubeletClient.cert);
+  assert.equal(kubeletClient.verify(ca.publicKey), true);
+  assert.equal(kubeletClient.subject, 'CN=kube-apiserver-kubelet-client');
+  assert.deepEqual(kubeletClient.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+  assert.equal(kubeletClient.checkPrivateKey(createPrivateKey(pki.kubeletClient.key)), true);
 
   const saPublic = createPublicKey(pki.serviceAccount.publicKey);
   assert.equal(saPublic.asymmetricKeyType, 'rsa');
