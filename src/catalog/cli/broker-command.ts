@@ -1,7 +1,6 @@
 /** `wharf broker postgresql`: runs Wharf's PostgreSQL broker until SIGINT or SIGTERM. */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { startPostgresqlBroker } from '../brokers/index.js';
 
 export interface PostgresqlBrokerFlags {
   listen: string;
@@ -52,6 +51,8 @@ export async function runPostgresqlBroker(f: PostgresqlBrokerFlags, signal: Abor
     url.password = encodeURIComponent(readSecretFile(f.pgPasswordFile, 'PostgreSQL password'));
     pgUrl = url.toString();
   }
+  // Loaded here rather than at the top: every `wharf` command would otherwise load the PostgreSQL client.
+  const { startPostgresqlBroker } = await import('../brokers/index.js');
   const broker = await startPostgresqlBroker({
     pgUrl,
     auth: { username: f.username, password: readSecretFile(f.passwordFile, 'broker password') },
