@@ -39,8 +39,8 @@ import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
 import { issueToken, type TokenIssuer } from './service-accounts.js';
 import { NODE_CERTIFICATE_PATH, serveNodeCertificate } from './node-certificates/index.js';
-import { issueClientCertificate, type CertAndKey } from './pki/index.js';
-import { KubeletClient, kubeletClientUser, proxyPodConnect, streamingSubresources } from './streaming/index.js';
+import { issueClientCertificate, KUBELET_CLIENT_USER, type CertAndKey } from './pki/index.js';
+import { KubeletClient, proxyPodConnect, streamingSubresources } from './streaming/index.js';
 import type { Duplex } from 'node:stream';
 
 export interface ApiServerOptions {
@@ -228,7 +228,7 @@ export class ApiServer implements HandlerContext {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
     this.server = server;
     const kubeletCredentials =
-      this.opts.kubeletClientCertificate ?? (this.opts.nodeCertificateSigner ? await issueClientCertificate({ ca: this.opts.nodeCertificateSigner }, kubeletClientUser, []) : undefined);
+      this.opts.kubeletClientCertificate ?? (this.opts.nodeCertificateSigner ? await issueClientCertificate({ ca: this.opts.nodeCertificateSigner }, KUBELET_CLIENT_USER, []) : undefined);
     if (kubeletCredentials) this.kubelet = new KubeletClient(kubeletCredentials);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -46,7 +46,7 @@ export const PKI_FILES = {
 } as const;
 
 export const ADMIN_USER = 'kubernetes-admin';
-/** Who the API server is when it calls a node's API. */
+/** Who the API server is when it calls a node's API (kubeadm's `apiserver-kubelet-client`). */
 export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 export const ADMIN_GROUP = 'system:masters';
 
@@ -170,24 +170,24 @@ export async function ensurePki(dataDir: string, hosts: string[]): Promise<Pki> 
 
   // The unspecified addresses are where a server listens, never a name a client connects to.
   const serverHosts = [...new Set([...DEFAULT_HOSTS, ...hosts.filter((h) => h !== '' && h !== '0.0.0.0' && h !== '::')])];
-  let server = caIsNew ? undefined : await readPair(dir, f.serverCert, f.serverKey);
-  if (!server || !reusable(parsePair(dir, f.serverCert, server, false), caCert, (c) => coversHosts(c, serverHosts))) {
-    server = await signCertificate({ commonName: 'wharf-apiserver', days: LEAF_DAYS, serverAuth: true, hosts: serverHosts }, ca);
-    await writePair(dir, f.serverCert, f.serverKey, server);
-  }
-
-  let admin = caIsNew ? undefined : await readPair(dir, f.adminCert, f.adminKey);
-  if (!admin || !reusable(parsePair(dir, f.adminCert, admin, false), caCert, (c) => hasSubject(c, ADMIN_USER, [ADMIN_GROUP]))) {
-    admin = await issueClientCertificate({ ca }, ADMIN_USER, [ADMIN_GROUP], LEAF_DAYS);
-    await writePair(dir, f.adminCert, f.adminKey, admin);
-  }
-
-  // Kept like the admin's: issuing it (an RSA key and a signature in JavaScript) took a tenth of a restart.
-  let kubeletClient = caIsNew ? undefined : await readPair(dir, f.kubeletClientCert, f.kubeletClientKey);
-  if (!kubeletClient || !reusable(parsePair(dir, f.kubeletClientCert, kubeletClient, false), caCert, (c) => hasSubject(c, KUBELET_CLIENT_USER, []))) {
-    kubeletClient = await issueClientCertificate({ ca }, KUBELET_CLIENT_USER, [], LEAF_DAYS);
-    await writePair(dir, f.kubeletClientCert, f.kubeletClientKey, kubeletClient);
-  }
+  // Each leaf is kept across starts while it is still good: issuing one (an RSA key and a signature in
+  // JavaScript) took a tenth of a restart.
+  const keepOrIssue = async (certFile: string, keyFile: string, accept: (c: X509Certificate) => boolean, issue: () => Promise<CertAndKey>): Promise<CertAndKey> => {
+    const kept = caIsNew ? undefined : await readPair(dir, certFile, keyFile);
+    if (kept && reusable(parsePair(dir, certFile, kept, false), caCert, accept)) return kept;
+    const issued = await issue();
+    await writePair(dir, certFile, keyFile, issued);
+    return issued;
+  };
+  const server = await keepOrIssue(f.serverCert, f.serverKey, (c) => coversHosts(c, serverHosts), () =>
+    signCertificate({ commonName: 'wharf-apiserver', days: LEAF_DAYS, serverAuth: true, hosts: serverHosts }, ca),
+  );
+  const admin = await keepOrIssue(f.adminCert, f.adminKey, (c) => hasSubject(c, ADMIN_USER, [ADMIN_GROUP]), () =>
+    issueClientCertificate({ ca }, ADMIN_USER, [ADMIN_GROUP], LEAF_DAYS),
+  );
+  const kubeletClient = await keepOrIssue(f.kubeletClientCert, f.kubeletClientKey, (c) => hasSubject(c, KUBELET_CLIENT_USER, []), () =>
+    issueClientCertificate({ ca }, KUBELET_CLIENT_USER, [], LEAF_DAYS),
+  );
 
   const serviceAccount = await ensureServiceAccountKey(dir);
   return { dir, ca, server, admin, kubeletClient, serviceAccount };

@@ -3,10 +3,6 @@ import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { StatusError, type KubeObject } from '../../api/index.js';
-import { KUBELET_CLIENT_USER } from '../pki/index.js';
-
-/** The user name of the API server's certificate for the node API (kubeadm's `apiserver-kubelet-client`). */
-export const kubeletClientUser = KUBELET_CLIENT_USER;
 
 /** Where a node's API listens, as its Node publishes it. */
 export interface NodeEndpoint {

@@ -7,7 +7,8 @@ import { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../../src/api/index.js';
 import { signCertificate, type CertAndKey } from '../../../src/apiserver/pki/sign-certificate.js';
-import { KubeletClient, kubeletClientUser, nodeEndpoint } from '../../../src/apiserver/streaming/kubelet-client.js';
+import { KUBELET_CLIENT_USER as kubeletClientUser } from '../../../src/apiserver/pki/index.js';
+import { KubeletClient, nodeEndpoint } from '../../../src/apiserver/streaming/kubelet-client.js';
 
 function node(status: unknown): KubeObject {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status } as KubeObject;
