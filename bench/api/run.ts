@@ -45,6 +45,7 @@ const { values: opts } = parseArgs({
     watchers: { type: 'string', default: '100' },
     'watch-pods': { type: 'string', default: '2000' },
     'list-runs': { type: 'string', default: '5' },
+    'settle-seconds': { type: 'string', default: '14' },
     'auth-pods': { type: 'string' },
     'auth-rounds': { type: 'string', default: '2' },
     'skip-auth-overhead': { type: 'boolean', default: false },
@@ -70,6 +71,7 @@ const listPods = Math.min(positive('list-pods'), podCount);
 const watcherCount = positive('watchers');
 const watchPods = positive('watch-pods');
 const listRuns = positive('list-runs');
+const settleSeconds = Math.max(2, positive('settle-seconds'));
 // The overhead phase repeats the main create phase's count unless told otherwise.
 const authPods = opts['auth-pods'] === undefined ? podCount : positive('auth-pods');
 const authRounds = positive('auth-rounds');
@@ -147,7 +149,17 @@ interface Results {
     authz: Overhead;
     tlsAuthz: Overhead;
   };
-  memory?: { idleRss: number; rssAfterList: number; listPods: number; finalRss: number; finalPods: number; peak: number };
+  memory?: {
+    idleRss: number;
+    /** 2 s after the last create of the first leg: the burst's young generation still held. */
+    rssAfterBurst: number;
+    /** Once the server has been quiet for `settleSeconds`, after its idle collections. */
+    rssAfterList: number;
+    listPods: number;
+    finalRss: number;
+    finalPods: number;
+    peak: number;
+  };
   restart?: { readyMs: number; firstListMs: number; pods: number };
   serverErrors?: string;
   profile?: string;
@@ -298,6 +310,11 @@ async function wharfPhases(dataDir: string): Promise<void> {
     let serverCpuMs = cpuTimeMs(server.pid) - serverCpu;
     let clientCpuUs = process.cpuUsage(clientCpu);
     await sleep(2000);
+    const afterBurst = memoryStatus(server.pid);
+    // An idle server collects twice (src/cli/idle-gc.ts): once 2-4 s after the burst and again some 8 s
+    // after it; only the second hands the young generation's pages back.
+    progress.note(`waiting ${settleSeconds} s for the server to settle ...`);
+    await sleep(settleSeconds * 1000 - 2000);
     const afterList = memoryStatus(server.pid);
 
     results.list = await measureList(via, podsUrl, listPods);
@@ -335,7 +352,7 @@ async function wharfPhases(dataDir: string): Promise<void> {
 
     await sleep(2000);
     const final = memoryStatus(server.pid);
-    results.memory = { idleRss: idle.rss, rssAfterList: afterList.rss, listPods, finalRss: final.rss, finalPods: podCount + watchPods, peak: final.hwm };
+    results.memory = { idleRss: idle.rss, rssAfterBurst: afterBurst.rss, rssAfterList: afterList.rss, listPods, finalRss: final.rss, finalPods: podCount + watchPods, peak: final.hwm };
 
     const logged = server.stderr().trim();
     if (logged) results.serverErrors = logged.slice(0, 4000);
@@ -659,7 +676,8 @@ function report(): void {
   rows.push(['  same-phase create latency p50 / p99 (ms)', watch ? `${f(watch.createLatency.p50, 2)} / ${f(watch.createLatency.p99, 2)}` : 'n/a', '', '', '']);
   rows.push(['  fan-out spread, first to last watcher, p99 (ms)', watch ? f(watch.spread.p99, 2) : 'n/a', '', '', '']);
   rows.push(['idle RSS after start', mib(memory?.idleRss), '', '< 150 MiB', ok(memory && memory.idleRss < 150 * MiB)]);
-  rows.push([`RSS added by ${memory?.listPods ?? listPods} pods`, memory ? mib(memory.rssAfterList - memory.idleRss) : 'n/a', '', '< 200 MiB', ok(memory && memory.rssAfterList - memory.idleRss < 200 * MiB)]);
+  rows.push([`RSS added by ${memory?.listPods ?? listPods} pods, idle (${settleSeconds} s after the last create)`, memory ? mib(memory.rssAfterList - memory.idleRss) : 'n/a', '', '< 200 MiB', ok(memory && memory.rssAfterList - memory.idleRss < 200 * MiB)]);
+  rows.push([`  the same, 2 s after the last create`, memory ? mib(memory.rssAfterBurst - memory.idleRss) : 'n/a', '', '', '']);
   rows.push(['restart to /readyz 200 (ms)', f(restart?.readyMs), '', '< 1000', ok(restart && restart.readyMs < 1000)]);
   rows.push([`first LIST after restart, ${restart?.pods ?? '?'} pods (ms)`, f(restart?.firstListMs), '', '', '']);
 
