@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -99,6 +100,8 @@ export class ApiServer implements HandlerContext {
   private readonly admission: Admission;
   readonly metrics = new ApiServerMetrics(() => this.stores.entries());
   private server: Server | undefined;
+  /** The plain-HTTP Unix-socket listener of `listenLocal`, if any. */
+  private localServer: Server | undefined;
   private address = '127.0.0.1:6443';
   private readonly rbac: RbacWiring | undefined;
   private compactionTimer: NodeJS.Timeout | undefined;
@@ -217,15 +220,13 @@ export class ApiServer implements HandlerContext {
 
   /** Starts listening; resolves with the bound port. */
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
-    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     const tls = this.opts.tls;
+    const handler = this.requestHandler();
     // Client certificates are asked for but not required: tokens and anonymous requests are judged later.
     const server: Server = tls
       ? (createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false }, handler) as unknown as Server)
       : createServer(handler);
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 70_000;
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
+    this.serveOn(server);
     this.server = server;
     const kubeletCredentials =
       this.opts.kubeletClientCertificate ?? (this.opts.nodeCertificateSigner ? await issueClientCertificate({ ca: this.opts.nodeCertificateSigner }, KUBELET_CLIENT_USER, []) : undefined);
@@ -244,6 +245,39 @@ export class ApiServer implements HandlerContext {
     void this.warmCaches();
     this.scheduleCompaction();
     return bound;
+  }
+
+  /**
+   * Also serves the API as plain HTTP on a Unix socket that only this user may open (mode 0600), for
+   * clients in the same process or on the same machine: no TLS on either side, which on loopback is
+   * only cost. Requests are authenticated as on the TCP port (bearer tokens; there are no client
+   * certificates without TLS). A socket file left by a process that died is replaced.
+   */
+  async listenLocal(socketPath: string): Promise<void> {
+    if (!this.server) throw new Error('listen() first: the local listener serves the same API');
+    const server = createServer(this.requestHandler());
+    this.serveOn(server);
+    rmSync(socketPath, { force: true });
+    const previousUmask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(socketPath, () => resolve());
+      });
+    } finally {
+      process.umask(previousUmask);
+    }
+    this.localServer = server;
+  }
+
+  private requestHandler(): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => void this.handle(req, res);
+  }
+
+  private serveOn(server: Server): void {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 70_000;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head));
   }
 
   /** Creates what every cluster has: the system namespaces and the `kubernetes` service. */
@@ -307,15 +341,8 @@ export class ApiServer implements HandlerContext {
     this.rbac?.stop();
     for (const s of this.stores.values()) s.cache.stop();
     await this.opts.auditor?.close();
-    const server = this.server;
-    if (!server) return;
     for (const s of this.upgradedSockets) s.destroy();
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Watches hold connections open; end them so shutdown is prompt.
-      setTimeout(() => server.closeAllConnections(), 200).unref();
-    });
+    await Promise.all([this.server, this.localServer].map((server) => server && closeServer(server)));
   }
 
   /** Requests received so far: a cheap measure of how busy the server has been. */
@@ -598,4 +625,14 @@ async function ignoreExisting(p: Promise<unknown>): Promise<void> {
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
   }
+}
+
+/** Stops accepting and resolves once every connection is gone; watches are ended after 200 ms. */
+function closeServer(server: Server): Promise<void> {
+  server.closeIdleConnections();
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Watches hold connections open; end them so shutdown is prompt.
+    setTimeout(() => server.closeAllConnections(), 200).unref();
+  });
 }

@@ -3,12 +3,17 @@ import { selectControllers } from '../controllers/index.js';
 import { startNode, startSimulatedNodes, type NodeTaint, type RunningNode, type SimulatedNodes } from '../node/index.js';
 import { startScheduler, type SchedulerHandle } from '../scheduler/api/index.js';
 
-/** How a component reaches the API server: a URL and, over TLS, the CA and a client certificate. */
+/**
+ * How a component reaches the API server: a URL and, over TLS, the CA and a client certificate; or the
+ * server's local socket and a loopback token (the CA then only for those who pass it on).
+ */
 export interface Connection {
   baseUrl: string;
   ca?: string;
   cert?: string;
   key?: string;
+  socketPath?: string;
+  token?: string;
 }
 
 /** The simulated fleet `wharf up` runs: how many nodes, where, and their shape. */

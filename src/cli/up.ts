@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { ensurePki, issueClientCertificate } from '../apiserver/pki/index.js';
 import type { Connection, ContainerNodePlan, FleetOptions } from './components.js';
 import { startComponentsThread, type ComponentsThread } from './components-thread.js';
 import { ApiServer, type ApiServerOptions } from '../apiserver/server.js';
+import type { UserInfo } from '../apiserver/request-context.js';
 import { SIMULATED_FLEET_GROUP } from '../apiserver/node-authz/index.js';
 import { checkHostSupport } from '../node/runtimes/container/index.js';
 import { hashedNodeIndex, podCidrFor } from '../node/pod-ip-allocator.js';
@@ -140,14 +141,19 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const choice = opts.apiServerOnly ? { simulated: 0, real: 0, notices: [] } : await chooseNodes(opts.nodes, opts.containerNodes);
   const serverOptions: Omit<ApiServerOptions, 'store'> = { auditor };
   let kubeconfigFor: (url: string) => string;
-  let connectionFor: (url: string, user: string, groups: string[]) => Promise<Connection>;
+  // How each of Wharf's own components reaches the server over TCP, if the local socket cannot be had.
+  let tcpConnectionFor: (url: string, user: string, groups: string[]) => Promise<Connection>;
+  // The components' loopback tokens, when they use the local socket (see componentConnections).
+  const loopbackTokens = new Map<string, UserInfo>();
+  let clusterCa: string | undefined;
   if (opts.insecureHttp) {
     kubeconfigFor = (server) => renderKubeconfig({ server });
-    connectionFor = async (url) => ({ baseUrl: url });
+    tcpConnectionFor = async (url) => ({ baseUrl: url });
   } else {
     const pki = await ensurePki(dataDir, [hostname(), opts.host, '10.96.0.1']);
+    clusterCa = pki.ca.cert;
     // Wharf's own components act with full rights, each under its own name for the audit log.
-    connectionFor = async (url, user, groups) => {
+    tcpConnectionFor = async (url, user, groups) => {
       const { cert, key } = await issueClientCertificate(pki, user, [...groups, 'system:masters']);
       return { baseUrl: url, ca: pki.ca.cert, cert, key };
     };
@@ -155,6 +161,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     serverOptions.authenticator = createAuthenticator({
       clientCaPem: pki.ca.cert,
       tokenFile: opts.tokenAuthFile,
+      loopbackTokens,
       serviceAccount: { publicKeyPem: pki.serviceAccount.publicKey, issuer: serviceAccountIssuer },
     });
     const mode = opts.authorizationMode ?? 'Node,RBAC';
@@ -183,24 +190,28 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   writeFileSync(kubeconfig, kubeconfigFor(url), { mode: 0o600 });
   let components: ComponentsThread | undefined;
   if (!opts.apiServerOnly) {
-    // Components reach the server on loopback whatever address it listens on.
-    const local = `${opts.insecureHttp ? 'http' : 'https'}://127.0.0.1:${port}`;
+    const socket = await listenLocal(server, dataDir);
+    // Components reach the server on loopback whatever address it listens on: on the local socket with a
+    // loopback token each, or over TLS on the TCP port with a client certificate each.
+    const tcp = `${opts.insecureHttp ? 'http' : 'https'}://127.0.0.1:${port}`;
+    const connectionFor = async (user: string, groups: string[]): Promise<Connection> =>
+      socket ? localConnection(socket, loopbackTokens, { username: user, groups: [...groups, 'system:masters'] }, clusterCa) : tcpConnectionFor(tcp, user, groups);
     // In their own thread, so the API server and its clients each have a core.
     components = await startComponentsThread(
       {
         connections: {
-          scheduler: await connectionFor(local, 'system:kube-scheduler', []),
-          controllerManager: await connectionFor(local, 'system:kube-controller-manager', []),
+          scheduler: await connectionFor('system:kube-scheduler', []),
+          controllerManager: await connectionFor('system:kube-controller-manager', []),
           // One identity acts for every simulated node; its fleet group exempts it from the Node
           // authorizer and NodeRestriction, which confine each real node to itself.
-          nodes: await connectionFor(local, 'system:node:wharf-nodes', ['system:nodes', SIMULATED_FLEET_GROUP]),
+          nodes: await connectionFor('system:node:wharf-nodes', ['system:nodes', SIMULATED_FLEET_GROUP]),
         },
         nodes: choice.simulated,
         containerNodes: await Promise.all(
           planContainerNodes(dataDir, choice.real).map(async (plan) => ({
             ...plan,
             // Each real node acts as itself, so the Node authorizer and NodeRestriction see a node.
-            connection: await connectionFor(local, `system:node:${plan.name}`, ['system:nodes']),
+            connection: await connectionFor(`system:node:${plan.name}`, ['system:nodes']),
             insecureRegistries: opts.insecureRegistry,
           })),
         ),
@@ -230,4 +241,36 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
       await store.close();
     },
   };
+}
+
+/** The local socket's name in the data directory. */
+export const LOCAL_SOCKET_NAME = 'apiserver.sock';
+/** Longest path a Unix socket may have on Linux (sun_path is 108 bytes, one of them the terminator). */
+const maxSocketPathBytes = 107;
+
+/**
+ * Opens the server's local socket in the data directory, for the components `wharf up` runs itself;
+ * undefined (they use TCP and TLS instead) when the path is too long for a socket or it cannot be made.
+ */
+async function listenLocal(server: ApiServer, dataDir: string): Promise<string | undefined> {
+  const socketPath = path.join(dataDir, LOCAL_SOCKET_NAME);
+  if (Buffer.byteLength(socketPath) > maxSocketPathBytes) return undefined;
+  try {
+    await server.listenLocal(socketPath);
+    return socketPath;
+  } catch (e) {
+    console.error(`wharf up: components use TCP: no local socket at ${socketPath}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * A component's connection through the local socket: a fresh random token that stands for `user`, known
+ * only to this process (the server and the components thread it hands the token to). `ca` is passed on for
+ * components that give it to others (the ServiceAccount controller's `ca.crt`, real nodes).
+ */
+function localConnection(socketPath: string, tokens: Map<string, UserInfo>, user: UserInfo, ca: string | undefined): Connection {
+  const token = randomBytes(32).toString('base64url');
+  tokens.set(token, user);
+  return { baseUrl: 'http://localhost', socketPath, token, ...(ca ? { ca } : {}) };
 }

@@ -151,12 +151,17 @@ export class ApiClient {
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
+  private readonly socketPath: string | undefined;
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = new URL(opts.baseUrl);
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
       throw new TypeError(`Unsupported API server URL scheme "${this.baseUrl.protocol}"`);
     }
+    if (opts.socketPath !== undefined && this.baseUrl.protocol !== 'http:') {
+      throw new TypeError(`A Unix socket carries plain HTTP: the URL must be http:, not ${this.baseUrl.protocol}`);
+    }
+    this.socketPath = opts.socketPath;
     this.userAgent = `wharf-${opts.component ?? 'client'}/${clientVersion}`;
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
@@ -325,6 +330,7 @@ export class ApiClient {
           protocol: this.baseUrl.protocol,
           hostname: this.baseUrl.hostname.replace(/^\[|\]$/g, ''),
           port: this.baseUrl.port || undefined,
+          socketPath: this.socketPath,
           method,
           path: base + pathAndQuery,
           headers,

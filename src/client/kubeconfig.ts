@@ -15,6 +15,11 @@ export interface ConnectionConfig {
   token?: string;
   /** Skip verifying the server's certificate (kubeconfig's insecure-skip-tls-verify). */
   insecureSkipTlsVerify?: boolean;
+  /**
+   * A Unix socket to send plain HTTP through instead of connecting to `baseUrl`'s host (whose scheme
+   * must then be `http:`): the local listener `wharf up` gives the components it runs itself.
+   */
+  socketPath?: string;
 }
 
 type Entry = Record<string, unknown>;

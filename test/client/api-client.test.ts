@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -252,4 +253,32 @@ test('ApiClient speaks HTTPS with a CA, sends the bearer token and User-Agent, a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('ApiClient sends plain HTTP through a Unix socket with socketPath, keeping the token and one connection', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wharf-client-sock-'));
+  const socketPath = path.join(dir, 'api.sock');
+  const seen: { url?: string; authorization?: string; host?: string }[] = [];
+  const peers = new Set<unknown>();
+  const server = createHttpServer((req, res) => {
+    seen.push({ url: req.url, authorization: req.headers.authorization, host: req.headers.host });
+    peers.add(req.socket);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(configMap('a', { k: '1' }, 'default')));
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  const client = new ApiClient({ baseUrl: 'http://localhost', socketPath, token: 'loopback-secret' });
+  try {
+    const first = await client.get(configMaps, 'a', { namespace: 'default' });
+    const second = await client.get(configMaps, 'a', { namespace: 'default' });
+    assert.deepEqual([first.data, second.data], [{ k: '1' }, { k: '1' }]);
+    assert.deepEqual(seen.map((s) => s.url), ['/api/v1/namespaces/default/configmaps/a', '/api/v1/namespaces/default/configmaps/a']);
+    assert.ok(seen.every((s) => s.authorization === 'Bearer loopback-secret' && s.host === 'localhost'));
+    assert.equal(peers.size, 1, 'the kept-alive socket connection is reused');
+  } finally {
+    client.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => new ApiClient({ baseUrl: 'https://localhost', socketPath }), /must be http:/);
 });

@@ -56,6 +56,11 @@ export interface AuthenticatorOptions {
   clientCaPem?: string;
   /** A kube-apiserver --token-auth-file CSV; read now, so a malformed file throws here, at startup. */
   tokenFile?: string;
+  /**
+   * Tokens the server's own process hands its components, as kube-apiserver's loopback token: random,
+   * held in memory only, never written anywhere. Read at each request, so entries may be added later.
+   */
+  loopbackTokens?: ReadonlyMap<string, UserInfo>;
   /** ServiceAccount token verification: public key(s), issuer, accepted audiences, existence lookups. */
   serviceAccount?: Omit<ServiceAccountTokenAuthOptions, 'now'>;
   /** Kubernetes' --anonymous-auth: false answers credential-less requests with 401. Default true. */
@@ -103,7 +108,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
 
       const token = bearerToken(req);
       if (token !== undefined) {
-        let user = staticTokens.get(token);
+        let user = staticTokens.get(token) ?? opts.loopbackTokens?.get(token);
         if (!user && serviceAccountTokens) {
           try {
             user = await serviceAccountTokens(token);

@@ -223,3 +223,16 @@ test('kubectl with a kubeconfig holding the admin certificate is authenticated o
   assert.equal(serviceAccount.username, 'system:serviceaccount:default:default');
   await assert.rejects(kubectl('--context', 'guesser', 'get', '--raw', '/whoami'), /Unauthorized/);
 });
+
+test('createAuthenticator() takes loopback tokens added after it was made, and refuses them once removed', async (t) => {
+  const loopbackTokens = new Map<string, { username: string; groups: string[] }>();
+  const { pki, port } = await serve(t, { loopbackTokens });
+  const before = await request(port, pki, { token: 'in-memory-token' });
+  assert.equal(before.status, 401);
+  loopbackTokens.set('in-memory-token', { username: 'system:kube-scheduler', groups: ['system:masters'] });
+  const during = await request(port, pki, { token: 'in-memory-token' });
+  assert.equal(during.status, 200);
+  assert.deepEqual(during.body, { username: 'system:kube-scheduler', groups: ['system:masters', 'system:authenticated'] });
+  loopbackTokens.delete('in-memory-token');
+  assert.equal((await request(port, pki, { token: 'in-memory-token' })).status, 401);
+});
