@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { controllers } from '../controllers/index.js';
 
 /** A commander argument parser for counts that must be at least 1 (worker counts). */
 export function positiveCount(value: string): number {
@@ -17,8 +18,6 @@ export interface ConcurrentSyncsFlag {
   controller: string;
   /** What the workers do at once, for the help text. */
   what: string;
-  /** Wharf's default (the controller's `settings.workers ??` value), for the help text. */
-  defaultWorkers: number;
   /** kube-controller-manager's default, where it differs from Wharf's. */
   kubeDefault?: number;
 }
@@ -28,18 +27,25 @@ export interface ConcurrentSyncsFlag {
  * own defaults; where kube-controller-manager's differ the help says so.
  */
 export const concurrentSyncsFlags: readonly ConcurrentSyncsFlag[] = [
-  { flag: 'concurrent-deployment-syncs', controller: 'deployment', what: 'Deployments synced at once', defaultWorkers: 5 },
-  { flag: 'concurrent-replicaset-syncs', controller: 'replicaset', what: 'ReplicaSets synced at once', defaultWorkers: 5 },
+  { flag: 'concurrent-deployment-syncs', controller: 'deployment', what: 'Deployments synced at once' },
+  { flag: 'concurrent-replicaset-syncs', controller: 'replicaset', what: 'ReplicaSets synced at once' },
   // kube-controller-manager registers this one with underscores and also takes it with dashes.
-  { flag: 'concurrent_rc_syncs', aliases: ['concurrent-rc-syncs'], controller: 'replication-controller', what: 'ReplicationControllers synced at once', defaultWorkers: 5 },
-  { flag: 'concurrent-statefulset-syncs', controller: 'statefulset', what: 'StatefulSets synced at once', defaultWorkers: 4, kubeDefault: 5 },
-  { flag: 'concurrent-daemonset-syncs', controller: 'daemonset', what: 'DaemonSets synced at once', defaultWorkers: 4, kubeDefault: 2 },
-  { flag: 'concurrent-job-syncs', controller: 'job', what: 'Jobs synced at once', defaultWorkers: 4, kubeDefault: 5 },
-  { flag: 'concurrent-endpoint-syncs', controller: 'endpoints', what: "Services whose Endpoints are synced at once", defaultWorkers: 5 },
-  { flag: 'concurrent-service-endpoint-syncs', controller: 'endpointslice', what: "Services whose EndpointSlices are synced at once", defaultWorkers: 5 },
-  { flag: 'concurrent-gc-syncs', controller: 'garbage-collector', what: 'objects the garbage collector handles at once', defaultWorkers: 20 },
-  { flag: 'concurrent-namespace-syncs', controller: 'namespace', what: 'deleted Namespaces emptied at once', defaultWorkers: 10 },
+  { flag: 'concurrent_rc_syncs', aliases: ['concurrent-rc-syncs'], controller: 'replication-controller', what: 'ReplicationControllers synced at once' },
+  { flag: 'concurrent-statefulset-syncs', controller: 'statefulset', what: 'StatefulSets synced at once', kubeDefault: 5 },
+  { flag: 'concurrent-daemonset-syncs', controller: 'daemonset', what: 'DaemonSets synced at once', kubeDefault: 2 },
+  { flag: 'concurrent-job-syncs', controller: 'job', what: 'Jobs synced at once', kubeDefault: 5 },
+  { flag: 'concurrent-endpoint-syncs', controller: 'endpoints', what: "Services whose Endpoints are synced at once" },
+  { flag: 'concurrent-service-endpoint-syncs', controller: 'endpointslice', what: "Services whose EndpointSlices are synced at once" },
+  { flag: 'concurrent-gc-syncs', controller: 'garbage-collector', what: 'objects the garbage collector handles at once' },
+  { flag: 'concurrent-namespace-syncs', controller: 'namespace', what: 'deleted Namespaces emptied at once' },
 ];
+
+/** The workers a controller runs when no flag says otherwise, from its own entry. */
+export function defaultWorkersOf(controller: string): number {
+  const entry = controllers.find((c) => c.name === controller);
+  if (entry?.defaultWorkers === undefined) throw new RangeError(`controller "${controller}" has no default worker count`);
+  return entry.defaultWorkers;
+}
 
 function concurrentSyncsOption(flag: string, description: string): Option {
   return new Option(`--${flag} <n>`, description).argParser(positiveCount);
@@ -49,7 +55,7 @@ function concurrentSyncsOption(flag: string, description: string): Option {
 export function addConcurrentSyncsOptions(command: Command): Command {
   for (const f of concurrentSyncsFlags) {
     const kube = f.kubeDefault === undefined ? '' : `; kube-controller-manager's is ${f.kubeDefault}`;
-    command.addOption(concurrentSyncsOption(f.flag, `${f.what}: the controller's workers (default ${f.defaultWorkers}${kube})`));
+    command.addOption(concurrentSyncsOption(f.flag, `${f.what}: the controller's workers (default ${defaultWorkersOf(f.controller)}${kube})`));
     for (const alias of f.aliases ?? []) command.addOption(concurrentSyncsOption(alias, `same as --${f.flag}`).hideHelp());
   }
   return command;

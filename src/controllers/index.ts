@@ -27,6 +27,11 @@ export interface ControllerEntry {
   name: string;
   /** Off unless asked for by name (`--controllers name`). */
   disabledByDefault?: boolean;
+  /**
+   * Its work-queue workers unless its settings say otherwise (the `--concurrent-*-syncs` flags); the one
+   * place the default lives, so the flags' help shows what the controller uses.
+   */
+  defaultWorkers?: number;
   setup(manager: Manager): void;
 }
 

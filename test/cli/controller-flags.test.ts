@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command, CommanderError } from 'commander';
-import { addConcurrentSyncsOptions, concurrentSyncsFlags, controllerWorkers, positiveCount, withControllerWorkers } from '../../src/cli/controller-flags.js';
+import { addConcurrentSyncsOptions, concurrentSyncsFlags, controllerWorkers, defaultWorkersOf, positiveCount, withControllerWorkers } from '../../src/cli/controller-flags.js';
 import { controllers } from '../../src/controllers/index.js';
 
 /** Parses `args` as `wharf up` would its --concurrent-*-syncs flags; returns the workers they ask for. */
@@ -70,4 +70,20 @@ test('withControllerWorkers() adds workers beside the settings a controller alre
   });
   assert.deepEqual(settings.job, { backoffBaseMs: 10 }, 'the settings given are not changed');
   assert.deepEqual(withControllerWorkers(settings), settings);
+});
+
+test('each --concurrent-*-syncs flag names a controller that declares its default workers, and the help shows that default', () => {
+  const command = addConcurrentSyncsOptions(new Command('up'));
+  const help = command.helpInformation();
+  for (const f of concurrentSyncsFlags) {
+    const entry = controllers.find((c) => c.name === f.controller);
+    assert.ok(entry?.defaultWorkers, `${f.controller} declares defaultWorkers`);
+    assert.equal(defaultWorkersOf(f.controller), entry.defaultWorkers);
+    const line = help.split('\n').findIndex((l) => l.includes(`--${f.flag} <n>`));
+    assert.ok(line >= 0, `--${f.flag} is in the help`);
+    // Commander may wrap a long description onto the next lines.
+    const text = help.split('\n').slice(line, line + 3).join(' ').replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`\\(default ${entry.defaultWorkers}[;)]`), `--${f.flag}: ${text}`);
+  }
+  assert.throws(() => defaultWorkersOf('cronjob'), /no default worker count/);
 });

@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubectl, kubectlOk, startCluster, tempDataDir, waitForReadyNodes, type RunningCluster } from './harness.js';
-
-interface AuditEvent {
-  stage: string;
-  verb: string;
-  user: { username: string };
-  objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string };
-  responseStatus?: { code: number };
-}
+import { auditEvents, kubectl, kubectlOk, startCluster, tempDataDir, waitForReadyNodes, type RunningCluster } from './harness.js';
 
 const deployment = (name: string): string => `apiVersion: apps/v1
 kind: Deployment
@@ -26,15 +16,6 @@ spec:
       - name: web
         image: nginx:1.27
 `;
-
-function auditEvents(cluster: RunningCluster): AuditEvent[] {
-  const file = path.join(cluster.dataDir, 'audit', 'audit.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as AuditEvent);
-}
 
 /** Successful pod status writes by nodes, counted per pod name. */
 function nodeStatusWrites(cluster: RunningCluster, namespace: string): Map<string, number> {

@@ -249,3 +249,23 @@ export function api(
     req.end(payload);
   });
 }
+
+/** The fields of an audit.k8s.io/v1 Event that tests read. */
+export interface AuditEvent {
+  stage: string;
+  verb: string;
+  user: { username: string };
+  sourceIPs?: string[];
+  objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string };
+  responseStatus?: { code: number };
+}
+
+/** Every event of a `wharf up` cluster's audit log so far (the default policy logs Metadata). */
+export function auditEvents(cluster: { dataDir: string }): AuditEvent[] {
+  const file = path.join(cluster.dataDir, 'audit', 'audit.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditEvent);
+}

@@ -1,27 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import { kubectlOk, startCluster, tempDataDir, waitForReadyNodes, type RunningCluster } from './harness.js';
-
-interface AuditEvent {
-  stage: string;
-  verb: string;
-  user: { username: string };
-  sourceIPs?: string[];
-  objectRef?: { resource?: string; subresource?: string; namespace?: string };
-  responseStatus?: { code: number };
-}
-
-function auditEvents(cluster: RunningCluster): AuditEvent[] {
-  const file = path.join(cluster.dataDir, 'audit', 'audit.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as AuditEvent);
-}
+import { auditEvents, kubectlOk, startCluster, tempDataDir, waitForReadyNodes, type AuditEvent, type RunningCluster } from './harness.js';
 
 /** The scheduler's bindings of pods in `namespace`, as the audit log recorded them when they completed. */
 function bindings(cluster: RunningCluster, namespace: string): AuditEvent[] {

@@ -16,9 +16,13 @@ function placementFacts(node: KubeObject): unknown {
   return [node.metadata.labels, (node.spec as { taints?: unknown } | undefined)?.taints];
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 4;
+
 /** Runs a DaemonSet's pod on every eligible node (see `DaemonSetReconciler`). */
 export const daemonSetController: ControllerEntry = {
   name: 'daemonset',
+  defaultWorkers,
   setup(manager: Manager): void {
     const settings = (manager.settings.daemonset ?? {}) as DaemonSetControllerSettings;
     const daemonSetsResource = manager.resource('apps', 'v1', 'daemonsets');
@@ -46,7 +50,7 @@ export const daemonSetController: ControllerEntry = {
       .owns(revisionsResource)
       // Listed so the node cache syncs before the first reconcile; node events are handled below.
       .watches(nodesResource, () => [])
-      .complete(reconciler, { workers: settings.workers ?? 4, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? defaultWorkers, logger: manager.logger });
     const all = (): void => {
       for (const ds of daemonSets.store.list()) controller.queue.add(objectKey(ds));
     };

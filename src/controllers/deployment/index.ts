@@ -7,9 +7,13 @@ export interface DeploymentControllerSettings {
   workers?: number;
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 5;
+
 /** Deployments: ReplicaSets per template, rolling updates, Recreate, pause, rollback support and status. */
 export const deploymentController: ControllerEntry = {
   name: 'deployment',
+  defaultWorkers,
   setup(manager) {
     const settings = (manager.settings.deployment ?? {}) as DeploymentControllerSettings;
     const resources = {
@@ -22,7 +26,7 @@ export const deploymentController: ControllerEntry = {
       .named('deployment-controller')
       .owns(resources.replicaSets, reconciler.replicaSetToDeployments)
       .watches(resources.pods, reconciler.podToDeployment)
-      .complete(reconciler, { workers: settings.workers ?? 5, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? defaultWorkers, logger: manager.logger });
     manager.add({ name: 'deployment', start: (signal) => controller.start(signal) });
   },
 };

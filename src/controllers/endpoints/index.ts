@@ -9,9 +9,13 @@ export interface EndpointsControllerSettings {
   workers?: number;
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 5;
+
 /** Endpoints: each selector Service's Endpoints list its ready and not-ready pods. */
 export const endpointsController: ControllerEntry = {
   name: 'endpoints',
+  defaultWorkers,
   setup(manager) {
     const settings = (manager.settings.endpoints ?? {}) as EndpointsControllerSettings;
     const services = manager.resource('', 'v1', 'services');
@@ -29,7 +33,7 @@ export const endpointsController: ControllerEntry = {
       .named('endpoint-controller')
       .watches(pods, servicesForPod(serviceInformer))
       .watches(endpoints, reconciler.endpointsToService)
-      .complete(reconciler, { workers: settings.workers ?? 5, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? defaultWorkers, logger: manager.logger });
     manager.add({
       name: 'endpoints',
       start: async (signal) => {

@@ -10,9 +10,13 @@ export interface EndpointSliceControllerSettings extends EndpointSliceReconciler
   workers?: number;
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 5;
+
 /** EndpointSlices: each selector Service's pods, per address family and port set, 100 to a slice. */
 export const endpointSliceController: ControllerEntry = {
   name: 'endpointslice',
+  defaultWorkers,
   setup(manager) {
     const settings = (manager.settings.endpointslice ?? {}) as EndpointSliceControllerSettings;
     const services = manager.resource('', 'v1', 'services');
@@ -35,7 +39,7 @@ export const endpointSliceController: ControllerEntry = {
       .named('endpointslice-controller')
       .watches(pods, servicesForPod(serviceInformer))
       .watches(slices, reconciler.sliceToService)
-      .complete(reconciler, { workers: settings.workers ?? 5, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? defaultWorkers, logger: manager.logger });
     manager.add({ name: 'endpointslice', start: (signal) => controller.start(signal) });
   },
 };

@@ -34,7 +34,8 @@ function groupOf(apiVersion: string): string {
 }
 
 export interface GarbageCollectorOptions {
-  workers?: number;
+  /** Workers processing the graph at once (at least 1). */
+  workers: number;
   logger?: Logger;
 }
 
@@ -57,7 +58,7 @@ export class GarbageCollector {
   constructor(
     private readonly manager: Manager,
     resources: readonly ResourceDescriptor[],
-    private readonly opts: GarbageCollectorOptions = {},
+    private readonly opts: GarbageCollectorOptions,
   ) {
     this.mapper = new ResourceMapper(manager.client);
     this.log = opts.logger ?? manager.logger;
@@ -136,7 +137,7 @@ export class GarbageCollector {
     this.manager.informers.start(signal);
     const synced = await Promise.all([...this.watched.values()].map((w) => w.informer.waitForSync(signal)));
     if (!synced.every(Boolean) || signal.aborted) return;
-    const workers = Array.from({ length: Math.max(1, this.opts.workers ?? 20) }, () => this.work(signal));
+    const workers = Array.from({ length: Math.max(1, this.opts.workers) }, () => this.work(signal));
     signal.addEventListener('abort', () => this.queue.shutDown(), { once: true });
     await Promise.all(workers);
     for (const r of registrations) r.remove();

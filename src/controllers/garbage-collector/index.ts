@@ -28,9 +28,13 @@ export interface GarbageCollectorSettings {
   workers?: number;
 }
 
+/** Workers processing the graph without `settings.workers`. */
+const defaultWorkers = 20;
+
 /** The garbage collector: background, foreground and orphan deletion through ownerReferences. */
 export const garbageCollectorController: ControllerEntry = {
   name: 'garbage-collector',
+  defaultWorkers,
   setup(manager) {
     const settings = (manager.settings['garbage-collector'] ?? {}) as GarbageCollectorSettings;
     const resources: ResourceDescriptor[] = [];
@@ -41,7 +45,7 @@ export const garbageCollectorController: ControllerEntry = {
         if (!(e instanceof RangeError)) throw e;
       }
     }
-    const gc = new GarbageCollector(manager, resources, { workers: settings.workers });
+    const gc = new GarbageCollector(manager, resources, { workers: settings.workers ?? defaultWorkers });
     manager.add({ name: 'garbage-collector', start: (signal) => gc.start(signal) });
   },
 };

@@ -47,6 +47,9 @@ export function mapSelector(obj: ReplicaSet): LabelSelector {
   return labelSelectorFromObject({ matchLabels: sel });
 }
 
+/** Work-queue workers of the ReplicaSet and ReplicationController controllers without `settings.workers`. */
+export const replicaManagerWorkers = 5;
+
 /**
  * Keeps `spec.replicas` pods running for ReplicaSets and ReplicationControllers, as Kubernetes'
  * ReplicaSetController: claims pods by selector, creates from the template in slow-start batches,
@@ -99,7 +102,7 @@ export class ReplicaManager implements Reconciler {
     const controller = controllerFor(manager.informers, kind.resource)
       .named(kind.component)
       .owns(rm.pods, rm.podToOwners)
-      .complete(rm, { workers: settings.workers ?? 5, logger: manager.logger });
+      .complete(rm, { workers: settings.workers ?? replicaManagerWorkers, logger: manager.logger });
     manager.add({ name: kind.name, start: (signal) => controller.start(signal) });
     return rm;
   }

@@ -13,9 +13,13 @@ export interface JobControllerSettings extends JobSettings {
   workers?: number;
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 4;
+
 /** Runs Jobs' pods to completion (see `JobReconciler`); settings under `manager.settings.job`. */
 export const jobController: ControllerEntry = {
   name: 'job',
+  defaultWorkers,
   setup(manager: Manager): void {
     const settings = manager.settings.job as JobControllerSettings | undefined;
     const jobsResource = manager.resource('batch', 'v1', 'jobs');
@@ -39,7 +43,7 @@ export const jobController: ControllerEntry = {
         const ref = pod.metadata.ownerReferences?.find((r) => r.controller === true && r.kind === 'Job' && r.apiVersion.startsWith('batch/'));
         return ref ? [`${pod.metadata.namespace}/${ref.name}`] : [];
       })
-      .complete(reconciler, { workers: settings?.workers ?? 4, logger: manager.logger });
+      .complete(reconciler, { workers: settings?.workers ?? defaultWorkers, logger: manager.logger });
     manager.add(controller);
   },
 };

@@ -7,16 +7,20 @@ export interface NamespaceControllerSettings extends NamespaceDeleterOptions {
   workers?: number;
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 10;
+
 /** Namespaces: deleting one deletes everything in it, then releases the `kubernetes` finalizer. */
 export const namespaceController: ControllerEntry = {
   name: 'namespace',
+  defaultWorkers,
   setup(manager) {
     const settings = (manager.settings.namespace ?? {}) as NamespaceControllerSettings;
     const namespaces = manager.resource('', 'v1', 'namespaces');
     const deleter = new NamespaceDeleter(manager.client, manager.informers.informerFor(namespaces), namespaces, settings);
     const controller = controllerFor(manager.informers, namespaces)
       .named('namespace-controller')
-      .complete(deleter, { workers: settings.workers ?? 10, logger: manager.logger });
+      .complete(deleter, { workers: settings.workers ?? defaultWorkers, logger: manager.logger });
     manager.add({ name: 'namespace', start: (signal) => controller.start(signal) });
   },
 };

@@ -10,9 +10,13 @@ export interface StatefulSetControllerSettings {
   workers?: number;
 }
 
+/** Work-queue workers without `settings.workers`. */
+const defaultWorkers = 4;
+
 /** Keeps StatefulSets' pods and claims in step with their specs (see `StatefulSetReconciler`). */
 export const statefulSetController: ControllerEntry = {
   name: 'statefulset',
+  defaultWorkers,
   setup(manager: Manager): void {
     const settings = (manager.settings.statefulset ?? {}) as StatefulSetControllerSettings;
     const setsResource = manager.resource('apps', 'v1', 'statefulsets');
@@ -45,7 +49,7 @@ export const statefulSetController: ControllerEntry = {
         const ref = c.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet' && r.apiVersion.startsWith('apps/'));
         return ref ? [`${c.metadata.namespace}/${ref.name}`] : ownerKeys(c);
       })
-      .complete(reconciler, { workers: settings.workers ?? 4, logger: manager.logger });
+      .complete(reconciler, { workers: settings.workers ?? defaultWorkers, logger: manager.logger });
     manager.add(controller);
   },
 };
