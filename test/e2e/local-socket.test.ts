@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import path from 'node:path';
-import { auditEvents, kubectlOk, startCluster, tempDataDir, waitForReadyNodes, type AuditEvent, type RunningCluster } from './harness.js';
+import { auditEvents, kubectlOk, startCluster, tempDataDir, waitForReadyNodes, wharfArgs, type AuditEvent, type RunningCluster } from './harness.js';
 
 /** The scheduler's bindings of pods in `namespace`, as the audit log recorded them when they completed. */
 function bindings(cluster: RunningCluster, namespace: string): AuditEvent[] {
@@ -81,6 +82,17 @@ describe('wharf up: its own components reach the API server through a local sock
     assert.equal(forged.status, 401);
     const health = await getOverSocket(socketPath, '/version');
     assert.equal(health.status, 200);
+  });
+
+  test('a second wharf up on the same data directory is refused and takes nothing from the first', async () => {
+    const second = spawnSync(process.execPath, wharfArgs(['up', '--data-dir', data.dir, '--port', '0', '--nodes', '1']), { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(second.status, 1, second.stderr);
+    assert.match(second.stderr, /state\.db is in use by process \d+/);
+    assert.doesNotMatch(second.stdout, /listening on/);
+    // The first still owns its socket and its state.
+    assert.ok(statSync(socketPath).isSocket());
+    assert.equal((await getOverSocket(socketPath, '/version')).status, 200);
+    await kubectlOk(cluster)('get', 'deployment', 'web', '-n', 'local-socket');
   });
 
   test('the socket is removed when wharf up stops', async () => {

@@ -18,6 +18,7 @@ import {
 import { WatchHub } from '../watch-hub.js';
 import { createLogSchema, type LogRowTuple } from './log-schema.js';
 import { inlineLogWriter, threadLogWriter, type LogWriter } from './log-writer.js';
+import { StateLock } from './state-lock.js';
 
 /** Where each live key stands, kept in memory so preconditions never touch the disk. */
 interface KeyState {
@@ -68,23 +69,31 @@ export class SqliteStore implements Store {
   /** The writes of the commit under way, readable before they are acknowledged. */
   private committingEvents: StoreEvent[] = [];
   private readonly writer: LogWriter;
+  /** This store's claim on the file (see StateLock). */
+  private readonly lock: StateLock | undefined;
   private closed = false;
 
   private readonly selectByRev: Database.Statement<[number], LogRow>;
   private readonly selectHistory: Database.Statement<[number, string, string], LogRow>;
 
   constructor(path: string, opts: SqliteStoreOptions = {}) {
-    // This connection reads; the log writer owns the one that writes.
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -65536');
-    createLogSchema(this.db);
-    const durable = opts.durable !== false;
-    this.writer = opts.writerThread === false ? inlineLogWriter(path, durable) : threadLogWriter(path, durable);
-    this.selectByRev = this.db.prepare('SELECT * FROM log WHERE rev = ?');
-    this.selectHistory = this.db.prepare('SELECT * FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev');
-    this.load();
+    this.lock = path === ':memory:' || path === '' ? undefined : StateLock.acquire(path);
+    try {
+      // This connection reads; the log writer owns the one that writes.
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('cache_size = -65536');
+      createLogSchema(this.db);
+      const durable = opts.durable !== false;
+      this.writer = opts.writerThread === false ? inlineLogWriter(path, durable) : threadLogWriter(path, durable);
+      this.selectByRev = this.db.prepare('SELECT * FROM log WHERE rev = ?');
+      this.selectHistory = this.db.prepare('SELECT * FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev');
+      this.load();
+    } catch (e) {
+      this.lock?.release();
+      throw e;
+    }
   }
 
   private load(): void {
@@ -317,6 +326,7 @@ export class SqliteStore implements Store {
     this.hub.closeAll(new Error('store closed'));
     await this.writer.close();
     this.db.close();
+    this.lock?.release();
   }
 
   private assertOpen(): void {
