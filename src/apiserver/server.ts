@@ -258,6 +258,8 @@ export class ApiServer implements HandlerContext {
     const server = createServer(this.requestHandler());
     this.serveOn(server);
     rmSync(socketPath, { force: true });
+    // Made with mode 0600 rather than changed to it afterwards, so it is never open to others. The umask is
+    // the process's: `wharf up` calls this before its other threads start.
     const previousUmask = process.umask(0o177);
     try {
       await new Promise<void>((resolve, reject) => {

@@ -143,7 +143,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   let kubeconfigFor: (url: string) => string;
   // How each of Wharf's own components reaches the server over TCP, if the local socket cannot be had.
   let tcpConnectionFor: (url: string, user: string, groups: string[]) => Promise<Connection>;
-  // The components' loopback tokens, when they use the local socket (see componentConnections).
+  // The components' loopback tokens, when they use the local socket (see localConnection).
   const loopbackTokens = new Map<string, UserInfo>();
   let clusterCa: string | undefined;
   if (opts.insecureHttp) {
@@ -244,7 +244,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
 }
 
 /** The local socket's name in the data directory. */
-export const LOCAL_SOCKET_NAME = 'apiserver.sock';
+const LOCAL_SOCKET_NAME = 'apiserver.sock';
 /** Longest path a Unix socket may have on Linux (sun_path is 108 bytes, one of them the terminator). */
 const maxSocketPathBytes = 107;
 
