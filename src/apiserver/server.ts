@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -258,17 +258,13 @@ export class ApiServer implements HandlerContext {
     const server = createServer(this.requestHandler());
     this.serveOn(server);
     rmSync(socketPath, { force: true });
-    // Made with mode 0600 rather than changed to it afterwards, so it is never open to others. The umask is
-    // the process's: `wharf up` calls this before its other threads start.
-    const previousUmask = process.umask(0o177);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(socketPath, () => resolve());
-      });
-    } finally {
-      process.umask(previousUmask);
-    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => resolve());
+    });
+    // Not through the umask, which is the whole process's. Until this runs the usual umask (022) already
+    // denies others the write permission a connect needs; and every request still needs a token.
+    chmodSync(socketPath, 0o600);
     this.localServer = server;
   }
 
