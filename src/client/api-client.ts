@@ -1,10 +1,12 @@
 import http, { type IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { KubeObject, Status } from '../api/index.js';
 import { loadKubeconfig, type ConnectionConfig } from './kubeconfig.js';
 import type { ResourceDescriptor } from './resource-descriptor.js';
 import { statusErrorFromResponse } from './response-error.js';
+import { SocketTransport } from './socket-transport.js';
 import { WatchStream } from './watch-stream.js';
 
 export const clientVersion = '0.1.0';
@@ -124,7 +126,12 @@ function queryString(query: Record<string, QueryValue> | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function readBody(res: IncomingMessage): Promise<string> {
+/** Objects are sent as JSON, strings and buffers as they are. */
+function encodePayload(body: unknown): string | Buffer | undefined {
+  return body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+}
+
+function readBody(res: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
@@ -144,6 +151,8 @@ function readBody(res: IncomingMessage): Promise<string> {
  */
 export class ApiClient {
   readonly baseUrl: URL;
+  /** The URL's path prefix, without a trailing slash. */
+  private readonly basePath: string;
   readonly userAgent: string;
   private readonly agent: http.Agent;
   /** Watches hold their connection for as long as they run, so they never take one of `agent`'s. */
@@ -152,9 +161,14 @@ export class ApiClient {
   private readonly timeoutMs: number;
   private readonly transport: typeof http | typeof https;
   private readonly socketPath: string | undefined;
+  /** With `socketPath`: Wharf's own HTTP/1.1 client over the socket instead of Node's. */
+  private readonly socket: SocketTransport | undefined;
+  /** The header lines every request over `socket` carries, CRLF-terminated. */
+  private readonly socketHead: string;
 
   constructor(opts: ApiClientOptions) {
     this.baseUrl = new URL(opts.baseUrl);
+    this.basePath = this.baseUrl.pathname.replace(/\/$/, '');
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
       throw new TypeError(`Unsupported API server URL scheme "${this.baseUrl.protocol}"`);
     }
@@ -162,11 +176,14 @@ export class ApiClient {
       throw new TypeError(`A Unix socket carries plain HTTP: the URL must be http:, not ${this.baseUrl.protocol}`);
     }
     this.socketPath = opts.socketPath;
+    this.socketHead = `Accept: application/json\r\nUser-Agent: wharf-${opts.component ?? 'client'}/${clientVersion}\r\n${opts.token ? `Authorization: Bearer ${opts.token}\r\n` : ''}`;
+    if (/[\r\n]/.test(`${opts.token ?? ''}${opts.component ?? ''}`)) throw new TypeError('A token or component name may not hold line breaks');
     this.userAgent = `wharf-${opts.component ?? 'client'}/${clientVersion}`;
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     const maxSockets = opts.maxConnections ?? 32;
     if (!Number.isInteger(maxSockets) || maxSockets < 1) throw new RangeError(`maxConnections must be a whole number >= 1, not ${maxSockets}`);
+    if (opts.socketPath !== undefined) this.socket = new SocketTransport(opts.socketPath, maxSockets);
     if (this.baseUrl.protocol === 'https:') {
       this.transport = https;
       const tlsOptions = {
@@ -262,7 +279,10 @@ export class ApiClient {
       timeoutSeconds: opts.timeoutSeconds,
       sendInitialEvents: opts.sendInitialEvents,
     };
-    const { res, cancel } = await this.send('GET', resourcePath(r, opts.namespace) + queryString(query), undefined, { timeoutMs: 0, signal: opts.signal, watch: true });
+    const pathAndQuery = resourcePath(r, opts.namespace) + queryString(query);
+    const { res, cancel } = this.socket
+      ? await this.socket.stream('GET', this.basePath + pathAndQuery, this.socketHead, { signal: opts.signal }).then((s) => ({ res: Object.assign(s.body, { statusCode: s.statusCode }), cancel: s.cancel }))
+      : await this.send('GET', pathAndQuery, undefined, { timeoutMs: 0, signal: opts.signal, watch: true });
     if (res.statusCode !== 200) {
       const body = await readBody(res);
       cancel();
@@ -286,9 +306,18 @@ export class ApiClient {
    * are; the JSON answer is returned, or undefined when the body is empty.
    */
   async request<R = unknown>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<R> {
-    const { res } = await this.send(method, path + queryString(opts.query), body, opts);
-    const text = await readBody(res);
-    const code = res.statusCode ?? 500;
+    const pathAndQuery = path + queryString(opts.query);
+    let code: number;
+    let text: string;
+    if (this.socket) {
+      const payload = encodePayload(body);
+      const head = payload === undefined ? this.socketHead : `${this.socketHead}Content-Type: ${opts.contentType ?? 'application/json'}\r\n`;
+      ({ statusCode: code, body: text } = await this.socket.request(method, this.basePath + pathAndQuery, head, payload, { timeoutMs: opts.timeoutMs ?? this.timeoutMs, signal: opts.signal }));
+    } else {
+      const { res } = await this.send(method, pathAndQuery, body, opts);
+      text = await readBody(res);
+      code = res.statusCode ?? 500;
+    }
     if (code < 200 || code > 299) throw statusErrorFromResponse(code, text);
     if (text === '') return undefined as R;
     return JSON.parse(text) as R;
@@ -298,6 +327,7 @@ export class ApiClient {
   close(): void {
     this.agent.destroy();
     this.watchAgent.destroy();
+    this.socket?.close();
   }
 
   private put<T extends KubeObject>(r: ResourceDescriptor, obj: T, subresource: string | undefined, opts: WriteOptions): Promise<T> {
@@ -315,14 +345,14 @@ export class ApiClient {
   }
 
   private send(method: string, pathAndQuery: string, body: unknown, opts: RequestOptions & { watch?: boolean }): Promise<{ res: IncomingMessage; cancel: () => void }> {
-    const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const payload = encodePayload(body);
     const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', 'User-Agent': this.userAgent };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (payload !== undefined) {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
-    const base = this.baseUrl.pathname.replace(/\/$/, '');
+    const base = this.basePath;
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const req = this.transport.request(
