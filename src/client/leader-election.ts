@@ -1,4 +1,5 @@
 import { isAlreadyExists, isConflict, isNotFound, type KubeObject } from '../api/index.js';
+import { microTime } from '../api/rfc3339.js';
 import type { ApiClient } from './api-client.js';
 import { sleep } from './backoff.js';
 import { defaultLogger, type Logger } from './informer.js';
@@ -44,10 +45,6 @@ export interface LeaderElectorOptions {
   logger?: Logger;
 }
 
-/** Lease times are MicroTime: RFC 3339 with six fractional digits. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
-}
 
 /**
  * Leader election over a coordination.k8s.io/v1 Lease, as client-go does it: candidates try to take

@@ -1,4 +1,5 @@
 import { isConflict, isNotFound, type KubeObject } from '../api/index.js';
+import { microTime } from '../api/rfc3339.js';
 import { defaultLogger, type ApiClient, type Logger, type ResourceDescriptor } from '../client/index.js';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
@@ -42,10 +43,8 @@ interface Entry {
   lastRenewed?: number;
 }
 
-/** A Lease's renewTime: RFC 3339 with microseconds, as Go's MicroTime. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
-}
+/** A Lease's renewTime is a MicroTime. */
+export { microTime };
 
 /**
  * Renews the node Leases (`kube-node-lease/<node>`) of every node agent in a process from one timer,
