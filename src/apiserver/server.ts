@@ -19,7 +19,7 @@ import { systemPriorityClasses } from '../api/resources/scheduling/priority-clas
 import type { Store } from '../storage/index.js';
 import { Admission, type AdmissionResult } from './admission.js';
 import { NodeRestriction } from './admission/node-restriction.js';
-import { sourceIPs, type Auditor, type AuditRequest } from './audit/index.js';
+import { preciseNow, sourceIPs, type Auditor, type AuditRequest } from './audit/index.js';
 import { withBootstrapTokens, type Authenticator } from './authn/index.js';
 import {
   aggregatedDiscovery,
@@ -356,7 +356,7 @@ export class ApiServer implements HandlerContext {
       url = new URL('http://localhost/');
     }
     let info: RequestInfo = { kind: 'nonresource', path: url.pathname, verb: (req.method ?? 'GET').toLowerCase() };
-    const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: Date.now() };
+    const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: preciseNow() };
     res.setHeader('Audit-Id', ctx.auditID);
     let audit: AuditRequest | undefined;
     // 'close' also comes for a watch the client walks away from, which never 'finish'es.
@@ -416,7 +416,7 @@ export class ApiServer implements HandlerContext {
     } catch {
       url = new URL('http://localhost/');
     }
-    const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: Date.now() };
+    const ctx: RequestContext = { auditID: randomUUID(), user: this.opts.authenticator ? anonymousUser : unauthenticatedAdmin, received: preciseNow() };
     const started = performance.now();
     let info: RequestInfo = { kind: 'nonresource', path: url.pathname, verb: (req.method ?? 'GET').toLowerCase() };
     let audit: AuditRequest | undefined;
