@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import {
   badRequest,
   isAlreadyExists,
@@ -251,10 +251,12 @@ export class ApiServer implements HandlerContext {
    * Also serves the API as plain HTTP on a Unix socket that only this user may open (mode 0600), for
    * clients in the same process or on the same machine: no TLS on either side, which on loopback is
    * only cost. Requests are authenticated as on the TCP port (bearer tokens; there are no client
-   * certificates without TLS). A socket file left by a process that died is replaced.
+   * certificates without TLS). A socket file left by a process that died is replaced; one that a live
+   * server still answers on is not (this rejects), so two servers never take each other's clients.
    */
   async listenLocal(socketPath: string): Promise<void> {
     if (!this.server) throw new Error('listen() first: the local listener serves the same API');
+    if (await answers(socketPath)) throw new Error(`${socketPath} is in use by another server`);
     const server = createServer(this.requestHandler());
     this.serveOn(server);
     rmSync(socketPath, { force: true });
@@ -632,5 +634,17 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     // Watches hold connections open; end them so shutdown is prompt.
     setTimeout(() => server.closeAllConnections(), 200).unref();
+  });
+}
+
+/** Whether something accepts connections on the Unix socket at `path` (a file left by a dead process does not). */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
   });
 }

@@ -1,4 +1,9 @@
 import { after, before, describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { MemoryStore, SqliteStore } from '../../src/storage/index.js';
 import { ApiServer, serverVersion } from '../../src/apiserver/server.js';
@@ -198,4 +203,36 @@ test('ApiServer compacts storage history one interval behind', async () => {
   } finally {
     await server.close();
   }
+});
+
+test('listenLocal() serves the API on a Unix socket, replaces a dead one, and refuses one a live server answers on', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wharf-local-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const socketPath = path.join(dir, 'api.sock');
+  // A socket file whose server was killed with -9: the file stays, nothing answers on it.
+  spawnSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(socketPath)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  assert.ok(statSync(socketPath).isSocket(), 'the killed server left its socket file');
+  const first = await startServer();
+  const second = await startServer();
+  try {
+    await first.server.listenLocal(socketPath);
+    assert.equal(statSync(socketPath).mode & 0o777, 0o600);
+    const version = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ socketPath, path: '/version' }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(version.status, 200);
+    assert.match(JSON.parse(version.body).gitVersion, /^v1\./);
+    await assert.rejects(second.server.listenLocal(socketPath), /is in use by another server/);
+    assert.ok(statSync(socketPath).isSocket(), "the first server's socket is left in place");
+  } finally {
+    await second.close();
+    await first.close();
+  }
+  assert.equal(existsSync(socketPath), false, 'closing the server removes its socket');
 });
