@@ -45,7 +45,6 @@ export interface LeaderElectorOptions {
   logger?: Logger;
 }
 
-
 /**
  * Leader election over a coordination.k8s.io/v1 Lease, as client-go does it: candidates try to take
  * the lease every retry period; the holder renews it; a lease whose record has not changed for its

@@ -3,7 +3,7 @@
  * --nodes N`); `runNodeCommand` is `wharf node`, joining nodes from another process or machine.
  */
 export { NodeAgent, type NodeAgentOptions } from './agent.js';
-export { LeaseRenewer, microTime, nodeLeaseNamespace, type LeaseRenewerOptions, type NodeLeaseRenewer } from './lease-renewer.js';
+export { LeaseRenewer, nodeLeaseNamespace, type LeaseRenewerOptions, type NodeLeaseRenewer } from './lease-renewer.js';
 export { LeaseRenewerThread, type LeaseRenewerThreadOptions } from './lease-renewer-thread.js';
 export { notEnforcedAnnotation, runNodeCommand, startNode, type NodeCommandOptions, type RunningNode, type StartNodeOptions } from './node-command.js';
 export { parseNodeLabels, parseNodeTaints } from './node-flags.js';

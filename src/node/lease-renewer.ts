@@ -43,9 +43,6 @@ interface Entry {
   lastRenewed?: number;
 }
 
-/** A Lease's renewTime is a MicroTime. */
-export { microTime };
-
 /**
  * Renews the node Leases (`kube-node-lease/<node>`) of every node agent in a process from one timer,
  * with a bounded number of requests in flight, so thousands of simulated nodes cost a scan and a PUT

@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LeaseRenewer, microTime } from '../../src/node/lease-renewer.js';
+import { LeaseRenewer } from '../../src/node/lease-renewer.js';
 import { eventually, leases, quiet, startApi } from '../client/fixtures.js';
-
-test('microTime() writes RFC 3339 with microseconds', () => {
-  assert.equal(microTime(Date.parse('2025-01-02T03:04:05.678Z')), '2025-01-02T03:04:05.678000Z');
-});
 
 test('LeaseRenewer creates, renews and recreates Leases, a bounded number at a time', async () => {
   const api = await startApi();

@@ -1,6 +1,7 @@
 import type { AuthorizationAttributes, AuthorizationDecision, RequestContext, UserInfo } from '../request-context.js';
 import { evaluatePolicy, type RequestAuditConfig } from './evaluate-policy.js';
-import { formatMicroTime, preciseNow } from './micro-time.js';
+import { microTime } from '../../api/rfc3339.js';
+import { preciseNow } from './micro-time.js';
 import {
   levelAtLeast,
   type AuditBackend,
@@ -254,7 +255,7 @@ export class AuditRequest {
       this.userAgent = req.userAgent.length > maxUserAgentLength ? `${req.userAgent.slice(0, maxUserAgentLength)}...TRUNCATED` : req.userAgent;
     }
     this.objectRef = objectRefOf(req, attrs);
-    this.requestReceivedTimestamp = formatMicroTime(ctx.received);
+    this.requestReceivedTimestamp = microTime(ctx.received);
   }
 
   /** Adds an annotation; as in Kubernetes, the first value set for a key stays. */
@@ -366,7 +367,7 @@ export class AuditRequest {
     if (this.requestObject !== undefined && stage !== 'RequestReceived' && levelAtLeast(this.level, 'Request')) e.requestObject = this.requestObject;
     if (this.responseObject !== undefined && this.level === 'RequestResponse') e.responseObject = this.responseObject;
     e.requestReceivedTimestamp = this.requestReceivedTimestamp;
-    e.stageTimestamp = stage === 'RequestReceived' ? this.requestReceivedTimestamp : formatMicroTime(this.clock());
+    e.stageTimestamp = stage === 'RequestReceived' ? this.requestReceivedTimestamp : microTime(this.clock());
     if (this.annotations && Object.keys(this.annotations).length > 0) e.annotations = { ...this.annotations };
     return e;
   }

@@ -14,7 +14,7 @@ export { defaultAuditPolicy } from './default-audit-policy.js';
 export { evaluatePolicy, type RequestAuditConfig } from './evaluate-policy.js';
 export { AuditPolicyError, loadAuditPolicy, parseAuditPolicy, type PolicyProblem } from './load-audit-policy.js';
 export { LogBackend, type LogBackendOptions } from './log-backend.js';
-export { formatMicroTime, preciseNow } from './micro-time.js';
+export { preciseNow } from './micro-time.js';
 export { sourceIPs } from './source-ips.js';
 export { WebhookBackend, type WebhookBackendOptions, type WebhookStats } from './webhook-backend.js';
 export type {
