@@ -176,10 +176,11 @@ export class ApiClient {
       throw new TypeError(`A Unix socket carries plain HTTP: the URL must be http:, not ${this.baseUrl.protocol}`);
     }
     this.socketPath = opts.socketPath;
-    this.socketHead = `Accept: application/json\r\nUser-Agent: wharf-${opts.component ?? 'client'}/${clientVersion}\r\n${opts.token ? `Authorization: Bearer ${opts.token}\r\n` : ''}`;
-    if (/[\r\n]/.test(`${opts.token ?? ''}${opts.component ?? ''}`)) throw new TypeError('A token or component name may not hold line breaks');
     this.userAgent = `wharf-${opts.component ?? 'client'}/${clientVersion}`;
     this.token = opts.token;
+    if (/[\r\n]/.test(`${this.token ?? ''}${this.userAgent}`)) throw new TypeError('A token or component name may not hold line breaks');
+    // The headers send() gives Node's client, written out once.
+    this.socketHead = `Accept: application/json\r\nUser-Agent: ${this.userAgent}\r\n${this.token ? `Authorization: Bearer ${this.token}\r\n` : ''}`;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     const maxSockets = opts.maxConnections ?? 32;
     if (!Number.isInteger(maxSockets) || maxSockets < 1) throw new RangeError(`maxConnections must be a whole number >= 1, not ${maxSockets}`);

@@ -89,7 +89,7 @@ export class SocketTransport {
     const message = requestMessage(method, path, head, undefined);
     if (opts.signal?.aborted) return Promise.reject(abortError());
     if (this.closed) return Promise.reject(new Error('the transport is closed'));
-    const conn = new Connection(createConnection(this.socketPath));
+    const conn = this.connect();
     return new Promise<SocketStream>((resolve, reject) => {
       let body: Readable | undefined;
       const onAbort = (): void => conn.fail(abortError());
@@ -128,6 +128,10 @@ export class SocketTransport {
     for (const w of this.waiting.splice(0)) w.reject(new Error('the transport is closed'));
   }
 
+  private connect(): Connection {
+    return new Connection(createConnection(this.socketPath));
+  }
+
   private acquire(): Promise<Connection> {
     if (this.closed) return Promise.reject(new Error('the transport is closed'));
     for (let c = this.idle.pop(); c; c = this.idle.pop()) {
@@ -139,7 +143,7 @@ export class SocketTransport {
     }
     if (this.busy < this.maxConnections) {
       this.busy++;
-      return Promise.resolve(new Connection(createConnection(this.socketPath)));
+      return Promise.resolve(this.connect());
     }
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
@@ -158,7 +162,7 @@ export class SocketTransport {
     }
     conn.destroy();
     // The slot passes to the next waiter with a fresh connection.
-    if (next) next.resolve(new Connection(createConnection(this.socketPath)));
+    if (next) next.resolve(this.connect());
     else this.busy--;
   }
 }
