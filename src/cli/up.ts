@@ -152,9 +152,8 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   } else {
     const pki = await ensurePki(dataDir, [hostname(), opts.host, '10.96.0.1']);
     clusterCa = pki.ca.cert;
-    // Wharf's own components act with full rights, each under its own name for the audit log.
     tcpConnectionFor = async (url, user, groups) => {
-      const { cert, key } = await issueClientCertificate(pki, user, [...groups, 'system:masters']);
+      const { cert, key } = await issueClientCertificate(pki, user, groups);
       return { baseUrl: url, ca: pki.ca.cert, cert, key };
     };
     serverOptions.tls = { cert: pki.server.cert, key: pki.server.key, clientCa: pki.ca.cert };
@@ -194,8 +193,11 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     // Components reach the server on loopback whatever address it listens on: on the local socket with a
     // loopback token each, or over TLS on the TCP port with a client certificate each.
     const tcp = `${opts.insecureHttp ? 'http' : 'https'}://127.0.0.1:${port}`;
-    const connectionFor = async (user: string, groups: string[]): Promise<Connection> =>
-      socket ? localConnection(socket, loopbackTokens, { username: user, groups: [...groups, 'system:masters'] }, clusterCa) : tcpConnectionFor(tcp, user, groups);
+    // Wharf's own components act with full rights, each under its own name for the audit log.
+    const connectionFor = async (user: string, ownGroups: string[]): Promise<Connection> => {
+      const groups = [...ownGroups, 'system:masters'];
+      return socket ? localConnection(socket, loopbackTokens, { username: user, groups }, clusterCa) : tcpConnectionFor(tcp, user, groups);
+    };
     // In their own thread, so the API server and its clients each have a core.
     components = await startComponentsThread(
       {
