@@ -1,20 +1,14 @@
-import { ApiClient, ControllerManager, controllerManagerConnections, type Logger } from '../client/index.js';
+import { ApiClient, ControllerManager, controllerManagerConnections, type ConnectionConfig, type Logger } from '../client/index.js';
 import { selectControllers } from '../controllers/index.js';
 import { startNode, startSimulatedNodes, type NodeTaint, type RunningNode, type SimulatedNodes } from '../node/index.js';
 import { startScheduler, type SchedulerHandle } from '../scheduler/api/index.js';
 
 /**
  * How a component reaches the API server: a URL and, over TLS, the CA and a client certificate; or the
- * server's local socket and a loopback token (the CA then only for those who pass it on).
+ * server's local socket and a loopback token (the CA then only for those who pass it on). The client's
+ * connection settings, with PEM text only, since they cross to the components thread.
  */
-export interface Connection {
-  baseUrl: string;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  socketPath?: string;
-  token?: string;
-}
+export type Connection = ConnectionConfig & { ca?: string; cert?: string; key?: string };
 
 /** The simulated fleet `wharf up` runs: how many nodes, where, and their shape. */
 export interface FleetOptions {
