@@ -29,6 +29,7 @@ import { handleSubresource } from './subresources.js';
 import { negotiate, partialObjectMetadata, toTable, type IncludeObject } from './table.js';
 import type { CachedObject } from './watch-cache.js';
 import { serveWatch } from './watch.js';
+import { nowRfc3339 } from '../api/rfc3339.js';
 
 /** What handlers need from the server: stores by definition, and the admission hooks. */
 export interface HandlerContext {
@@ -165,13 +166,9 @@ function writeOptions(scope: RequestScope, manager: string, subresource?: string
   return {
     dryRun: isDryRun(scope.query),
     beforeWrite: (obj, old) => {
-      trackUpdate(old, obj, { manager, apiVersion, now: nowSeconds(), subresource, schema: schemaOf(scope.def) });
+      trackUpdate(old, obj, { manager, apiVersion, now: nowRfc3339(), subresource, schema: schemaOf(scope.def) });
     },
   };
-}
-
-export function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Dispatches one request on a resource (collection, object or subresource). */
@@ -317,7 +314,7 @@ async function handlePatch(scope: RequestScope, subresource: string | undefined)
       throw badRequest(`the name of the object (${applied.obj.metadata.name}) does not match the name on the URL (${info.name})`);
     }
     applied.obj.metadata.name = info.name;
-    const opts = { manager, apiVersion, now: nowSeconds(), subresource, schema, force: forceText === 'true' };
+    const opts = { manager, apiVersion, now: nowRfc3339(), subresource, schema, force: forceText === 'true' };
     const existing = await store.find(info.namespace, info.name!);
     if (!existing) {
       if (subresource) throw notFound({ group: def.group, resource: def.plural }, info.name!);

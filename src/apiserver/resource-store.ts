@@ -18,6 +18,7 @@ import { ConflictError, KeyExistsError, KeyNotFoundError, type Store } from '../
 import { encodeForStorage } from './serialization.js';
 import { CachedObject } from './cached-object.js';
 import { WatchCache } from './watch-cache.js';
+import { nowRfc3339 } from '../api/rfc3339.js';
 
 /** Who is writing and how, as the HTTP layer learned it from the request. */
 export interface WriteOptions {
@@ -45,10 +46,6 @@ function randomSuffix(): string {
   let s = '';
   for (let i = 0; i < 5; i++) s += nameChars[Math.floor(Math.random() * nameChars.length)];
   return s;
-}
-
-function nowRfc3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

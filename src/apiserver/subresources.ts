@@ -10,10 +10,11 @@ import {
   type KubeObject,
 } from '../api/index.js';
 import { decodeBody, readBody, sendJson, sendRaw } from './http-io.js';
-import { alreadyAssigned, checkObject, handlePatch, handleUpdate, nowSeconds, readObject, type RequestScope } from './resource-handler.js';
+import { alreadyAssigned, checkObject, handlePatch, handleUpdate, readObject, type RequestScope } from './resource-handler.js';
 import { applyPatch, patchTypeFromContentType } from './patch/index.js';
 import { mediaType } from './http-io.js';
 import { unsupportedMediaType } from '../api/index.js';
+import { nowRfc3339 } from '../api/rfc3339.js';
 import { chooseContainer, proxyLog, streamingSubresources } from './streaming/index.js';
 
 /** Serves `status`, `scale`, `binding`, `log`, `eviction` and `finalize` for the kinds that have them. */
@@ -148,7 +149,7 @@ async function handleBinding(scope: RequestScope): Promise<void> {
     pod.spec = spec;
     const status = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
     const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowSeconds() });
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowRfc3339() });
     status.conditions = conditions;
     pod.status = status;
     return pod;

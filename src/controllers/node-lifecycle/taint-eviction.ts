@@ -1,6 +1,7 @@
 import { isConflict, isNotFound, type KubeObject } from '../../api/index.js';
 import { deletedObject, objectKey, WorkQueue, type ApiClient, type EventRecorder, type Informer, type Logger, type ResourceDescriptor } from '../../client/index.js';
 import { taintsOf, type Taint } from './taints.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 interface Toleration {
   key?: string;
@@ -145,7 +146,7 @@ export class TaintEvictionController {
     this.o.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key}`);
     try {
       const conditions = ((pod.status as { conditions?: { type: string }[] } | undefined)?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-      conditions.push({ type: 'DisruptionTarget', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' } as { type: string });
+      conditions.push({ type: 'DisruptionTarget', status: 'True', lastTransitionTime: rfc3339(Date.now()), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' } as { type: string });
       await client.patch(pods, pod.metadata.name!, { status: { conditions } }, { type: 'merge', namespace: ns, subresource: 'status' }).catch((e) => {
         if (!isNotFound(e) && !isConflict(e)) throw e;
       });
