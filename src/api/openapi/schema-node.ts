@@ -43,11 +43,20 @@ function nodeOf(schema: JsonSchema, defs: Definitions): SchemaNode {
   const mapKeys = ext('x-kubernetes-list-map-keys');
   const strategy = ext('x-kubernetes-patch-strategy');
   const mergeKey = ext('x-kubernetes-patch-merge-key');
+  // A declared property's node, found once: validation and managedFields ask for the same few hundred names
+  // on every write. Only declared names are kept, so map keys that clients choose do not grow it.
+  const fields = new Map<string, SchemaNode>();
   const node: SchemaNode = {
     type: opaque ? undefined : target.type,
     field(name) {
-      const p = target.properties?.[name];
-      return p ? nodeOf(p, defs) : undefined;
+      let found = fields.get(name);
+      if (found) return found;
+      // Own properties only: `constructor` or `toString` as a map key is not a declared field.
+      const props = target.properties;
+      if (!props || !Object.hasOwn(props, name)) return undefined;
+      found = nodeOf(props[name]!, defs);
+      fields.set(name, found);
+      return found;
     },
     properties() {
       // Only a struct with declared properties can have unknown fields; maps and free-form objects cannot.

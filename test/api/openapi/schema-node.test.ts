@@ -33,3 +33,13 @@ test('schemaNodeFor() exposes maps, atomic structs and opaque values', () => {
 test('schemaNodeFor() returns undefined for unknown definitions', () => {
   assert.equal(schemaNodeFor('com.example.v1.Nothing'), undefined);
 });
+
+test('field() knows only declared properties: names on Object.prototype are not fields', () => {
+  const pod = schemaNodeFor('io.k8s.api.core.v1.Pod');
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.equal(pod?.field(name), undefined, name);
+  const labels = pod?.field('metadata')?.field('labels');
+  assert.equal(labels?.field('constructor'), undefined);
+  assert.equal(labels?.values()?.type, 'string');
+  // The same node every time a declared field is asked for.
+  assert.equal(pod?.field('spec'), pod?.field('spec'));
+});
