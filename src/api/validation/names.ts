@@ -2,6 +2,7 @@
  * Name and label syntax, as Kubernetes' apimachinery validation defines it. The messages are
  * Kubernetes' own wording because users and tests match on it.
  */
+import { BoundedMemo } from '../bounded-memo.js';
 
 const dns1123LabelRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123SubdomainRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -45,8 +46,21 @@ export function dns1035Label(value: string): string[] {
   return errs;
 }
 
-/** Problems with `value` as a qualified name (`prefix/name`, label and annotation keys). */
-export function qualifiedName(value: string): string[] {
+/**
+ * Problems with `value` as a qualified name (`prefix/name`, label and annotation keys); empty when valid.
+ * The answer is shared between callers and frozen.
+ */
+export function qualifiedName(value: string): readonly string[] {
+  return qualifiedNames.get(value);
+}
+
+/**
+ * Every object's labels and annotations are checked on every write, and the same few keys recur; each is
+ * checked once. The longest valid key is a 253-character prefix, `/` and a 63-character name.
+ */
+const qualifiedNames = new BoundedMemo<readonly string[]>((value) => Object.freeze(checkQualifiedName(value)), 4096, 317);
+
+function checkQualifiedName(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name = value;
