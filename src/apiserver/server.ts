@@ -528,7 +528,8 @@ export class ApiServer implements HandlerContext {
     if (path === '/version' || path === '/version/') return sendJson(res, 200, serverVersion);
     if (path === '/metrics') return sendRaw(res, 200, await this.metrics.text(), this.metrics.contentType);
     if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(req, res, url);
-    if (this.serveDiscovery(req, res, path)) return;
+    // Discovery paths (/api, /apis/<group>/<version>, ...) are too short to name a resource.
+    if (info.kind !== 'resource' && this.serveDiscovery(req, res, path)) return;
     if (path === NODE_CERTIFICATE_PATH && this.opts.nodeCertificateSigner) return serveNodeCertificate(req, res, ctx.user, this.opts.nodeCertificateSigner);
     if (info.kind !== 'resource') throw pathNotFound();
     const def = this.registry.lookup(info.group, info.version, info.resource);
