@@ -163,6 +163,11 @@ test('create fast path matches the general path for lists that cannot be keyed, 
       { labels: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${String(39 - i).padStart(2, '0')}`, 'v'])) },
     ),
     base({ template: { spec: { containers: [{ name: 'z' }, { name: 'b' }, { name: 'm' }] } } }, { labels: { zz: '1', Aa: '2', 'a.b/c': '3', a: '4' } }),
+    // Long lists with repeated elements (found through an index, not by scanning), keyed and set-like.
+    base(
+      { template: { spec: { containers: Array.from({ length: 30 }, (_, i) => ({ name: `c${i % 12}`, image: `x${i}` })) } } },
+      { finalizers: Array.from({ length: 30 }, (_, i) => `f${i % 7}`) },
+    ),
   ];
   cases.forEach((obj, i) => {
     const fast = track(undefined, structuredClone(obj), k, '', T(0), undefined, undefined);
