@@ -25,8 +25,26 @@ export interface CacheWatcher {
   close(reason: Error): void;
 }
 
-/** How many recent events each resource keeps so watchers can resume without touching storage. */
-const defaultRingSize = 100_000;
+/**
+ * How much recent history each resource keeps, so that watchers resume without touching storage. A watcher
+ * asking for older events gets 410 Expired and lists again, as from kube-apiserver's watch cache.
+ */
+export interface HistoryLimits {
+  /** At most this many events (default 100,000). */
+  size?: number;
+  /**
+   * Events older than this many milliseconds are let go (default five minutes; kube-apiserver keeps about 75
+   * seconds). Without it, an object deleted on a quiet cluster stayed in memory, in its events, until
+   * `size` newer events came.
+   */
+  maxAgeMs?: number;
+  /** The newest this many events stay whatever their age (default 100, kube-apiserver's smallest cache). */
+  keepAtLeast?: number;
+}
+
+const defaultLimits: Required<HistoryLimits> = { size: 100_000, maxAgeMs: 5 * 60_000, keepAtLeast: 100 };
+/** Below this many dropped slots the ring's array is not worth copying. */
+const compactAfter = 1024;
 
 /**
  * Keeps every object of one resource in memory, fed by one storage watch. LISTs and WATCHes are served from
@@ -43,8 +61,13 @@ export class WatchCache {
   private sortedKeys: string[] | undefined;
   private addedKeys: string[] = [];
   private keysRemoved = false;
-  private ring: CachedEvent[] = [];
+  /** Recent events from `ringStart` on; the slots before it are emptied as events are let go. */
+  private ring: Array<CachedEvent | undefined> = [];
+  /** When each event of `ring` arrived (Date.now()). */
+  private ringAt: number[] = [];
   private ringStart = 0;
+  private readonly limits: Required<HistoryLimits>;
+  private trimTimer: NodeJS.Timeout | undefined;
   private revision = 0;
   private oldestRevision = 0;
   private readonly watchers = new Set<CacheWatcher>();
@@ -57,8 +80,10 @@ export class WatchCache {
   constructor(
     private readonly store: Store,
     readonly prefix: string,
-    private readonly ringSize = defaultRingSize,
-  ) {}
+    limits: HistoryLimits = {},
+  ) {
+    this.limits = { ...defaultLimits, ...limits };
+  }
 
   /**
    * Loads the current objects and starts the storage watch (once). A load that fails (storage
@@ -92,9 +117,15 @@ export class WatchCache {
     this.addedKeys = [];
     this.keysRemoved = false;
     this.ring = [];
+    this.ringAt = [];
     this.ringStart = 0;
     this.revision = listed.revision;
     this.oldestRevision = listed.revision;
+    if (!this.trimTimer) {
+      // A quiet resource gets no events to trim on; its old history goes on a timer.
+      this.trimTimer = setInterval(() => this.trimByAge(Date.now()), Math.min(60_000, Math.max(10, this.limits.maxAgeMs / 2)));
+      this.trimTimer.unref();
+    }
     this.storeWatch = this.store.watch(this.prefix, listed.revision, {
       onEvents: (events) => this.apply(events),
       onProgress: (rev) => this.advance(rev),
@@ -157,22 +188,44 @@ export class WatchCache {
         out.push({ type: 'DELETED', revision: e.kv.revision, object, prev });
       }
     }
-    for (const ev of out) this.remember(ev);
+    this.remember(out);
     this.revision = out[out.length - 1].revision;
     this.fanOut(out);
     this.wake();
   }
 
-  private remember(ev: CachedEvent): void {
-    this.ring.push(ev);
-    if (this.ring.length - this.ringStart > this.ringSize) {
-      this.oldestRevision = this.ring[this.ringStart].revision;
-      this.ringStart++;
-      // Compact the array now and then rather than shifting on every event.
-      if (this.ringStart > this.ringSize) {
-        this.ring = this.ring.slice(this.ringStart);
-        this.ringStart = 0;
-      }
+  private remember(events: CachedEvent[]): void {
+    const now = Date.now();
+    for (const ev of events) {
+      this.ring.push(ev);
+      this.ringAt.push(now);
+    }
+    const over = this.ring.length - this.ringStart - this.limits.size;
+    if (over > 0) this.forget(over);
+    this.trimByAge(now);
+  }
+
+  /** Lets go of the events older than `maxAgeMs`, but for the newest `keepAtLeast`. */
+  private trimByAge(now: number): void {
+    const cutoff = now - this.limits.maxAgeMs;
+    let n = 0;
+    const removable = this.ring.length - this.ringStart - this.limits.keepAtLeast;
+    while (n < removable && this.ringAt[this.ringStart + n]! < cutoff) n++;
+    if (n > 0) this.forget(n);
+  }
+
+  /** Drops the oldest `n` events: a watcher must then start after the last of them. */
+  private forget(n: number): void {
+    const end = this.ringStart + n;
+    this.oldestRevision = this.ring[end - 1]!.revision;
+    // Emptied at once, so what the events held can be collected before the array is compacted.
+    this.ring.fill(undefined, this.ringStart, end);
+    this.ringStart = end;
+    // Compact the array now and then rather than shifting on every event.
+    if (this.ringStart >= compactAfter && this.ringStart * 2 >= this.ring.length) {
+      this.ring = this.ring.slice(this.ringStart);
+      this.ringAt = this.ringAt.slice(this.ringStart);
+      this.ringStart = 0;
     }
   }
 
@@ -288,8 +341,8 @@ export class WatchCache {
   watch(watcher: CacheWatcher, afterRevision: number): () => void {
     if (afterRevision < this.oldestRevision) throw new CompactedError(afterRevision, this.oldestRevision);
     const missed: CachedEvent[] = [];
-    for (let i = this.ring.length - 1; i >= this.ringStart && this.ring[i].revision > afterRevision; i--) {
-      const ev = this.ring[i];
+    for (let i = this.ring.length - 1; i >= this.ringStart && this.ring[i]!.revision > afterRevision; i--) {
+      const ev = this.ring[i]!;
       if (watcher.namespace === undefined || ev.object.namespace === watcher.namespace) missed.push(ev);
     }
     if (missed.length > 0) watcher.deliver(missed.reverse());
@@ -315,6 +368,8 @@ export class WatchCache {
   }
 
   stop(): void {
+    clearInterval(this.trimTimer);
+    this.trimTimer = undefined;
     this.storeWatch?.stop();
     this.storeWatch = undefined;
     for (const w of this.watchers) w.close(new Error('watch cache stopped'));

@@ -147,7 +147,7 @@ test('WatchCache.watch() throws CompactedError for a revision before the cache s
 
 test('WatchCache.watch() throws CompactedError once events fall out of the ring', async () => {
   const store = new MemoryStore();
-  const cache = new WatchCache(store, prefix, 3);
+  const cache = new WatchCache(store, prefix, { size: 3 });
   await cache.start();
   const revs: number[] = [];
   for (let i = 0; i < 6; i++) revs.push(await put(store, 'a', `o${i}`));
@@ -157,6 +157,31 @@ test('WatchCache.watch() throws CompactedError once events fall out of the ring'
   const w = recorder();
   cache.watch(w, revs[2]);
   assert.deepEqual(w.events.map((e) => e.revision), revs.slice(3));
+  cache.stop();
+});
+
+test('WatchCache lets go of events older than maxAgeMs, on a quiet resource too, but for the newest keepAtLeast', async () => {
+  const store = new MemoryStore();
+  const cache = new WatchCache(store, prefix, { maxAgeMs: 60, keepAtLeast: 2 });
+  await cache.start();
+  const start = cache.currentRevision();
+  const revs: number[] = [];
+  for (let i = 0; i < 5; i++) revs.push(await put(store, 'a', `o${i}`));
+  await cache.sync();
+  // Young events are all there.
+  const early = recorder();
+  cache.watch(early, start);
+  assert.deepEqual(early.events.map((e) => e.revision), revs);
+  // No event comes after these: the trim runs on its own, and the newest two stay.
+  await new Promise((r) => setTimeout(r, 250));
+  assert.throws(() => cache.watch(recorder(), start), (e: unknown) => e instanceof CompactedError && e.compacted === revs[2]);
+  const late = recorder();
+  cache.watch(late, revs[2]!);
+  assert.deepEqual(late.events.map((e) => e.revision), revs.slice(3));
+  // Live events still reach watchers, and fresh history builds up again.
+  const r = await put(store, 'a', 'later');
+  await cache.sync();
+  assert.deepEqual(late.events.map((e) => e.revision), [...revs.slice(3), r]);
   cache.stop();
 });
 
