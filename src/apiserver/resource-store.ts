@@ -17,7 +17,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/
 import { ConflictError, KeyExistsError, KeyNotFoundError, type Store } from '../storage/index.js';
 import { encodeForStorage } from './serialization.js';
 import { CachedObject } from './cached-object.js';
-import { WatchCache } from './watch-cache.js';
+import { WatchCache, type HistoryLimits } from './watch-cache.js';
 import { nowRfc3339 } from '../api/rfc3339.js';
 
 /** Who is writing and how, as the HTTP layer learned it from the request. */
@@ -77,9 +77,10 @@ export class ResourceStore {
   constructor(
     readonly def: ResourceDefinition,
     readonly storage: Store,
+    history?: HistoryLimits,
   ) {
     this.prefix = `/registry/${def.group || 'core'}/${def.plural}/`;
-    this.cache = new WatchCache(storage, this.prefix);
+    this.cache = new WatchCache(storage, this.prefix, history);
   }
 
   key(namespace: string | undefined, name: string): string {

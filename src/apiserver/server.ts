@@ -38,6 +38,7 @@ import { anonymousUser, type AuthorizationAttributes, type RequestContext, type 
 import { resolveRequest, type RequestInfo } from './request-info.js';
 import { handleResource, type HandlerContext } from './resource-handler.js';
 import { ResourceStore } from './resource-store.js';
+import type { HistoryLimits } from './watch-cache.js';
 import { issueToken, type TokenIssuer } from './service-accounts.js';
 import { NODE_CERTIFICATE_PATH, serveNodeCertificate } from './node-certificates/index.js';
 import { issueClientCertificate, KUBELET_CLIENT_USER, type CertAndKey } from './pki/index.js';
@@ -63,6 +64,8 @@ export interface ApiServerOptions {
   tokenIssuer?: TokenIssuer;
   /** How often storage history is compacted (5 minutes by default; 0 never). */
   compactionIntervalMs?: number;
+  /** How much history each resource's watch cache keeps (tests shorten it). */
+  watchHistory?: HistoryLimits;
   /** The cluster CA, to sign node client certificates for joining nodes (see node-certificates/). */
   nodeCertificateSigner?: CertAndKey;
   /**
@@ -161,7 +164,7 @@ export class ApiServer implements HandlerContext {
   storeFor(def: ResourceDefinition): ResourceStore {
     let s = this.stores.get(def);
     if (!s) {
-      s = new ResourceStore(def, this.store);
+      s = new ResourceStore(def, this.store, this.opts.watchHistory);
       this.stores.set(def, s);
     }
     return s;
@@ -347,6 +350,17 @@ export class ApiServer implements HandlerContext {
 
   /** Requests received so far: a cheap measure of how busy the server has been. */
   requestCount = 0;
+
+  /**
+   * A counter that moves with anything that leaves garbage behind: requests served, and watch-cache history
+   * let go (which on a quiet cluster comes minutes after the last request). What `wharf up`'s idle collections
+   * watch for.
+   */
+  activity(): number {
+    let n = this.requestCount;
+    for (const s of this.stores.values()) n += s.cache.forgottenEvents;
+    return n;
+  }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();

@@ -68,6 +68,8 @@ export class WatchCache {
   private ringStart = 0;
   private readonly limits: Required<HistoryLimits>;
   private trimTimer: NodeJS.Timeout | undefined;
+  /** Events let go of so far (by size or by age). */
+  forgottenEvents = 0;
   private revision = 0;
   private oldestRevision = 0;
   private readonly watchers = new Set<CacheWatcher>();
@@ -221,6 +223,7 @@ export class WatchCache {
     // Emptied at once, so what the events held can be collected before the array is compacted.
     this.ring.fill(undefined, this.ringStart, end);
     this.ringStart = end;
+    this.forgottenEvents += n;
     // Compact the array now and then rather than shifting on every event.
     if (this.ringStart >= compactAfter && this.ringStart * 2 >= this.ring.length) {
       this.ring = this.ring.slice(this.ringStart);

@@ -182,7 +182,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     await store.close();
     throw e;
   }
-  const stopGc = collectGarbageWhenIdle(() => server.requestCount);
+  const stopGc = collectGarbageWhenIdle(() => server.activity());
   const displayHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `${opts.insecureHttp ? 'http' : 'https'}://${displayHost}:${port}`;
   const kubeconfig = path.join(dataDir, 'kubeconfig');

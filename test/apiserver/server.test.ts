@@ -205,6 +205,31 @@ test('ApiServer compacts storage history one interval behind', async () => {
   }
 });
 
+test('activity() moves with requests and with watch-cache history let go, not with time alone', async () => {
+  const store = new MemoryStore();
+  const server = new ApiServer({ store, watchHistory: { maxAgeMs: 80, keepAtLeast: 0 } });
+  const port = await server.listen(0);
+  try {
+    const url = `http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps`;
+    await fetch(url).then((r) => r.text());
+    const before = server.activity();
+    const created = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(configMap('aging')) });
+    assert.equal(created.status, 201);
+    const afterRequest = server.activity();
+    const requests = server.requestCount;
+    assert.ok(afterRequest > before, `${afterRequest} > ${before}`);
+    // No request comes now: the configmap's ADDED event ages out of the history, and that counts.
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(server.requestCount, requests);
+    assert.ok(server.activity() > afterRequest, `${server.activity()} > ${afterRequest}: history let go counts as activity`);
+    const settled = server.activity();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(server.activity(), settled, 'nothing left to let go: the counter stays');
+  } finally {
+    await server.close();
+  }
+});
+
 test('listenLocal() serves the API on a Unix socket, replaces a dead one, and refuses one a live server answers on', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'wharf-local-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

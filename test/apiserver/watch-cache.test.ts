@@ -157,6 +157,7 @@ test('WatchCache.watch() throws CompactedError once events fall out of the ring'
   const w = recorder();
   cache.watch(w, revs[2]);
   assert.deepEqual(w.events.map((e) => e.revision), revs.slice(3));
+  assert.equal(cache.forgottenEvents, 3);
   cache.stop();
 });
 
@@ -175,6 +176,7 @@ test('WatchCache lets go of events older than maxAgeMs, on a quiet resource too,
   // No event comes after these: the trim runs on its own, and the newest two stay.
   await new Promise((r) => setTimeout(r, 250));
   assert.throws(() => cache.watch(recorder(), start), (e: unknown) => e instanceof CompactedError && e.compacted === revs[2]);
+  assert.equal(cache.forgottenEvents, 3);
   const late = recorder();
   cache.watch(late, revs[2]!);
   assert.deepEqual(late.events.map((e) => e.revision), revs.slice(3));
