@@ -18,7 +18,7 @@ import { ConflictError, KeyExistsError, KeyNotFoundError, type Store } from '../
 import { encodeForStorage } from './serialization.js';
 import { CachedObject } from './cached-object.js';
 import { WatchCache, type HistoryLimits } from './watch-cache.js';
-import { nowRfc3339 } from '../api/rfc3339.js';
+import { nowRfc3339, rfc3339 } from '../api/rfc3339.js';
 
 /** Who is writing and how, as the HTTP layer learned it from the request. */
 export interface WriteOptions {
@@ -364,7 +364,7 @@ export class ResourceStore {
       }
       // Mark for deletion: set deletionTimestamp once.
       if (!next.metadata.deletionTimestamp) {
-        next.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        next.metadata.deletionTimestamp = rfc3339(Date.now() + grace * 1000);
         next.metadata.deletionGracePeriodSeconds = grace;
       }
       next.metadata.finalizers = [...finalizers];

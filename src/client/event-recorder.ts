@@ -2,6 +2,7 @@ import { isNotFound, type KubeObject } from '../api/index.js';
 import type { ApiClient } from './api-client.js';
 import { defaultLogger, type Logger } from './informer.js';
 import type { ResourceDescriptor } from './resource-descriptor.js';
+import { rfc3339 } from '../api/rfc3339.js';
 
 const events: ResourceDescriptor = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 
@@ -28,11 +29,6 @@ interface Seen {
 export function eventKey(obj: KubeObject, type: EventType, reason: string, message: string): string {
   const m = obj.metadata;
   return JSON.stringify([obj.apiVersion, obj.kind, m.namespace ?? '', m.name ?? '', m.uid ?? '', type, reason, message]);
-}
-
-/** metav1.Time: RFC 3339 to the second. */
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

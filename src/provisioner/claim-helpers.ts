@@ -2,6 +2,7 @@ import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/c
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { KubeObject } from '../api/index.js';
 import { parseValue } from '../api/validation/quantity.js';
+import { rfc3339 as formatRfc3339 } from '../api/rfc3339.js';
 
 /** The typed views of the untyped objects informers hold. */
 export const asClaim = (o: KubeObject | undefined): PersistentVolumeClaim | undefined => o as unknown as PersistentVolumeClaim | undefined;
@@ -20,9 +21,9 @@ export function bytesOf(q: string | number | undefined): number {
   return q === undefined ? 0 : (parseValue(q) ?? 0);
 }
 
-/** metav1.Time: RFC 3339 to the second. */
+/** metav1.Time: RFC 3339 to the second, of `d` (now by default). */
 export function rfc3339(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatRfc3339(d.getTime());
 }
 
 /** The class's parameters as strings (the API keeps them so; this guards against anything else). */

@@ -15,6 +15,7 @@ import { PodScheduler, type ScheduleOutcome } from './schedule-pod.js';
 import type { ClusterObjectKind, ClusterObjectKinds } from './snapshot/cluster-objects.js';
 import { podInfo, podKey, type PodInfo } from './snapshot/pod-info.js';
 import { Snapshot } from './snapshot/snapshot.js';
+import { rfc3339 } from '../api/rfc3339.js';
 
 /** Why a scheduling attempt failed, in the words the FailedScheduling event and PodScheduled condition use. */
 export interface SchedulingFailure {
@@ -56,7 +57,7 @@ export interface SchedulerOptions {
 
 /** The PodScheduled=False condition a failed attempt leaves on the pod. */
 export function podScheduledCondition(failure: SchedulingFailure, now = new Date()): PodCondition {
-  return { type: 'PodScheduled', status: 'False', reason: failure.reason, message: failure.message, lastTransitionTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  return { type: 'PodScheduled', status: 'False', reason: failure.reason, message: failure.message, lastTransitionTime: rfc3339(now.getTime()) };
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);

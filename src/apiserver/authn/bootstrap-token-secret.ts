@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { KubeObject } from '../../api/index.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 export const BOOTSTRAP_TOKEN_SECRET_TYPE = 'bootstrap.kubernetes.io/token';
 export const BOOTSTRAP_TOKEN_NAMESPACE = 'kube-system';
@@ -57,11 +58,6 @@ export interface BootstrapTokenSecretOptions {
   usages?: ('authentication' | 'signing')[];
 }
 
-/** RFC 3339 with seconds precision, as Kubernetes writes a token's `expiration`. */
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** The Secret that makes `token` valid, with `stringData` (the API server encodes it into `data`). */
 export function bootstrapTokenSecret(token: BootstrapToken, opts: BootstrapTokenSecretOptions = {}): KubeObject {
   for (const g of opts.extraGroups ?? []) {
@@ -69,7 +65,8 @@ export function bootstrapTokenSecret(token: BootstrapToken, opts: BootstrapToken
   }
   const stringData: Record<string, string> = { 'token-id': token.id, 'token-secret': token.secret };
   if (opts.description) stringData.description = opts.description;
-  if (opts.expires) stringData.expiration = rfc3339(opts.expires);
+  // RFC 3339 to the second, as Kubernetes writes a token's `expiration`.
+  if (opts.expires) stringData.expiration = rfc3339(opts.expires.getTime());
   for (const usage of opts.usages ?? ['authentication']) stringData[`usage-bootstrap-${usage}`] = 'true';
   if (opts.extraGroups?.length) stringData['auth-extra-groups'] = opts.extraGroups.join(',');
   return {

@@ -7,6 +7,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import type { UserInfo } from '../request-context.js';
 import { rejected } from './rejected.js';
 import { decodeJwt, signJwt, toPublicKey, verifySignature, type JwtPayload } from './jwt.js';
+import { rfc3339 } from '../../api/rfc3339.js';
 
 /** The object a token is bound to: the token dies with it. */
 export interface BoundObject {
@@ -57,7 +58,7 @@ export function serviceAccountUsername(namespace: string, name: string): string 
 }
 
 export function rfc3339Seconds(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(epochSeconds * 1000);
 }
 
 /** Signs a bound ServiceAccount token. */

@@ -11,6 +11,7 @@ import { formatQuantity } from '../../validation/quantity.js';
 import { validateResourceQuantity } from '../../validation/resource-requirements.js';
 import { validateNodeSelector } from '../../validation/scheduling-validation.js';
 import { accessModesString, storageClassOf, storageString } from './printer-helpers.js';
+import { nowRfc3339 } from '../../rfc3339.js';
 
 export const accessModes = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 export const volumeModes = ['Block', 'Filesystem'];
@@ -118,7 +119,7 @@ export const persistentVolume = defineResource({
   generation: false,
   strategy: {
     prepare(obj, ctx) {
-      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const now = nowRfc3339();
       if (!ctx.old) {
         obj.status = { phase: 'Pending', lastPhaseTransitionTime: now };
         return;
