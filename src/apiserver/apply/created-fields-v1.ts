@@ -19,11 +19,23 @@ import { indexList, listShape } from './typed.js';
  * for list items that cannot be keyed.
  */
 export function createdFieldsV1(obj: Record<string, unknown>, schema: SchemaNode | undefined): JsonObject | undefined {
-  if (isAtomicObject(schema)) return undefined;
-  const out = encodeMap(obj, schema, rootStrip, false);
-  if (out === undefined) return undefined;
+  const text = createdFieldsV1Text(obj, schema);
+  if (text === undefined) return undefined;
+  const out = JSON.parse(text) as JsonObject;
   markCanonicalFieldsV1(out);
   return out;
+}
+
+/**
+ * createdFieldsV1 as JSON text, which is what a create needs: the stored object takes the text as it
+ * is, and nothing builds (then serializes) the trie's hundred small objects.
+ */
+export function createdFieldsV1Text(obj: Record<string, unknown>, schema: SchemaNode | undefined): string | undefined {
+  if (isAtomicObject(schema)) return undefined;
+  // The text is written as pieces, joined once: concatenating as it goes made a rope of a few hundred
+  // strings that cost more to collect and to flatten than the pieces.
+  const out: string[] = [];
+  return encodeMap(obj, schema, rootStrip, false, out) ? out.join('') : undefined;
 }
 
 /** Which elements lose their membership (but keep what is below them), per level. */
@@ -72,26 +84,33 @@ function fieldSchema(schema: SchemaNode | undefined, name: string): SchemaNode |
 }
 
 /**
- * The trie node of a value the writer owns (a member): `{}` for a leaf, `{".": {}, ...}` when
- * something below is owned too. `strip` drops the membership of the bookkeeping fields.
+ * Writes the trie node of a value the writer owns (a member): `{}` for a leaf, `{".":{},...}` when
+ * something below is owned too. `strip` drops the membership of the bookkeeping fields. False, with
+ * nothing written, when the value is no member and nothing below it is owned.
  */
-function encodeValue(value: unknown, schema: SchemaNode | undefined, strip: Strip | undefined): JsonObject | undefined {
+function encodeValue(value: unknown, schema: SchemaNode | undefined, strip: Strip | undefined, out: string[]): boolean {
   const member = strip === undefined || !strip.self;
-  let out: JsonObject | undefined;
   if (Array.isArray(value)) {
     if (value.length > 0) {
       const shape = listShapeOf(schema);
-      if (shape.kind === 'set' || shape.kind === 'keyed') out = encodeList(value, shape, schema!.items(), member);
+      if (shape.kind === 'set' || shape.kind === 'keyed') {
+        encodeList(value, shape, schema!.items(), member, out);
+        return true;
+      }
     }
   } else if (isPlainObject(value) && !isAtomicObject(schema)) {
-    out = encodeMap(value, schema, strip, member);
+    if (encodeMap(value, schema, strip, member, out)) return true;
   }
-  if (out === undefined) return member ? {} : undefined;
-  return out;
+  if (member) out.push('{}');
+  return member;
 }
 
-/** `f:<name>` for a field name: the same few hundred names recur in every object, so each is built once. */
-const fieldKeys = new BoundedMemo<string>((name) => `f:${name}`);
+/**
+ * `"f:<name>":` for a field name, and the same after a comma: the same few hundred names recur in every
+ * object, so each is built once.
+ */
+const fieldKeys = new BoundedMemo<string>((name) => `${JSON.stringify(`f:${name}`)}:`);
+const nextFieldKeys = new BoundedMemo<string>((name) => `,${fieldKeys.get(name)}`);
 
 /**
  * Sorts in place. Most objects have a handful of keys and most lists a handful of items; for those the
@@ -116,29 +135,42 @@ function sortSmall<T>(a: T[], before: (x: T, y: T) => boolean): void {
 
 const byCodeUnits = (x: string, y: string): boolean => x < y;
 
-/** The entries below a map, after `.` when `dot`; undefined when nothing below is owned. */
-function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefined, strip: Strip | undefined, dot: boolean): JsonObject | undefined {
+/** Writes the entries below a map, after `.` when `dot`; false, with nothing written, when nothing below is owned. */
+function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefined, strip: Strip | undefined, dot: boolean, out: string[]): boolean {
   const keys = Object.keys(value);
   sortSmall(keys, byCodeUnits);
-  let out: JsonObject | undefined;
+  const start = out.length;
+  let any = false;
   for (const k of keys) {
     const v = value[k];
     if (v === undefined) continue;
-    const node = encodeValue(v, fieldSchema(schema, k), strip?.children?.get(k));
-    if (node === undefined) continue;
-    out ??= dot ? { '.': {} } : {};
-    out[fieldKeys.get(k)] = node;
+    const mark = out.length;
+    if (any) out.push(nextFieldKeys.get(k));
+    else out.push(dot ? '{".":{},' : '{', fieldKeys.get(k));
+    if (encodeValue(v, fieldSchema(schema, k), strip?.children?.get(k), out)) any = true;
+    else out.length = mark;
   }
-  return out;
+  if (!any) {
+    out.length = start;
+    return false;
+  }
+  out.push('}');
+  return true;
 }
 
-function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | undefined, dot: boolean): JsonObject {
+function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | undefined, dot: boolean, out: string[]): void {
   const { byId } = indexList(list, shape, itemSchema, [], true);
   const items: Array<{ id: string; pe: PathElement; items: unknown[] }> = [];
   for (const [id, e] of byId) items.push({ id, pe: e.pe, items: e.items });
   sortSmall(items, (a, b) => comparePathElements(a.pe, b.pe) < 0);
-  const out: JsonObject = dot ? { '.': {} } : {};
-  // An item that appears more than once is owned as a whole only.
-  for (const it of items) out[it.id] = it.items.length === 1 ? encodeValue(it.items[0], itemSchema, undefined)! : {};
-  return out;
+  out.push(dot ? '{".":{}' : '{');
+  let first = !dot;
+  for (const it of items) {
+    out.push(first ? '' : ',', JSON.stringify(it.id), ':');
+    first = false;
+    // An item that appears more than once is owned as a whole only.
+    if (it.items.length === 1) encodeValue(it.items[0], itemSchema, undefined, out);
+    else out.push('{}');
+  }
+  out.push('}');
 }

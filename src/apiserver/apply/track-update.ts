@@ -1,8 +1,9 @@
-import type { JsonObject, KubeObject } from '../../api/object.js';
+import type { KubeObject } from '../../api/object.js';
 import { deepClone } from '../../api/object.js';
 import type { SchemaNode } from '../../api/schema.js';
 import type { ManagerOptions } from './server-side-apply.js';
-import { createdFieldsV1 } from './created-fields-v1.js';
+import { createdFieldsV1Text } from './created-fields-v1.js';
+import { setFieldsV1Text } from './lazy-fields-v1.js';
 import type { ManagedFields, ManagedFieldsEntry } from './managed-fields.js';
 import { decodeManagedFields, encodeManagedFields, isResetManagedFields } from './managed-fields.js';
 import { objectSchema } from './object-meta-schema.js';
@@ -30,9 +31,9 @@ export interface TrackPaths {
  * fieldsV1. False for an object whose lists cannot be keyed; the general path then reports that.
  */
 function trackCreate(updated: KubeObject, schema: SchemaNode | undefined, opts: ManagerOptions): boolean {
-  let fieldsV1: JsonObject | undefined;
+  let fieldsV1: string | undefined;
   try {
-    fieldsV1 = createdFieldsV1(updated as Record<string, unknown>, schema);
+    fieldsV1 = createdFieldsV1Text(updated as Record<string, unknown>, schema);
   } catch (e) {
     if (e instanceof TypedErrors) return false;
     throw e;
@@ -45,7 +46,8 @@ function trackCreate(updated: KubeObject, schema: SchemaNode | undefined, opts: 
   e.apiVersion = opts.apiVersion;
   if (opts.now) e.time = opts.now;
   e.fieldsType = 'FieldsV1';
-  e.fieldsV1 = fieldsV1 as ManagedFieldsEntry['fieldsV1'];
+  e.fieldsV1 = {};
+  setFieldsV1Text(e, fieldsV1);
   if (opts.subresource) e.subresource = opts.subresource;
   updated.metadata.managedFields = [e];
   return true;
