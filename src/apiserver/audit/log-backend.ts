@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync, write, writeSync, existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { AuditBackend, AuditEvent } from './types.js';
 
@@ -14,13 +14,24 @@ export interface LogBackendOptions {
 }
 
 const defaultMaxSizeMB = 100;
-/** Bytes that make a flush happen before the end of the event-loop turn. */
+/** Characters that make a flush happen before the end of the event-loop turn. */
 const flushThreshold = 256 * 1024;
+
+/** Bytes bound for one file at one offset. */
+interface FileWrite {
+  fd: number;
+  buf: Buffer;
+  position: number;
+}
 
 /**
  * Writes events as JSON lines. Lines collect in memory during one event-loop turn and are written together, so a
- * burst of requests costs one write; `close()` (and process exit) writes what is left, so no accepted event is lost.
- * Rotation follows kube-apiserver's (lumberjack's) naming: `audit.log` becomes `audit-2024-05-01T12-00-00.000.log`.
+ * burst of requests costs one write. The write itself runs on libuv's thread pool, not on the event loop: the
+ * event loop only encodes the lines. Each chunk goes to the offset it was given when it was cut, so chunks land
+ * in order however the thread pool runs them, and writing a chunk again is harmless. That is what makes process
+ * exit safe: the exit hook writes every chunk not yet known to be written (and what is still buffered)
+ * synchronously, at its offset, so no accepted event is lost. Rotation follows kube-apiserver's (lumberjack's)
+ * naming: `audit.log` becomes `audit-2024-05-01T12-00-00.000.log`.
  */
 export class LogBackend implements AuditBackend {
   private readonly path: string;
@@ -28,13 +39,19 @@ export class LogBackend implements AuditBackend {
   private readonly maxBackups: number;
   private readonly onError: (err: Error) => void;
   private fd: number | undefined;
+  /** The current file's length once every queued chunk is written: the next chunk's offset. */
   private size = 0;
   private pending: string[] = [];
-  private pendingBytes = 0;
+  private pendingChars = 0;
   private scheduled = false;
   private closed = false;
   private lastBackupMs = 0;
-  private readonly exitHook = (): void => this.flush();
+  /** Chunks cut but not yet known to be written, oldest first; the first is being written. */
+  private writes: FileWrite[] = [];
+  /** Files rotated away, closed once their last chunk is written. */
+  private readonly retired = new Set<number>();
+  private drained: (() => void)[] = [];
+  private readonly exitHook = (): void => this.flushSync();
 
   constructor(options: LogBackendOptions) {
     this.path = options.path;
@@ -55,9 +72,9 @@ export class LogBackend implements AuditBackend {
         continue;
       }
       this.pending.push(line);
-      this.pendingBytes += Buffer.byteLength(line);
+      this.pendingChars += line.length;
     }
-    if (this.pendingBytes >= flushThreshold) this.flush();
+    if (this.pendingChars >= flushThreshold) this.flush();
     else if (!this.scheduled && this.pending.length > 0) {
       this.scheduled = true;
       setImmediate(() => {
@@ -67,15 +84,22 @@ export class LogBackend implements AuditBackend {
     }
   }
 
-  /** Writes every buffered line now. */
+  /** Cuts every buffered line into chunks and starts writing them. */
   flush(): void {
     if (this.pending.length === 0) return;
     const lines = this.pending;
     this.pending = [];
-    this.pendingBytes = 0;
+    const chars = this.pendingChars;
+    this.pendingChars = 0;
     try {
       if (this.path === '-') {
         writeSync(1, lines.join(''));
+        return;
+      }
+      const fd = this.open();
+      // UTF-8 takes at most three bytes per UTF-16 unit: when even that fits, the batch is one chunk.
+      if (this.size + 3 * chars <= this.maxBytes) {
+        this.queue(fd, Buffer.from(lines.join('')));
         return;
       }
       // Each chunk goes whole into one file: rotate before a chunk that would pass the limit.
@@ -84,7 +108,7 @@ export class LogBackend implements AuditBackend {
       for (const line of lines) {
         const bytes = Buffer.byteLength(line);
         if (this.size + chunkBytes + bytes > this.maxBytes && this.size + chunkBytes > 0) {
-          this.write(chunk.join(''), chunkBytes);
+          if (chunk.length > 0) this.queue(this.open(), Buffer.from(chunk.join('')));
           chunk = [];
           chunkBytes = 0;
           this.rotate();
@@ -92,7 +116,7 @@ export class LogBackend implements AuditBackend {
         chunk.push(line);
         chunkBytes += bytes;
       }
-      this.write(chunk.join(''), chunkBytes);
+      if (chunk.length > 0) this.queue(this.open(), Buffer.from(chunk.join('')));
     } catch (e) {
       this.onError(e as Error);
     }
@@ -102,6 +126,7 @@ export class LogBackend implements AuditBackend {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    if (this.writes.length > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     process.off('exit', this.exitHook);
     if (this.fd !== undefined) {
       try {
@@ -113,28 +138,70 @@ export class LogBackend implements AuditBackend {
     }
   }
 
+  /** At exit: every chunk not known to be written, and what is still buffered, written now. */
+  private flushSync(): void {
+    this.flush();
+    for (const w of this.writes) {
+      try {
+        let off = 0;
+        while (off < w.buf.length) off += writeSync(w.fd, w.buf, off, w.buf.length - off, w.position + off);
+      } catch (e) {
+        this.onError(e as Error);
+      }
+    }
+    this.writes = [];
+  }
+
   private open(): number {
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'a', 0o600);
+      // Not O_APPEND: chunks are written at offsets of their own, which appending would ignore.
+      this.fd = openSync(this.path, constants.O_WRONLY | constants.O_CREAT, 0o600);
       this.size = fstatSync(this.fd).size;
     }
     return this.fd;
   }
 
-  private write(text: string, bytes: number): void {
-    if (bytes === 0) return;
-    const fd = this.open();
-    const buf = Buffer.from(text);
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off);
-    this.size += bytes;
+  private queue(fd: number, buf: Buffer): void {
+    this.writes.push({ fd, buf, position: this.size });
+    this.size += buf.length;
+    if (this.writes.length === 1) this.writeFirst(0);
+  }
+
+  /** Writes the oldest chunk from `done` bytes on; the next starts when it is written. */
+  private writeFirst(done: number): void {
+    const w = this.writes[0]!;
+    write(w.fd, w.buf, done, w.buf.length - done, w.position + done, (err, n) => {
+      // The exit hook may have written and dropped it meanwhile.
+      if (this.writes[0] !== w) return;
+      if (!err && done + n < w.buf.length) {
+        this.writeFirst(done + n);
+        return;
+      }
+      if (err) this.onError(err);
+      this.writes.shift();
+      if (this.retired.has(w.fd) && !this.writes.some((x) => x.fd === w.fd)) this.closeRetired(w.fd);
+      if (this.writes.length > 0) this.writeFirst(0);
+      else for (const resolve of this.drained.splice(0)) resolve();
+    });
+  }
+
+  private closeRetired(fd: number): void {
+    this.retired.delete(fd);
+    try {
+      closeSync(fd);
+    } catch (e) {
+      this.onError(e as Error);
+    }
   }
 
   private rotate(): void {
     if (this.fd !== undefined) {
-      closeSync(this.fd);
+      // Chunks still being written go on to the renamed file; its descriptor closes after the last of them.
+      const fd = this.fd;
       this.fd = undefined;
+      if (this.writes.some((w) => w.fd === fd)) this.retired.add(fd);
+      else closeSync(fd);
     }
     if (existsSync(this.path)) renameSync(this.path, this.backupName(new Date()));
     this.size = 0;
