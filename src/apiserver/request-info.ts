@@ -109,6 +109,8 @@ function queryBool(v: string): boolean {
 }
 
 function decodeSegment(segment: string): string {
+  // Nearly every segment has no escape to decode.
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
