@@ -33,21 +33,22 @@ export function encodeForStorage(obj: KubeObject): string {
 /** managedFields as JSON when an entry holds its fieldsV1 as text; undefined when none does. */
 function managedFieldsText(entries: unknown): string | undefined {
   if (!Array.isArray(entries) || !entries.some((e) => fieldsV1TextOf(e) !== undefined)) return undefined;
-  return ['[', entries.map(entryText).join(','), ']'].join('');
+  let out = '[';
+  for (let i = 0; i < entries.length; i++) out += (i === 0 ? '' : ',') + entryText(entries[i]);
+  return `${out}]`;
 }
 
 function entryText(entry: unknown): string {
   const fieldsV1 = fieldsV1TextOf(entry);
   if (fieldsV1 === undefined) return JSON.stringify(entry) ?? 'null';
   const e = entry as Record<string, unknown>;
-  const parts: string[] = ['{'];
+  let out = '{';
   for (const k of Object.keys(e)) {
     // The property is not read: reading it would parse the text.
     const value = k === 'fieldsV1' ? fieldsV1 : JSON.stringify(e[k]);
-    if (value !== undefined) parts.push(parts.length === 1 ? '' : ',', JSON.stringify(k), ':', value);
+    if (value !== undefined) out += `${out.length === 1 ? '' : ','}${JSON.stringify(k)}:${value}`;
   }
-  parts.push('}');
-  return parts.join('');
+  return `${out}}`;
 }
 
 /**
