@@ -119,9 +119,11 @@ describe('LogBackend', () => {
   test('a process that exits without close() loses no accepted event, whatever is being written then', () => {
     const d = dir();
     const path = join(d, 'audit.log');
+    // The module this test runs against: the TypeScript under tsx, the JavaScript from dist.
+    const backendModule = new URL(`../../../src/apiserver/audit/log-backend.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href;
     // The child logs events over several turns, then exits at once: some chunks are queued, one is being written.
     const script = `
-      import { LogBackend } from ${JSON.stringify(new URL('../../../src/apiserver/audit/log-backend.ts', import.meta.url).href)};
+      import { LogBackend } from ${JSON.stringify(backendModule)};
       const log = new LogBackend({ path: ${JSON.stringify(path)}, maxSizeMB: 0.05 });
       const ev = (n) => ({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: 'id-' + String(n).padStart(4, '0'), stage: 'ResponseComplete', requestURI: '/x'.repeat(100) });
       let n = 0;
