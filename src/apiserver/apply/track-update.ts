@@ -46,7 +46,7 @@ function trackCreate(updated: KubeObject, schema: SchemaNode | undefined, opts: 
   e.apiVersion = opts.apiVersion;
   if (opts.now) e.time = opts.now;
   e.fieldsType = 'FieldsV1';
-  e.fieldsV1 = {};
+  // Defined here, so that it keeps its place between fieldsType and subresource.
   setFieldsV1Text(e, fieldsV1);
   if (opts.subresource) e.subresource = opts.subresource;
   updated.metadata.managedFields = [e];
