@@ -181,6 +181,14 @@ function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefine
 }
 
 function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | undefined, dot: boolean, out: Text): void {
+  if (shape.kind === 'keyed') {
+    const keys = plainKeysOf(shape);
+    const items = keys && plainKeyedItems(list, keys);
+    if (items) {
+      encodePlainKeyedItems(items, itemSchema, dot, out);
+      return;
+    }
+  }
   const { byId } = indexList(list, shape, itemSchema, [], true);
   const items: Array<{ id: string; pe: PathElement; items: unknown[] }> = [];
   for (const [id, e] of byId) items.push({ id, pe: e.pe, items: e.items });
@@ -193,6 +201,90 @@ function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | unde
     // An item that appears more than once is owned as a whole only.
     if (it.items.length === 1) encodeValue(it.items[0], itemSchema, undefined, out);
     else out.s += '{}';
+  }
+  out.s += '}';
+}
+
+/**
+ * A list map's key fields, sorted by name, each with the piece that writes it inside an item's fieldsV1
+ * key (`\"name\":`, JSON inside JSON); undefined when a name would need escaping.
+ */
+interface PlainKeys {
+  names: string[];
+  pieces: string[];
+}
+
+/** Keys and values that need no escaping, in JSON or in Go's HTML-safe JSON. */
+const plainText = /^[A-Za-z0-9 ._\/:@=+,;-]*$/;
+const plainKeys = new WeakMap<Shape, PlainKeys | null>();
+
+function plainKeysOf(shape: Shape & { kind: 'keyed' }): PlainKeys | undefined {
+  let keys = plainKeys.get(shape);
+  if (keys === undefined) {
+    const names = [...shape.keys].sort();
+    keys = names.length > 0 && names.every((n) => plainText.test(n)) ? { names, pieces: names.map((n, i) => `${i === 0 ? '' : ','}\\"${n}\\":`) } : null;
+    plainKeys.set(shape, keys);
+  }
+  return keys ?? undefined;
+}
+
+/** A list map item with its fieldsV1 key already written as JSON (`"k:{\"name\":\"web\"}"`). */
+interface KeyedItem {
+  key: string;
+  values: Array<string | number>;
+  item: Record<string, unknown>;
+}
+
+/**
+ * The items of a list map keyed the quick way: when every item is a map whose key fields are all there
+ * as plain strings or integers (containers by name, ports by number and protocol), the key is written
+ * straight from the values. Undefined when any item needs the general path: a key field missing (its
+ * schema default may stand in), null, escaped or of another type, or an item that is no map.
+ */
+function plainKeyedItems(list: unknown[], keys: PlainKeys): KeyedItem[] | undefined {
+  const items: KeyedItem[] = [];
+  for (const item of list) {
+    if (!isPlainObject(item)) return undefined;
+    let key = '"k:{';
+    const values: Array<string | number> = [];
+    for (let i = 0; i < keys.names.length; i++) {
+      const v = item[keys.names[i]];
+      if (typeof v === 'string' && plainText.test(v)) key += `${keys.pieces[i]}\\"${v}\\"`;
+      else if (typeof v === 'number' && Number.isSafeInteger(v)) key += `${keys.pieces[i]}${v}`;
+      else return undefined;
+      values.push(v);
+    }
+    items.push({ key: `${key}}"`, values, item });
+  }
+  return items;
+}
+
+/** Upstream's order of list map items: key by key, numbers before strings, then by value. */
+function keyedItemBefore(a: KeyedItem, b: KeyedItem): boolean {
+  for (let i = 0; i < a.values.length; i++) {
+    const x = a.values[i];
+    const y = b.values[i];
+    if (x === y) continue;
+    const xNumber = typeof x === 'number';
+    if (xNumber !== (typeof y === 'number')) return xNumber;
+    return x < y;
+  }
+  return false;
+}
+
+function encodePlainKeyedItems(items: KeyedItem[], itemSchema: SchemaNode | undefined, dot: boolean, out: Text): void {
+  sortSmall(items, keyedItemBefore);
+  out.s += dot ? '{".":{}' : '{';
+  let first = !dot;
+  for (let i = 0; i < items.length; ) {
+    // Equal keys sort together; an item that appears more than once is owned as a whole only.
+    let end = i + 1;
+    while (end < items.length && items[end].key === items[i].key) end++;
+    out.s += first ? `${items[i].key}:` : `,${items[i].key}:`;
+    first = false;
+    if (end - i === 1) encodeValue(items[i].item, itemSchema, undefined, out);
+    else out.s += '{}';
+    i = end;
   }
   out.s += '}';
 }

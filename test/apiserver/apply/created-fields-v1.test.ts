@@ -168,6 +168,25 @@ test('create fast path matches the general path for lists that cannot be keyed, 
       { template: { spec: { containers: Array.from({ length: 30 }, (_, i) => ({ name: `c${i % 12}`, image: `x${i}` })) } } },
       { finalizers: Array.from({ length: 30 }, (_, i) => `f${i % 7}`) },
     ),
+    // List map keys written straight from plain values, and each way out of that shortcut: numbers in
+    // numeric order (100 after 80), a string key beside a number, a missing key field, floats, values that
+    // need escaping, null, and the same key twice.
+    base({
+      template: {
+        spec: {
+          containers: [
+            { name: 'web', ports: [{ containerPort: 100, protocol: 'TCP' }, { containerPort: 80, protocol: 'UDP' }, { containerPort: 80, protocol: 'TCP' }] },
+            { name: 'mixed', ports: [{ containerPort: '80', protocol: 'TCP' }, { containerPort: 80, protocol: 'TCP' }] },
+            { name: 'missing', ports: [{ containerPort: 80 }, { containerPort: 81, protocol: 'TCP' }] },
+            { name: 'float', ports: [{ containerPort: 80.5, protocol: 'TCP' }, { containerPort: -1, protocol: 'TCP' }, { containerPort: 2 ** 60, protocol: 'TCP' }] },
+            { name: 'twice', ports: [{ containerPort: 1, protocol: 'TCP', name: 'a' }, { containerPort: 1, protocol: 'TCP', name: 'b' }] },
+            { name: 'null', ports: [{ containerPort: null, protocol: 'TCP' }] },
+          ],
+        },
+      },
+    }),
+    base({ template: { spec: { containers: [{ name: 'a"b' }, { name: 'x<y' }, { name: 'ü' }, { name: 'back\\slash' }, { name: '' }] } } }),
+    base({ template: { spec: { containers: [{ name: 'b', image: 'x' }, { name: 'a' }, { name: 'b' }, { name: 'c' }] } } }),
   ];
   cases.forEach((obj, i) => {
     const fast = track(undefined, structuredClone(obj), k, '', T(0), undefined, undefined);
