@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { SqliteStore, type Store } from '../../src/storage/index.js';
+import { openWriter } from '../../src/storage/sqlite/log-schema.js';
 import { storeConformance } from './conformance.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wharf-sqlite-'));
@@ -74,5 +76,53 @@ test('the writer lets the WAL grow past SQLite default checkpoint size, and a re
   const listed = await reopened.list('/w/');
   assert.equal(listed.kvs.length, 600);
   assert.ok(listed.kvs.every((kv) => kv.value === value));
+  await reopened.close();
+});
+
+/** Makes every commit that writes a key under /poison/ fail, as a full disk or an I/O error would. */
+function poison(file: string): void {
+  const db = new Database(file);
+  db.exec(`CREATE TRIGGER IF NOT EXISTS poison BEFORE INSERT ON log WHEN NEW.key LIKE '/poison/%' BEGIN SELECT RAISE(ABORT, 'poisoned'); END;`);
+  db.close();
+}
+
+test('after a failed commit the log writer refuses later commits until resumed', () => {
+  const file = path.join(dir, 'refuse.db');
+  const w = openWriter(Database, file, true);
+  poison(file);
+  w.commit([[1, '/a', 1, 0, 0, 'a']]);
+  assert.throws(() => w.commit([[2, '/poison/x', 2, 0, 0, 'x']]), /poisoned/);
+  assert.throws(() => w.commit([[2, '/b', 2, 0, 0, 'b']]), /refused after an earlier commit failed: poisoned/);
+  w.resume();
+  w.commit([[2, '/c', 2, 0, 0, 'c']]);
+  w.close();
+  const db = new Database(file, { readonly: true });
+  assert.deepEqual(db.prepare('SELECT key FROM log ORDER BY rev').all(), [{ key: '/a' }, { key: '/c' }]);
+  db.close();
+});
+
+test('a failed commit fails every write queued after it, and the store goes on from what is on disk', async () => {
+  const file = path.join(dir, 'failed-batch.db');
+  const s = new SqliteStore(file);
+  poison(file);
+  await s.create('/a', 'a');
+  const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+  // Each write in a turn of its own: the second is handed to the writer while the first is with it.
+  const outcomes = [s.create('/poison/x', 'x')];
+  await turn();
+  outcomes.push(s.create('/b', 'b'));
+  await turn();
+  outcomes.push(s.update('/a', 'a2', 1));
+  const settled = await Promise.allSettled(outcomes);
+  assert.deepEqual(settled.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+  // The key index is what is on disk: /b can be created, /a still has its first revision.
+  const b = await s.create('/b', 'b');
+  assert.equal((await s.get('/a'))?.value, 'a');
+  await s.update('/a', 'a3', 1);
+  await s.close();
+  const reopened = new SqliteStore(file);
+  const listed = await reopened.list('/');
+  assert.deepEqual(listed.kvs.map((kv) => [kv.key, kv.value]), [['/a', 'a3'], ['/b', 'b']]);
+  assert.equal(listed.kvs[1].revision, b.revision);
   await reopened.close();
 });

@@ -31,10 +31,15 @@ export type LogRowTuple = [number, string, number, number, 0 | 1, string];
  */
 export const writerCheckpointPages = 8000;
 
-/** Opens the connection that writes, with the durability asked for. */
+/**
+ * Opens the connection that writes, with the durability asked for. Commits apply in the order they are
+ * asked for, and the store hands over a batch before the one before it is acknowledged; so once a commit
+ * fails, every later one is refused until `resume()`: none may land on disk without the one it follows.
+ */
 export function openWriter(Db: typeof Database, path: string, durable: boolean): {
   commit(rows: LogRowTuple[]): void;
   compact(revision: number): void;
+  resume(): void;
   close(): void;
 } {
   const db = new Db(path);
@@ -54,5 +59,21 @@ export function openWriter(Db: typeof Database, path: string, durable: boolean):
     ).run(revision, revision);
     db.prepare("INSERT INTO meta (name, value) VALUES ('compacted', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(revision);
   });
-  return { commit: (rows) => commit(rows), compact: (rev) => compact(rev), close: () => db.close() };
+  let failure: string | undefined;
+  return {
+    commit: (rows) => {
+      if (failure !== undefined) throw new Error(`refused after an earlier commit failed: ${failure}`);
+      try {
+        commit(rows);
+      } catch (e) {
+        failure = e instanceof Error ? e.message : String(e);
+        throw e;
+      }
+    },
+    compact: (rev) => compact(rev),
+    resume: () => {
+      failure = undefined;
+    },
+    close: () => db.close(),
+  };
 }

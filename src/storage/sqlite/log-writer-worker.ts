@@ -23,6 +23,7 @@ port.on('message', (m: WriterRequest) => {
     if (!writer) throw new Error(`opening ${path} failed: ${openError}`);
     if (m.type === 'commit') writer.commit(m.rows);
     else if (m.type === 'compact') writer.compact(m.revision);
+    else if (m.type === 'resume') writer.resume();
     else {
       writer.close();
       writer = undefined;

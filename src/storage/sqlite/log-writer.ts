@@ -2,10 +2,14 @@ import Database from 'better-sqlite3';
 import { startModuleWorker } from '../../api/module-worker.js';
 import { openWriter, type LogRowTuple } from './log-schema.js';
 
-/** Commits batches of log rows; each promise resolves once its batch is durable. */
+/**
+ * Commits batches of log rows, in the order asked; each promise resolves once its batch is durable. After a
+ * failed commit every later one is refused until `resume()`.
+ */
 export interface LogWriter {
   commit(rows: LogRowTuple[]): Promise<void>;
   compact(revision: number): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -15,12 +19,18 @@ export function inlineLogWriter(path: string, durable: boolean): LogWriter {
   return {
     commit: async (rows) => w.commit(rows),
     compact: async (rev) => w.compact(rev),
+    resume: async () => w.resume(),
     close: async () => w.close(),
   };
 }
 
 /** What the store asks of the writer thread, and its answers. */
-export type WriterRequest = { id: number } & ({ type: 'commit'; rows: LogRowTuple[] } | { type: 'compact'; revision: number } | { type: 'close' });
+export type WriterRequest = { id: number } & (
+  | { type: 'commit'; rows: LogRowTuple[] }
+  | { type: 'compact'; revision: number }
+  | { type: 'resume' }
+  | { type: 'close' }
+);
 export interface WriterReply {
   id: number;
   error?: string;
@@ -64,6 +74,7 @@ export function threadLogWriter(path: string, durable: boolean): LogWriter {
   return {
     commit: (rows) => ask({ id: nextId++, type: 'commit', rows }),
     compact: (revision) => ask({ id: nextId++, type: 'compact', revision }),
+    resume: () => ask({ id: nextId++, type: 'resume' }),
     close: async () => {
       if (!failure) await ask({ id: nextId++, type: 'close' }).catch(() => undefined);
       failure ??= new Error('the SQLite writer is closed');

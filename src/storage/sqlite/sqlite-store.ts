@@ -32,6 +32,19 @@ interface PendingWrite {
   reject: (err: Error) => void;
 }
 
+/** A batch handed to the log writer and not yet acknowledged. */
+interface CommitInFlight {
+  writes: PendingWrite[];
+  /** Settles once the batch is answered, whichever way. */
+  done: Promise<void>;
+}
+
+/**
+ * How many batches may be with the writer at once. With two, the next batch waits at the writer while
+ * the event loop answers the last one, so the writer need not wait for the event loop to hand it over.
+ */
+const maxCommitsInFlight = 2;
+
 interface LogRow {
   key: string;
   rev: number;
@@ -64,10 +77,11 @@ export class SqliteStore implements Store {
   private compacted = 0;
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
-  /** The commit under way, if any; writes arriving meanwhile wait and share the next one. */
-  private committing: Promise<void> | undefined;
-  /** The writes of the commit under way, readable before they are acknowledged. */
-  private committingEvents: StoreEvent[] = [];
+  /**
+   * The batches with the writer, oldest first, readable before they are acknowledged. While the most
+   * allowed are out, writes wait and share the next batch.
+   */
+  private inFlight: CommitInFlight[] = [];
   private readonly writer: LogWriter;
   /** This store's claim on the file (see StateLock). */
   private readonly lock: StateLock | undefined;
@@ -222,7 +236,9 @@ export class SqliteStore implements Store {
       const e = this.pending[i].event;
       if (e.kv.revision === rev) return e.kv.value;
     }
-    for (const e of this.committingEvents) if (e.kv.revision === rev) return e.kv.value;
+    for (let b = this.inFlight.length - 1; b >= 0; b--) {
+      for (const w of this.inFlight[b].writes) if (w.event.kv.revision === rev) return w.event.kv.value;
+    }
     return this.selectByRev.get(rev)?.value ?? '';
   }
 
@@ -239,7 +255,7 @@ export class SqliteStore implements Store {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.committing) return;
+    if (this.flushScheduled || this.inFlight.length >= maxCommitsInFlight) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -247,11 +263,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Commits every queued write in one transaction, then publishes and acknowledges them in order. */
+  /**
+   * Hands every queued write to the writer as one transaction; once it is durable, publishes and
+   * acknowledges them in order. Batches are answered in the order they were handed over.
+   */
   private async flush(): Promise<void> {
+    if (this.pending.length === 0 || this.inFlight.length >= maxCommitsInFlight) return;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
     const rows: LogRowTuple[] = batch.map(({ event: { type, kv, prevKv } }) => [
       kv.revision,
       kv.key,
@@ -260,33 +279,45 @@ export class SqliteStore implements Store {
       type === 'delete' ? 1 : 0,
       kv.value,
     ]);
-    let release!: () => void;
-    this.committing = new Promise<void>((r) => (release = r));
-    this.committingEvents = batch.map((w) => w.event);
+    let settle!: () => void;
+    const entry: CommitInFlight = { writes: batch, done: new Promise<void>((r) => (settle = r)) };
+    this.inFlight.push(entry);
     try {
       await this.writer.commit(rows);
     } catch (err) {
-      // Nothing in the batch is durable: forget it and rebuild the key index from disk.
-      this.keys.clear();
-      this.load();
-      const failure = err instanceof Error ? err : new Error(String(err));
-      for (const w of batch) w.reject(failure);
+      // A batch that is no longer in flight was already failed along with an earlier one.
+      if (this.inFlight[0] === entry) this.failFromHere(err instanceof Error ? err : new Error(String(err)));
       return;
     } finally {
-      this.committing = undefined;
-      this.committingEvents = [];
-      release();
-      if (this.pending.length > 0) this.scheduleFlush();
+      settle();
     }
+    this.inFlight.shift();
+    // The writes that queued meanwhile go to the writer now, before this batch is published and answered.
+    if (this.pending.length > 0) void this.flush();
     this.hub.publish(batch.map((w) => w.event));
     this.hub.progress(batch[batch.length - 1].event.kv.revision);
     for (const w of batch) w.resolve();
   }
 
+  /**
+   * The oldest batch in flight failed. Nothing in it is durable, and every write after it was checked
+   * against a state that included it: all of them fail, the key index is rebuilt from disk, and the writer,
+   * which refuses the batches still on their way to it, is told to take commits again.
+   */
+  private failFromHere(failure: Error): void {
+    const failed = [...this.inFlight.flatMap((b) => b.writes), ...this.pending];
+    this.inFlight = [];
+    this.pending = [];
+    this.keys.clear();
+    this.load();
+    void this.writer.resume().catch(() => undefined);
+    for (const w of failed) w.reject(failure);
+  }
+
   /** Resolves when every write queued so far is committed. */
   private async settled(): Promise<void> {
-    while (this.flushScheduled || this.committing || this.pending.length > 0) {
-      if (this.committing) await this.committing;
+    while (this.flushScheduled || this.inFlight.length > 0 || this.pending.length > 0) {
+      if (this.inFlight.length > 0) await this.inFlight[this.inFlight.length - 1].done;
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -307,7 +338,7 @@ export class SqliteStore implements Store {
 
   /** The newest revision whose commit is acknowledged, so its rows can be read back. */
   private committedRevision(): number {
-    const first = this.committingEvents[0] ?? this.pending[0]?.event;
+    const first = this.inFlight[0]?.writes[0]?.event ?? this.pending[0]?.event;
     return first ? first.kv.revision - 1 : this.revision;
   }
 
