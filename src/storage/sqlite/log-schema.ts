@@ -20,18 +20,6 @@ export function createLogSchema(db: Database.Database): void {
 export type LogRowTuple = [number, string, number, number, 0 | 1, string];
 
 /**
- * How many WAL pages the writer lets build up before its commit checkpoints them into the database:
- * 8,000 pages of 4 KiB, 32 MiB, against SQLite's default of 1,000. The commit that checkpoints holds up
- * every write waiting behind it, and under a steady stream of creates every client waits. The
- * checkpoint's work grows with the pages it copies, but each one also pays its syncs and a drained
- * pipeline, so fewer, larger ones cost less: in the API benchmark at 1,000 pages a 6 ms stall came
- * every 30 commits or so, and at 8,000 pages creates/s rose about 5 % (5,586 to 5,912, the means of
- * nine and five alternating runs). Checkpointing on a thread of its own did not help: the database's
- * sync then delayed the commits' own syncs.
- */
-export const writerCheckpointPages = 8000;
-
-/**
  * Opens the connection that writes, with the durability asked for. Commits apply in the order they are
  * asked for, and the store hands over a batch before the one before it is acknowledged; so once a commit
  * fails, every later one is refused until `resume()`: none may land on disk without the one it follows.
@@ -46,7 +34,6 @@ export function openWriter(Db: typeof Database, path: string, durable: boolean):
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
-  db.pragma(`wal_autocheckpoint = ${writerCheckpointPages}`);
   createLogSchema(db);
   const insert = db.prepare('INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value) VALUES (?, ?, ?, ?, ?, ?)');
   const commit = db.transaction((rows: LogRowTuple[]) => {
