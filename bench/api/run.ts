@@ -4,11 +4,15 @@
  * default); then what authentication and authorization cost: the same creates against plain HTTP, TLS with
  * AlwaysAllow and the default, on fresh servers. Usage (from the repository root):
  *
- *   node --import tsx bench/api/run.ts [--pods 20000] [--warmup 10000] [--concurrency 32] [--http-client undici|node]
- *     [--storage sqlite|etcd] [--compare-storage]
+ *   node --import tsx bench/api/run.ts [--pods 20000] [--warmup 10000] [--rounds 3] [--concurrency 32]
+ *     [--http-client undici|node] [--storage sqlite|etcd] [--compare-storage]
  *
  * The timed creates (and etcd's timed puts) follow `--warmup` untimed ones, so that what is measured is a server
  * whose code is compiled and which is busy, not one starting up; the creates from the start are reported too.
+ * etcd's puts and Wharf's creates run `--rounds` times, alternating, each on a fresh etcd and a fresh server: on a
+ * machine whose speed drifts by a tenth from one minute to the next, one run of each said more about the minute
+ * than about the two. The table gives each measure's median over the rounds and the median of the rounds'
+ * ratios; each round's figures follow it.
  * The load generator uses undici by default (`--http-client node`: Node's https agent), whose lower CPU per
  * request leaves more of this 2-core machine to the server measured.
  *
@@ -51,6 +55,7 @@ const { values: opts } = parseArgs({
   options: {
     pods: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '3' },
     'http-client': { type: 'string', default: 'undici' },
     concurrency: { type: 'string', default: '32' },
     'list-pods': { type: 'string', default: '10000' },
@@ -79,6 +84,7 @@ const { values: opts } = parseArgs({
 const serverRoot = opts['server-root'] ? path.resolve(opts['server-root']) : root;
 const podCount = positive('pods');
 const warmupPods = nonNegative('warmup');
+const rounds = positive('rounds');
 if (!httpClientKinds.includes(opts['http-client'] as HttpClientKind)) {
   console.error(`--http-client must be one of ${httpClientKinds.join(', ')}`);
   process.exit(2);
@@ -127,6 +133,13 @@ function nonNegative(name: keyof typeof opts): number {
   return n;
 }
 
+/** One round of the throughput comparison: etcd's puts, then Wharf's creates, each on a fresh process. */
+interface ThroughputRound {
+  etcd?: NonNullable<Results['etcd']>;
+  creates: NonNullable<Results['creates']>;
+  warmupCreates?: NonNullable<Results['warmupCreates']>;
+}
+
 interface Results {
   machine: Record<string, string>;
   params: Record<string, number>;
@@ -151,6 +164,10 @@ interface Results {
   };
   /** The warm-up creates of the timed server, from its start: its code still being compiled. */
   warmupCreates?: { pods: number; perSec: number; latency: LatencySummary; rampPerSec: number[] };
+  /** Every round of etcd's puts and Wharf's timed creates; `etcd`, `creates` and `warmupCreates` hold their medians. */
+  throughputRounds?: ThroughputRound[];
+  /** The median over the rounds of each round's Wharf creates/s ÷ etcd puts/s. */
+  etcdRatio?: number;
   /** The `listPods` creates of the memory phase's server, from its start (no warm-up). */
   coldCreates?: { pods: number; perSec: number; latency: LatencySummary };
   /** --compare-storage: creates on fresh servers over each storage, rounds alternating sqlite, etcd. */
@@ -240,7 +257,7 @@ const procs = new ChildProcesses();
 const progress = new Progress();
 const results: Results = {
   machine: machineInfo(),
-  params: { pods: podCount, warmupPods, concurrency, listPods, watchers: watcherCount, watchPods, authPods, authRounds, comparePods, compareRounds },
+  params: { pods: podCount, warmupPods, rounds, concurrency, listPods, watchers: watcherCount, watchPods, authPods, authRounds, comparePods, compareRounds },
   podJsonBytes: Buffer.byteLength(podManifest('pod-000000', namespace, 'create')),
 };
 
@@ -265,8 +282,17 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'wharf-bench-'));
   progress.note(`temp dir ${tmp}`);
   try {
-    if (!opts['skip-etcd']) await etcdPhase(path.join(tmp, 'etcd'));
-    await createThroughputPhase(path.join(tmp, 'wharf-creates'));
+    const done: ThroughputRound[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const label = rounds > 1 ? `round ${round} of ${rounds}: ` : '';
+      if (!opts['skip-etcd']) await etcdPhase(path.join(tmp, `etcd-${round}`), label);
+      await createThroughputPhase(path.join(tmp, `wharf-creates-${round}`), label);
+      done.push({ etcd: results.etcd, creates: results.creates!, warmupCreates: results.warmupCreates });
+      // Each round's data dirs go once measured: three rounds of 30,000 pods add up.
+      rmSync(path.join(tmp, `etcd-${round}`), { recursive: true, force: true });
+      rmSync(path.join(tmp, `wharf-creates-${round}`), { recursive: true, force: true });
+    }
+    summarizeRounds(done);
     await storedPodsPhases(path.join(tmp, 'wharf'));
     if (opts['compare-storage']) await storageComparePhase(path.join(tmp, 'compare'));
     if (!opts['skip-auth-overhead']) await authOverheadPhase(path.join(tmp, 'auth'));
@@ -282,9 +308,9 @@ async function main(): Promise<void> {
   report();
 }
 
-async function etcdPhase(dir: string): Promise<void> {
+async function etcdPhase(dir: string, label: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  progress.note('starting etcd ...');
+  progress.note(`${label}starting etcd ...`);
   const etcd = await startEtcd(procs, dir);
   const client = new Etcd3({ hosts: etcd.clientUrl });
   const put = (ns: string) => async (i: number) => {
@@ -295,13 +321,13 @@ async function etcdPhase(dir: string): Promise<void> {
     // The same warm-up as Wharf's: the etcd client's code is JIT-compiled too.
     let warmupPerSec: number | undefined;
     if (warmupPods > 0) {
-      progress.start(`etcd warm-up puts (${concurrency} clients)`, warmupPods);
+      progress.start(`${label}etcd warm-up puts (${concurrency} clients)`, warmupPods);
       const warm = await runPool(0, warmupPods, concurrency, put(warmupNamespace), (n) => progress.update(n));
       progress.stop();
       failIfErrors('etcd warm-up puts', warm);
       warmupPerSec = (warmupPods * 1000) / warm.elapsedMs;
     }
-    progress.start(`etcd puts (${concurrency} clients)`, podCount);
+    progress.start(`${label}etcd puts (${concurrency} clients)`, podCount);
     const etcdCpu0 = cpuTimeMs(etcd.pid);
     const clientCpu0 = process.cpuUsage();
     const r = await runPool(0, podCount, concurrency, put(namespace), (n) => progress.update(n));
@@ -337,10 +363,10 @@ async function storageFor(kind: Storage, dataDir: string): Promise<{ extraArgs: 
  * timed `--pods` creates straight on, as etcd's puts follow its warm-up. The server is stopped afterwards; with
  * `--server-cpu-prof` this is the server profiled.
  */
-async function createThroughputPhase(dataDir: string): Promise<void> {
+async function createThroughputPhase(dataDir: string, label: string): Promise<void> {
   const cpuProfDir = opts['server-cpu-prof'] ? path.resolve(opts['server-cpu-prof']) : undefined;
   const backing = await storageFor(storage, dataDir);
-  progress.note(`starting Wharf on ${storage}${cpuProfDir ? ' under --cpu-prof' : ''} for the timed creates ...`);
+  progress.note(`${label}starting Wharf on ${storage}${cpuProfDir ? ' under --cpu-prof' : ''} for the timed creates ...`);
   const server = await startWharf(procs, { root: serverRoot, dataDir, cpuProfDir, extraArgs: backing.extraArgs });
   const agent = keepAliveAgent(concurrency, server.tls);
   const poster = jsonPoster(httpClient, server.baseUrl, concurrency, server.tls);
@@ -349,7 +375,7 @@ async function createThroughputPhase(dataDir: string): Promise<void> {
     await createNamespace({ agent }, server, namespace);
     if (warmupPods > 0) {
       await createNamespace({ agent }, server, warmupNamespace);
-      progress.start(`Wharf warm-up creates, from the start (${concurrency} clients)`, warmupPods);
+      progress.start(`${label}Wharf warm-up creates, from the start (${concurrency} clients)`, warmupPods);
       // The rate per tenth of the warm-up shows how long the server takes to get up to speed.
       const tenth = Math.max(1, Math.floor(warmupPods / 10));
       const ramp: number[] = [];
@@ -367,7 +393,7 @@ async function createThroughputPhase(dataDir: string): Promise<void> {
       results.warmupCreates = { pods: warmupPods, perSec: (warmupPods * 1000) / warm.elapsedMs, latency: summarize(warm.latencies), rampPerSec: ramp };
     }
 
-    progress.start(`Wharf creates (${concurrency} clients)`, podCount);
+    progress.start(`${label}Wharf creates (${concurrency} clients)`, podCount);
     const serverCpu = cpuTimeMs(server.pid);
     const etcdCpu0 = backing.etcdPid === undefined ? 0 : cpuTimeMs(backing.etcdPid);
     const clientCpu = process.cpuUsage();
@@ -398,6 +424,56 @@ async function createThroughputPhase(dataDir: string): Promise<void> {
     await poster.close();
     agent.destroy();
     await procs.stopAll();
+  }
+}
+
+/**
+ * Puts each measure's median over the rounds in `results.etcd`, `creates` and `warmupCreates` (failures are
+ * summed), and the median of the rounds' own ratios in `etcdRatio`: a round's two runs are minutes apart at
+ * most, so their ratio is what the machine's drift disturbs least.
+ */
+function summarizeRounds(done: ThroughputRound[]): void {
+  results.throughputRounds = done;
+  const mid = (pick: (r: ThroughputRound) => number | undefined): number => median(done.map(pick).filter((v): v is number => v !== undefined));
+  const midLatency = (pick: (r: ThroughputRound) => LatencySummary | undefined): LatencySummary => ({
+    count: mid((r) => pick(r)?.count),
+    p50: mid((r) => pick(r)?.p50),
+    p99: mid((r) => pick(r)?.p99),
+    max: mid((r) => pick(r)?.max),
+    mean: mid((r) => pick(r)?.mean),
+  });
+  const creates = done.map((r) => r.creates);
+  results.creates = {
+    pods: podCount,
+    perSec: mid((r) => r.creates.perSec),
+    latency: midLatency((r) => r.creates.latency),
+    errors: creates.reduce((n, c) => n + c.errors, 0),
+    firstErrors: creates.flatMap((c) => c.firstErrors).slice(0, 5),
+    serverCpuPct: mid((r) => r.creates.serverCpuPct),
+    clientCpuPct: mid((r) => r.creates.clientCpuPct),
+    serverCpuPerCreateUs: mid((r) => r.creates.serverCpuPerCreateUs),
+    etcdCpuPerCreateUs: creates[0]!.etcdCpuPerCreateUs === undefined ? undefined : mid((r) => r.creates.etcdCpuPerCreateUs),
+  };
+  const first = done[0]!;
+  if (first.warmupCreates) {
+    results.warmupCreates = {
+      pods: first.warmupCreates.pods,
+      perSec: mid((r) => r.warmupCreates?.perSec),
+      latency: midLatency((r) => r.warmupCreates?.latency),
+      rampPerSec: first.warmupCreates.rampPerSec.map((_, i) => mid((r) => r.warmupCreates?.rampPerSec[i])),
+    };
+  }
+  if (first.etcd) {
+    results.etcd = {
+      ...first.etcd,
+      putsPerSec: mid((r) => r.etcd?.putsPerSec),
+      warmupPerSec: first.etcd.warmupPerSec === undefined ? undefined : mid((r) => r.etcd?.warmupPerSec),
+      latency: midLatency((r) => r.etcd?.latency),
+      errors: done.reduce((n, r) => n + (r.etcd?.errors ?? 0), 0),
+      serverCpuPct: mid((r) => r.etcd?.serverCpuPct),
+      clientCpuPct: mid((r) => r.etcd?.clientCpuPct),
+    };
+    results.etcdRatio = mid((r) => (r.etcd ? r.creates.perSec / r.etcd.putsPerSec : undefined));
   }
 }
 
@@ -755,8 +831,9 @@ function report(): void {
   const { creates, etcd, list, watch, memory, restart, coldCreates, warmupCreates } = results;
   const rows: string[][] = [['Measure', `Wharf (on ${storage})`, 'etcd', 'Target', 'Met']];
   const warmed = warmupPods > 0 ? ` after ${warmupPods} warm-up creates / puts` : '';
+  const over = rounds > 1 ? `median of ${rounds} rounds, ` : '';
   rows.push([
-    `creates/s (${podCount} pods${warmed}, ${concurrency} clients)`,
+    `creates/s (${over}${podCount} pods${warmed}, ${concurrency} clients)`,
     f(creates?.perSec, 0),
     f(etcd?.putsPerSec, 0),
     '>= 5000',
@@ -768,7 +845,19 @@ function report(): void {
   rows.push(['benchmark client CPU during creates/puts (%)', f(creates?.clientCpuPct, 0), f(etcd?.clientCpuPct, 0), '', '']);
   if (creates?.etcdCpuPerCreateUs !== undefined) rows.push(["Wharf's etcd CPU per create (µs)", f(creates.etcdCpuPerCreateUs, 0), '', '', '']);
   rows.push(['server CPU per create / put (µs)', f(creates?.serverCpuPerCreateUs, 0), etcd ? f((etcd.serverCpuPct * 10_000) / etcd.putsPerSec, 0) : 'n/a', '', '']);
-  rows.push(['Wharf creates/s ÷ etcd puts/s', creates && etcd ? f(creates.perSec / etcd.putsPerSec, 2) : 'n/a', '', '> 1.0', ok(creates && etcd ? creates.perSec / etcd.putsPerSec > 1 : undefined)]);
+  const ratio = results.etcdRatio;
+  rows.push([rounds > 1 ? "Wharf creates/s ÷ etcd puts/s (median of the rounds' ratios)" : 'Wharf creates/s ÷ etcd puts/s', f(ratio, 2), '', '> 1.0', ok(ratio === undefined ? undefined : ratio > 1)]);
+  if (rounds > 1) {
+    for (const [i, r] of (results.throughputRounds ?? []).entries()) {
+      rows.push([
+        `  round ${i + 1}: creates/s (p99 ms), server CPU per create (µs)${r.etcd ? '; ratio' : ''}`,
+        `${f(r.creates.perSec, 0)} (${f(r.creates.latency.p99, 1)}), ${f(r.creates.serverCpuPerCreateUs, 0)}${r.etcd ? `; ${f(r.creates.perSec / r.etcd.putsPerSec, 2)}` : ''}`,
+        r.etcd ? `${f(r.etcd.putsPerSec, 0)} (${f(r.etcd.latency.p99, 1)}), ${f((r.etcd.serverCpuPct * 10_000) / r.etcd.putsPerSec, 0)}` : '',
+        '',
+        '',
+      ]);
+    }
+  }
   rows.push(['failed creates / puts', String(creates?.errors ?? 'n/a'), String(etcd?.errors ?? 'n/a'), '0', ok(creates ? creates.errors === 0 : undefined)]);
   if (warmupCreates) {
     rows.push([`  the ${warmupCreates.pods} warm-up creates / puts, from the start: per s (p99 ms)`, `${f(warmupCreates.perSec, 0)} (${f(warmupCreates.latency.p99, 1)})`, f(etcd?.warmupPerSec, 0), '', '']);
