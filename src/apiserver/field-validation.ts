@@ -66,10 +66,10 @@ function walk(value: unknown, node: SchemaNode | undefined, path: PathSegments, 
     }
     return;
   }
-  const known = node.properties?.();
   for (const k of Object.keys(value)) {
     const child = node.field(k);
     if (!child) {
+      const known = node.properties?.();
       if (known && !known.includes(k)) {
         out.unknown.push(pathText(path, k));
         delete value[k];

@@ -25,6 +25,7 @@ function resolve(schema: JsonSchema, defs: Definitions): JsonSchema {
 }
 
 const listTypes = new Set(['atomic', 'set', 'map']);
+const unset: unique symbol = Symbol('unset');
 const mapTypes = new Set(['atomic', 'granular']);
 
 function nodeOf(schema: JsonSchema, defs: Definitions): SchemaNode {
@@ -46,6 +47,11 @@ function nodeOf(schema: JsonSchema, defs: Definitions): SchemaNode {
   // A declared property's node, found once: validation and managedFields ask for the same few hundred names
   // on every write. Only declared names are kept, so map keys that clients choose do not grow it.
   const fields = new Map<string, SchemaNode>();
+  // Items, values and the declared names are asked for at every list, map and struct of every write:
+  // each is worked out once (undefined is an answer too, so `unset` marks "not yet").
+  let items: SchemaNode | undefined | typeof unset = unset;
+  let values: SchemaNode | undefined | typeof unset = unset;
+  let declared: readonly string[] | undefined | typeof unset = unset;
   const node: SchemaNode = {
     type: opaque ? undefined : target.type,
     field(name) {
@@ -60,14 +66,19 @@ function nodeOf(schema: JsonSchema, defs: Definitions): SchemaNode {
     },
     properties() {
       // Only a struct with declared properties can have unknown fields; maps and free-form objects cannot.
-      return target.properties && !target.additionalProperties ? Object.keys(target.properties) : undefined;
+      if (declared === unset) declared = target.properties && !target.additionalProperties ? Object.freeze(Object.keys(target.properties)) : undefined;
+      return declared;
     },
     items() {
-      return target.items ? nodeOf(target.items, defs) : undefined;
+      if (items === unset) items = target.items ? nodeOf(target.items, defs) : undefined;
+      return items;
     },
     values() {
-      const v = target.additionalProperties;
-      return v && typeof v === 'object' ? nodeOf(v, defs) : undefined;
+      if (values === unset) {
+        const v = target.additionalProperties;
+        values = v && typeof v === 'object' ? nodeOf(v, defs) : undefined;
+      }
+      return values;
     },
   };
   if (opaque) node.opaque = true;
