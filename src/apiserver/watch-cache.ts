@@ -271,15 +271,23 @@ export class WatchCache {
     await this.start();
     if (this.revision >= revision) return;
     await new Promise<void>((resolve, reject) => {
-      const waiter = { revision, resolve };
-      this.waiters.push(waiter);
-      setTimeout(() => {
+      // The timer goes as soon as the wait ends: left to run out, each wait's timer and closure stayed alive
+      // for the whole timeout.
+      const timer = setTimeout(() => {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) {
           this.waiters.splice(i, 1);
           reject(new Error(`cache did not reach revision ${revision} in time`));
         }
       }, timeoutMs).unref();
+      const waiter = {
+        revision,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.waiters.push(waiter);
     });
   }
 
