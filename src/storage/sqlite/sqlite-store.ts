@@ -308,10 +308,11 @@ export class SqliteStore implements Store {
     const failed = [...this.inFlight.flatMap((b) => b.writes), ...this.pending];
     this.inFlight = [];
     this.pending = [];
+    // Their callers hear of it first, so that a failing reload below cannot leave them waiting.
+    for (const w of failed) w.reject(failure);
+    void this.writer.resume().catch(() => undefined);
     this.keys.clear();
     this.load();
-    void this.writer.resume().catch(() => undefined);
-    for (const w of failed) w.reject(failure);
   }
 
   /** Resolves when every write queued so far is committed. */
