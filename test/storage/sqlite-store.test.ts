@@ -88,14 +88,15 @@ test('a failed commit fails every write queued after it, and the store goes on f
   poison(file);
   await s.create('/a', 'a');
   const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-  // Each write in a turn of its own: the second is handed to the writer while the first is with it.
-  const outcomes = [s.create('/poison/x', 'x')];
+  const outcome = (p: Promise<unknown>): Promise<string> => p.then(() => 'fulfilled', () => 'rejected');
+  // A large write keeps the writer busy for a while: the poisoned batch waits behind it at the writer,
+  // and the last two writes are queued before anyone knows the poisoned one failed.
+  const big = outcome(s.create('/big', 'x'.repeat(48 * 1024 * 1024)));
   await turn();
-  outcomes.push(s.create('/b', 'b'));
+  const poisoned = outcome(s.create('/poison/x', 'x'));
   await turn();
-  outcomes.push(s.update('/a', 'a2', 1));
-  const settled = await Promise.allSettled(outcomes);
-  assert.deepEqual(settled.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+  const after = [outcome(s.create('/b', 'b')), outcome(s.update('/a', 'a2', 1))];
+  assert.deepEqual(await Promise.all([big, poisoned, ...after]), ['fulfilled', 'rejected', 'rejected', 'rejected']);
   // The key index is what is on disk: /b can be created, /a still has its first revision.
   const b = await s.create('/b', 'b');
   assert.equal((await s.get('/a'))?.value, 'a');
@@ -103,7 +104,9 @@ test('a failed commit fails every write queued after it, and the store goes on f
   await s.close();
   const reopened = new SqliteStore(file);
   const listed = await reopened.list('/');
-  assert.deepEqual(listed.kvs.map((kv) => [kv.key, kv.value]), [['/a', 'a3'], ['/b', 'b']]);
+  assert.deepEqual(listed.kvs.map((kv) => kv.key), ['/a', '/b', '/big']);
+  assert.equal(listed.kvs[0].value, 'a3');
   assert.equal(listed.kvs[1].revision, b.revision);
   await reopened.close();
 });
+
