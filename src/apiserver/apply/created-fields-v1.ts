@@ -4,7 +4,7 @@ import { isPlainObject } from '../../api/object.js';
 import type { SchemaNode } from '../../api/schema.js';
 import { markCanonicalFieldsV1 } from './fields-v1.js';
 import type { PathElement } from './path-element.js';
-import { comparePathElements } from './path-element.js';
+import { comparePathElements, plainString } from './path-element.js';
 import type { Shape } from './typed.js';
 import { indexList, listShape } from './typed.js';
 
@@ -196,13 +196,20 @@ function encodeList(list: unknown[], shape: Shape, itemSchema: SchemaNode | unde
   out.s += dot ? '{".":{}' : '{';
   let first = !dot;
   for (const it of items) {
-    out.s += `${first ? '' : ','}${JSON.stringify(it.id)}:`;
+    encodeListItem(JSON.stringify(it.id), it.items.length === 1 ? it.items[0] : duplicated, itemSchema, first, out);
     first = false;
-    // An item that appears more than once is owned as a whole only.
-    if (it.items.length === 1) encodeValue(it.items[0], itemSchema, undefined, out);
-    else out.s += '{}';
   }
   out.s += '}';
+}
+
+/** Stands for a list item that appears more than once. */
+const duplicated: unique symbol = Symbol('duplicated');
+
+/** Writes one list item under its key (already JSON); an item that appears more than once is owned as a whole only. */
+function encodeListItem(key: string, item: unknown, itemSchema: SchemaNode | undefined, first: boolean, out: Text): void {
+  out.s += first ? `${key}:` : `,${key}:`;
+  if (item === duplicated) out.s += '{}';
+  else encodeValue(item, itemSchema, undefined, out);
 }
 
 /**
@@ -214,15 +221,13 @@ interface PlainKeys {
   pieces: string[];
 }
 
-/** Keys and values that need no escaping, in JSON or in Go's HTML-safe JSON. */
-const plainText = /^[A-Za-z0-9 ._\/:@=+,;-]*$/;
 const plainKeys = new WeakMap<Shape, PlainKeys | null>();
 
 function plainKeysOf(shape: Shape & { kind: 'keyed' }): PlainKeys | undefined {
   let keys = plainKeys.get(shape);
   if (keys === undefined) {
     const names = [...shape.keys].sort();
-    keys = names.length > 0 && names.every((n) => plainText.test(n)) ? { names, pieces: names.map((n, i) => `${i === 0 ? '' : ','}\\"${n}\\":`) } : null;
+    keys = names.length > 0 && names.every((n) => plainString.test(n)) ? { names, pieces: names.map((n, i) => `${i === 0 ? '' : ','}\\"${n}\\":`) } : null;
     plainKeys.set(shape, keys);
   }
   return keys ?? undefined;
@@ -249,7 +254,7 @@ function plainKeyedItems(list: unknown[], keys: PlainKeys): KeyedItem[] | undefi
     const values: Array<string | number> = [];
     for (let i = 0; i < keys.names.length; i++) {
       const v = item[keys.names[i]];
-      if (typeof v === 'string' && plainText.test(v)) key += `${keys.pieces[i]}\\"${v}\\"`;
+      if (typeof v === 'string' && plainString.test(v)) key += `${keys.pieces[i]}\\"${v}\\"`;
       else if (typeof v === 'number' && Number.isSafeInteger(v)) key += `${keys.pieces[i]}${v}`;
       else return undefined;
       values.push(v);
@@ -277,13 +282,11 @@ function encodePlainKeyedItems(items: KeyedItem[], itemSchema: SchemaNode | unde
   out.s += dot ? '{".":{}' : '{';
   let first = !dot;
   for (let i = 0; i < items.length; ) {
-    // Equal keys sort together; an item that appears more than once is owned as a whole only.
+    // Equal keys sort together.
     let end = i + 1;
     while (end < items.length && items[end].key === items[i].key) end++;
-    out.s += first ? `${items[i].key}:` : `,${items[i].key}:`;
+    encodeListItem(items[i].key, end - i === 1 ? items[i].item : duplicated, itemSchema, first, out);
     first = false;
-    if (end - i === 1) encodeValue(items[i].item, itemSchema, undefined, out);
-    else out.s += '{}';
     i = end;
   }
   out.s += '}';

@@ -93,7 +93,8 @@ export function goJson(v: JsonValue): string {
   return JSON.stringify(v);
 }
 
-const plainString = /^[A-Za-z0-9 ._\/:@=+,;-]*$/;
+/** Text that needs no escaping, in JSON or in Go's HTML-safe JSON. */
+export const plainString = /^[A-Za-z0-9 ._\/:@=+,;-]*$/;
 
 function goString(s: string): string {
   // Most keys and values need no escaping at all; skip the general path for them.
