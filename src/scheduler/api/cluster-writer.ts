@@ -7,7 +7,7 @@ import { podScheduledCondition, type SchedulingFailure } from '../scheduler.js';
 import type { EventSink } from './event-sink.js';
 import { InFlightLimit } from './in-flight-limit.js';
 import { podsResource, pvcResource, pvResource } from './resources.js';
-import { rfc3339 } from '../../api/rfc3339.js';
+import { nowRfc3339 } from '../../api/rfc3339.js';
 
 /** The annotation that asks a provisioner to create the volume where the pod goes. */
 export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
@@ -97,7 +97,7 @@ export class ClusterWriter {
       status: 'True',
       reason: 'PreemptionByScheduler',
       message: `${schedulerName}: preempting to accommodate a higher priority pod`,
-      lastTransitionTime: rfc3339(Date.now()),
+      lastTransitionTime: nowRfc3339(),
     };
     await this.limit.run(async () => {
       try {
