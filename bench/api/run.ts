@@ -427,6 +427,16 @@ async function createThroughputPhase(dataDir: string, label: string): Promise<vo
   }
 }
 
+/** A round's Wharf creates/s ÷ etcd puts/s; undefined without etcd. */
+function roundRatio(r: ThroughputRound): number | undefined {
+  return r.etcd ? r.creates.perSec / r.etcd.putsPerSec : undefined;
+}
+
+/** etcd's CPU per put, µs: its CPU share (percent of one CPU) over its puts per second. */
+function etcdCpuPerPutUs(etcd: NonNullable<Results['etcd']>): number {
+  return (etcd.serverCpuPct * 10_000) / etcd.putsPerSec;
+}
+
 /**
  * Puts each measure's median over the rounds in `results.etcd`, `creates` and `warmupCreates` (failures are
  * summed), and the median of the rounds' own ratios in `etcdRatio`: a round's two runs are minutes apart at
@@ -473,7 +483,7 @@ function summarizeRounds(done: ThroughputRound[]): void {
       serverCpuPct: mid((r) => r.etcd?.serverCpuPct),
       clientCpuPct: mid((r) => r.etcd?.clientCpuPct),
     };
-    results.etcdRatio = mid((r) => (r.etcd ? r.creates.perSec / r.etcd.putsPerSec : undefined));
+    results.etcdRatio = mid(roundRatio);
   }
 }
 
@@ -844,15 +854,15 @@ function report(): void {
   rows.push(['server CPU during creates/puts (% of one CPU)', f(creates?.serverCpuPct, 0), f(etcd?.serverCpuPct, 0), '', '']);
   rows.push(['benchmark client CPU during creates/puts (%)', f(creates?.clientCpuPct, 0), f(etcd?.clientCpuPct, 0), '', '']);
   if (creates?.etcdCpuPerCreateUs !== undefined) rows.push(["Wharf's etcd CPU per create (µs)", f(creates.etcdCpuPerCreateUs, 0), '', '', '']);
-  rows.push(['server CPU per create / put (µs)', f(creates?.serverCpuPerCreateUs, 0), etcd ? f((etcd.serverCpuPct * 10_000) / etcd.putsPerSec, 0) : 'n/a', '', '']);
+  rows.push(['server CPU per create / put (µs)', f(creates?.serverCpuPerCreateUs, 0), etcd ? f(etcdCpuPerPutUs(etcd), 0) : 'n/a', '', '']);
   const ratio = results.etcdRatio;
   rows.push([rounds > 1 ? "Wharf creates/s ÷ etcd puts/s (median of the rounds' ratios)" : 'Wharf creates/s ÷ etcd puts/s', f(ratio, 2), '', '> 1.0', ok(ratio === undefined ? undefined : ratio > 1)]);
   if (rounds > 1) {
     for (const [i, r] of (results.throughputRounds ?? []).entries()) {
       rows.push([
         `  round ${i + 1}: creates/s (p99 ms), server CPU per create (µs)${r.etcd ? '; ratio' : ''}`,
-        `${f(r.creates.perSec, 0)} (${f(r.creates.latency.p99, 1)}), ${f(r.creates.serverCpuPerCreateUs, 0)}${r.etcd ? `; ${f(r.creates.perSec / r.etcd.putsPerSec, 2)}` : ''}`,
-        r.etcd ? `${f(r.etcd.putsPerSec, 0)} (${f(r.etcd.latency.p99, 1)}), ${f((r.etcd.serverCpuPct * 10_000) / r.etcd.putsPerSec, 0)}` : '',
+        `${f(r.creates.perSec, 0)} (${f(r.creates.latency.p99, 1)}), ${f(r.creates.serverCpuPerCreateUs, 0)}${r.etcd ? `; ${f(roundRatio(r), 2)}` : ''}`,
+        r.etcd ? `${f(r.etcd.putsPerSec, 0)} (${f(r.etcd.latency.p99, 1)}), ${f(etcdCpuPerPutUs(r.etcd), 0)}` : '',
         '',
         '',
       ]);
@@ -915,7 +925,7 @@ function report(): void {
       ]);
     }
     if (etcd) {
-      compareRows.push(['raw etcd puts (phase 1)', f(etcd.putsPerSec, 0), '1', `${f(etcd.latency.p50, 1)} / ${f(etcd.latency.p99, 1)}`, '', f((etcd.serverCpuPct * 10_000) / etcd.putsPerSec, 0), String(etcd.errors)]);
+      compareRows.push(['raw etcd puts (phase 1)', f(etcd.putsPerSec, 0), '1', `${f(etcd.latency.p50, 1)} / ${f(etcd.latency.p99, 1)}`, '', f(etcdCpuPerPutUs(etcd), 0), String(etcd.errors)]);
     }
     lines.push('');
     lines.push(`storage comparison: ${comparePods} creates from ${concurrency} clients per run, fresh server (and etcd) each run, ${compareRounds} rounds alternating sqlite, etcd`);
