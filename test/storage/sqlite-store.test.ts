@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -110,3 +110,38 @@ test('a failed commit fails every write queued after it, and the store goes on f
   await reopened.close();
 });
 
+
+test('the writer thread never checkpoints in a commit: a thread of its own does, and the WAL keeps to its bound', async () => {
+  const file = path.join(dir, 'checkpoints.db');
+  const s = new SqliteStore(file, { checkpointLimits: { everyBytes: 256 * 1024, maxWalFrames: 256 } });
+  const value = 'v'.repeat(16 * 1024);
+  let written = 0;
+  /** Writes `batches` batches of 8 values (128 KiB), queued back to back, so that the writer is never idle. */
+  const write = async (batches: number): Promise<void> => {
+    const writes: Promise<unknown>[] = [];
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < 8; i++) writes.push(s.create(`/c/${String(written++).padStart(5, '0')}`, value));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(writes);
+  };
+  // Only a checkpoint writes pages into the database file; the writer's connection never does. The first
+  // shows that the checkpoint thread is up.
+  const deadline = Date.now() + 20_000;
+  while (statSync(file).size < 1024 * 1024 && Date.now() < deadline) await write(4);
+  assert.ok(statSync(file).size >= 1024 * 1024, `a checkpoint copied the WAL into the database file (${statSync(file).size} bytes)`);
+  // That checkpoint, started before the thread was up to speed, is left to finish.
+  for (let last = -1; statSync(file).size !== last; ) {
+    last = statSync(file).size;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const walBefore = statSync(`${file}-wal`).size;
+  await write(64);
+  // 256 frames of 4 KiB, and what was committed while the last checkpoint ran: far less than the 8 MiB written.
+  const walGrowth = statSync(`${file}-wal`).size - walBefore;
+  assert.ok(walGrowth < 4 * 1024 * 1024, `the WAL started over on its way (it grew by ${walGrowth} bytes)`);
+  await s.close();
+  const reopened = new SqliteStore(file);
+  assert.equal((await reopened.list('/c/')).kvs.length, written);
+  await reopened.close();
+});

@@ -19,21 +19,31 @@ export function createLogSchema(db: Database.Database): void {
 /** One log row: rev, key, create_rev, prev_rev, deleted, value. */
 export type LogRowTuple = [number, string, number, number, 0 | 1, string];
 
+/** The connection that writes the log. */
+export interface LogWriterConnection {
+  commit(rows: LogRowTuple[]): void;
+  compact(revision: number): void;
+  resume(): void;
+  /** Copies what is left of the WAL into the database file, so the next commit starts the WAL over. */
+  checkpoint(): void;
+  /** From now on the connection checkpoints inside its commits, as SQLite does by default. */
+  checkpointInline(): void;
+  close(): void;
+}
+
 /**
  * Opens the connection that writes, with the durability asked for. Commits apply in the order they are
  * asked for, and the store hands over a batch before the one before it is acknowledged; so once a commit
  * fails, every later one is refused until `resume()`: none may land on disk without the one it follows.
+ * With `checkpointsInline` false, commits never copy the WAL into the database file: a checkpoint thread
+ * does (see checkpoint-worker.ts).
  */
-export function openWriter(Db: typeof Database, path: string, durable: boolean): {
-  commit(rows: LogRowTuple[]): void;
-  compact(revision: number): void;
-  resume(): void;
-  close(): void;
-} {
+export function openWriter(Db: typeof Database, path: string, durable: boolean, checkpointsInline = true): LogWriterConnection {
   const db = new Db(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
+  if (!checkpointsInline) db.pragma('wal_autocheckpoint = 0');
   createLogSchema(db);
   const insert = db.prepare('INSERT INTO log (rev, key, create_rev, prev_rev, deleted, value) VALUES (?, ?, ?, ?, ?, ?)');
   const commit = db.transaction((rows: LogRowTuple[]) => {
@@ -61,6 +71,8 @@ export function openWriter(Db: typeof Database, path: string, durable: boolean):
     resume: () => {
       failure = undefined;
     },
+    checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
+    checkpointInline: () => db.pragma('wal_autocheckpoint = 1000'),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { startModuleWorker } from '../../api/module-worker.js';
+import type { CheckpointLimits } from './checkpoint-schedule.js';
 import { openWriter, type LogRowTuple } from './log-schema.js';
 
 /**
@@ -42,9 +43,10 @@ export interface WriterReply {
  * 2,513 creates/s against 2,307 committing inline (three runs each, alternating). The thread holds the
  * process open only while a commit is under way.
  */
-export function threadLogWriter(path: string, durable: boolean): LogWriter {
+export function threadLogWriter(path: string, durable: boolean, checkpointLimits: CheckpointLimits): LogWriter {
   // No inherited flags: the process' own (`--input-type`, `--test`, ...) may not suit a module worker.
-  const worker = startModuleWorker(import.meta.url, 'log-writer-worker', { workerData: { path, durable }, execArgv: [] });
+  const workerData = { path, durable, checkpointLimits };
+  const worker = startModuleWorker(import.meta.url, 'log-writer-worker', { workerData, execArgv: [] });
   worker.unref();
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let nextId = 1;

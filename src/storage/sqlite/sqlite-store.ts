@@ -16,6 +16,7 @@ import {
   type WatchHandlers,
 } from '../store.js';
 import { WatchHub } from '../watch-hub.js';
+import { defaultCheckpointLimits, type CheckpointLimits } from './checkpoint-schedule.js';
 import { createLogSchema, type LogRowTuple } from './log-schema.js';
 import { inlineLogWriter, threadLogWriter, type LogWriter } from './log-writer.js';
 import { StateLock } from './state-lock.js';
@@ -62,6 +63,8 @@ export interface SqliteStoreOptions {
    * false commits on the calling thread.
    */
   writerThread?: boolean;
+  /** When the writer thread's WAL is checkpointed (tests set small limits); the default suits any size. */
+  checkpointLimits?: CheckpointLimits;
 }
 
 /**
@@ -100,7 +103,10 @@ export class SqliteStore implements Store {
       this.db.pragma('cache_size = -65536');
       createLogSchema(this.db);
       const durable = opts.durable !== false;
-      this.writer = opts.writerThread === false ? inlineLogWriter(path, durable) : threadLogWriter(path, durable);
+      this.writer =
+        opts.writerThread === false
+          ? inlineLogWriter(path, durable)
+          : threadLogWriter(path, durable, opts.checkpointLimits ?? defaultCheckpointLimits);
       this.selectByRev = this.db.prepare('SELECT * FROM log WHERE rev = ?');
       this.selectHistory = this.db.prepare('SELECT * FROM log WHERE rev > ? AND key >= ? AND key < ? ORDER BY rev');
       this.load();
