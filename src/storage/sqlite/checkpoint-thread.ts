@@ -6,38 +6,41 @@ import type { LogRowTuple, LogWriterConnection } from './log-schema.js';
 
 /**
  * The checkpoint thread as the writer thread drives it: asked for a checkpoint every few MiB committed, and
- * followed by one of the writer's own whenever the WAL has outgrown its bound. If the thread fails, the
- * writer goes back to checkpointing inside its commits, so the WAL never grows without end.
+ * followed by one of the writer's own whenever the WAL has outgrown its bound. The thread starts with the
+ * first checkpoint, so a server that writes little never has it (it takes about 9 MiB). If the thread
+ * fails, the writer goes back to checkpointing inside its commits, so the WAL never grows without end.
  */
 export class CheckpointThread {
   private readonly schedule: CheckpointSchedule;
   private worker: Worker | undefined;
+  /** Set once the thread failed or was closed: the writer checkpoints by itself from then on. */
+  private over = false;
 
   constructor(
-    path: string,
+    private readonly path: string,
     limits: CheckpointLimits,
     private readonly writer: LogWriterConnection,
   ) {
     this.schedule = new CheckpointSchedule(limits);
-    const worker = startModuleWorker(import.meta.url, 'checkpoint-worker', { workerData: { path }, execArgv: [] });
-    worker.unref();
-    worker.on('message', (reply: CheckpointReply) => this.answered(reply));
-    worker.on('error', () => this.fallBack());
-    worker.on('exit', () => this.fallBack());
-    this.worker = worker;
   }
 
   /** `rows` are durable. */
   committed(rows: LogRowTuple[]): void {
-    if (!this.worker) return;
+    if (this.over) return;
     // The row's value and key, plus what its index entry and row header take.
     let bytes = 0;
     for (const r of rows) bytes += r[5].length + 2 * r[1].length + 48;
-    if (this.schedule.committed(bytes)) this.worker.postMessage('checkpoint');
+    if (!this.schedule.committed(bytes)) return;
+    try {
+      (this.worker ??= this.start()).postMessage('checkpoint');
+    } catch {
+      this.fallBack();
+    }
   }
 
   /** Stops the thread once its checkpoint, if one is under way, is over. */
   async close(): Promise<void> {
+    this.over = true;
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
@@ -46,8 +49,17 @@ export class CheckpointThread {
     await exited;
   }
 
+  private start(): Worker {
+    const worker = startModuleWorker(import.meta.url, 'checkpoint-worker', { workerData: { path: this.path }, execArgv: [] });
+    worker.unref();
+    worker.on('message', (reply: CheckpointReply) => this.answered(reply));
+    worker.on('error', () => this.fallBack());
+    worker.on('exit', () => this.fallBack());
+    return worker;
+  }
+
   private answered(reply: CheckpointReply): void {
-    if (!this.worker) return;
+    if (this.over) return;
     if ('error' in reply) return this.fallBack();
     this.schedule.finished(reply.walFrames);
     if (!this.schedule.takeCatchUp()) return;
@@ -61,10 +73,10 @@ export class CheckpointThread {
   }
 
   private fallBack(): void {
-    const worker = this.worker;
-    if (!worker) return;
-    this.worker = undefined;
+    if (this.over) return;
+    this.over = true;
     this.writer.checkpointInline();
-    void worker.terminate();
+    void this.worker?.terminate();
+    this.worker = undefined;
   }
 }

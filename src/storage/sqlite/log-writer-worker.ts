@@ -20,12 +20,7 @@ try {
 } catch (e) {
   openError = e instanceof Error ? e.message : String(e);
 }
-try {
-  if (writer) checkpoints = new CheckpointThread(path, checkpointLimits, writer);
-} catch {
-  // Without the thread, the commits checkpoint as SQLite's do by default.
-  writer?.checkpointInline();
-}
+if (writer) checkpoints = new CheckpointThread(path, checkpointLimits, writer);
 
 port.on('message', (m: WriterRequest) => void answer(m));
 
