@@ -81,6 +81,9 @@ export class NodeHealthMonitor {
     const zoneReady = new Map<string, (string | undefined)[]>();
     const seen = new Set<string>();
     const results: { observed: string | undefined; current: string | undefined; node: KubeObject; skip?: boolean }[] = [];
+    // One clock reading for the pass: nodes first seen in the same pass lapse in the same pass, not a
+    // millisecond apart in two, which would show a zone a node at a time.
+    const now = Date.now();
     await eachLimit(nodes, 16, async (node) => {
       seen.add(node.metadata.name!);
       const zone = zoneKey(node);
@@ -88,7 +91,7 @@ export class NodeHealthMonitor {
         this.zoneStates.set(zone, 'Initial');
         this.queues.set(zone, new ZoneEvictionQueue(this.s.evictionRate));
       }
-      const r = await this.updateHealth(node);
+      const r = await this.updateHealth(node, now);
       results.push(r);
       if (!(excludeDisruptionLabel in (node.metadata.labels ?? {}))) {
         let list = zoneReady.get(zone);
@@ -140,9 +143,8 @@ export class NodeHealthMonitor {
   }
 
   /** Refreshes a node's probe time from its status and Lease; marks it Unknown when they are too old. */
-  private async updateHealth(node: KubeObject): Promise<{ observed: string | undefined; current: string | undefined; node: KubeObject; skip?: boolean }> {
+  private async updateHealth(node: KubeObject, now: number): Promise<{ observed: string | undefined; current: string | undefined; node: KubeObject; skip?: boolean }> {
     const name = node.metadata.name!;
-    const now = Date.now();
     const ready = nodeCondition(node, 'Ready');
     const grace = ready ? this.s.nodeMonitorGracePeriodMs : this.s.nodeStartupGracePeriodMs;
     let h = this.health.get(name);
@@ -221,6 +223,11 @@ export class NodeHealthMonitor {
     await updateNodeTaints(this.o.client, this.o.nodes, node, swapTaints([], [notReadyNoExecute, unreachableNoExecute]));
   }
 
+  /** Takes the NoExecute taints off every node: what full disruption mode keeps to. */
+  private async untaintAll(nodes: KubeObject[]): Promise<void> {
+    for (const node of nodes) await this.markReachable(node).catch((e) => this.o.logger(`node-lifecycle: untainting node "${node.metadata.name}" failed`, e));
+  }
+
   /** Sets Ready=False on every pod of the node that says Ready=True; false when some write failed. */
   private async markPodsNotReady(node: KubeObject): Promise<boolean> {
     const name = node.metadata.name!;
@@ -263,10 +270,14 @@ export class NodeHealthMonitor {
       }
       if (state !== 'FullDisruption') allWereFully = false;
     }
-    if (allFully && allWereFully) return;
+    if (allFully && allWereFully) {
+      // Again at every pass: a tainting pass that raced the switch may have landed a taint after the untainting.
+      await this.untaintAll(nodes);
+      return;
+    }
     if (allFully) {
       this.o.logger('node-lifecycle: every zone is fully disrupted; evictions stop until a node is Ready again');
-      for (const node of nodes) await this.markReachable(node).catch((e) => this.o.logger(`node-lifecycle: untainting node "${node.metadata.name}" failed`, e));
+      await this.untaintAll(nodes);
       for (const zone of this.zoneStates.keys()) {
         this.queues.get(zone)?.setRate(0);
         this.zoneStates.set(zone, 'FullDisruption');
