@@ -26,13 +26,8 @@ export class WatchHub {
     const watcher: Watcher = { prefix, handlers, stopped: false };
     if (history.length > 0) handlers.onEvents(history);
     this.watchers.add(watcher);
-    if (prefix.endsWith('/')) {
-      const same = this.byFolder.get(prefix);
-      if (same) same.push(watcher);
-      else this.byFolder.set(prefix, [watcher]);
-    } else {
-      this.others.push(watcher);
-    }
+    if (prefix.endsWith('/')) addTo(this.byFolder, prefix, watcher);
+    else this.others.push(watcher);
     return { stop: () => this.remove(watcher) };
   }
 
@@ -99,8 +94,9 @@ export class WatchHub {
   }
 }
 
-function addTo(matched: Map<Watcher, StoreEvent[]>, w: Watcher, e: StoreEvent): void {
-  const list = matched.get(w);
-  if (list) list.push(e);
-  else matched.set(w, [e]);
+/** Appends `value` to the list of `key`, starting the list if there is none. */
+function addTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }

@@ -153,6 +153,7 @@ function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefine
   const keys = Object.keys(value);
   sortSmall(keys, byCodeUnits);
   const start = out.s;
+  const open = dot ? '{".":{},' : '{';
   let any = false;
   for (const k of keys) {
     const v = value[k];
@@ -161,14 +162,12 @@ function encodeMap(value: Record<string, unknown>, schema: SchemaNode | undefine
     if (typeof v !== 'object' || v === null) {
       // A scalar is a leaf, owned unless stripped: one piece.
       if (childStrip !== undefined && childStrip.self) continue;
-      if (any) out.s += nextLeafKeys.get(k);
-      else out.s += (dot ? '{".":{},' : '{') + leafKeys.get(k);
+      out.s += any ? nextLeafKeys.get(k) : open + leafKeys.get(k);
       any = true;
       continue;
     }
     const mark = out.s;
-    if (any) out.s += nextFieldKeys.get(k);
-    else out.s += (dot ? '{".":{},' : '{') + fieldKeys.get(k);
+    out.s += any ? nextFieldKeys.get(k) : open + fieldKeys.get(k);
     if (encodeValue(v, fieldSchema(schema, k), childStrip, out)) any = true;
     else out.s = mark;
   }

@@ -13,14 +13,13 @@ import type { WriterReply, WriterRequest } from './log-writer.js';
 const { path, durable, checkpointLimits } = workerData as { path: string; durable: boolean; checkpointLimits: CheckpointLimits };
 const port = parentPort!;
 let writer: LogWriterConnection | undefined;
-let checkpoints: CheckpointThread | undefined;
 let openError: string | undefined;
 try {
   writer = openWriter(Database, path, durable, false);
 } catch (e) {
   openError = e instanceof Error ? e.message : String(e);
 }
-if (writer) checkpoints = new CheckpointThread(path, checkpointLimits, writer);
+const checkpoints = writer && new CheckpointThread(path, checkpointLimits, writer);
 
 port.on('message', (m: WriterRequest) => void answer(m));
 
